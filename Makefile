@@ -1,0 +1,18 @@
+# Thin targets: each calls a script in scripts/ that says what it does.
+.PHONY: demo test bench lint fmt
+
+demo:
+	bash scripts/demo.sh
+
+test:
+	bash scripts/test.sh
+
+bench:
+	bash scripts/bench.sh
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	cargo fmt --all

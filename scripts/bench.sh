@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark, each printing `bench <name> <value> <unit>` lines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+cargo bench --workspace --locked 2>/dev/null | grep '^bench '
