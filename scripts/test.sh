@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+. scripts/pg.sh
 
 need_debs build-essential pkg-config
 
@@ -11,6 +12,10 @@ cargo fmt --all --check
 
 say "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+say "starting a throwaway PostgreSQL for the store conformance suite"
+pg_start off
+export KONTER_TEST_REQUIRE_PG=1
 
 say "cargo test"
 cargo test --workspace --locked

@@ -1,0 +1,223 @@
+//! Settings: a TOML file, then `KONTER_<SECTION>__<KEY>` environment variables, then
+//! command-line flags, each overriding the one before.
+//!
+//! Supplier and gateway credentials live only here. They are held as [`Secret`], whose
+//! `Debug` and `Display` print `<redacted>`, so a logged config cannot leak them.
+
+use std::fmt;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// A credential. Readable only through [`Secret::expose`], never through formatting.
+#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default = "default_db")]
+    pub db: String,
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    #[serde(default)]
+    pub suppliers: Suppliers,
+    #[serde(default)]
+    pub gateways: Gateways,
+    #[serde(default)]
+    pub testing: Testing,
+}
+
+fn default_db() -> String {
+    "sqlite://konter-server.db".into()
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8080".into()
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suppliers {
+    pub digiflazz: Option<Digiflazz>,
+    pub iak: Option<Iak>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Digiflazz {
+    pub base_url: String,
+    pub username: String,
+    pub api_key: Secret,
+    #[serde(default)]
+    pub webhook_secret: Secret,
+    #[serde(default)]
+    pub testing: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Iak {
+    pub base_url: String,
+    pub username: String,
+    pub api_key: Secret,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gateways {
+    pub midtrans: Option<Midtrans>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Midtrans {
+    pub base_url: String,
+    pub server_key: Secret,
+}
+
+/// Switches for test and demo setups only.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Testing {
+    /// Enables `POST /_test/orders/{id}/settle`, which settles an order by hand. Off in
+    /// production: orders are settled by the fulfilment workers.
+    #[serde(default)]
+    pub allow_manual_settle: bool,
+}
+
+/// Top-level keys an environment variable may set; other `KONTER_*` variables belong to
+/// other programs (the device's `KONTER_TOKEN_STORE`, say) and are left alone.
+const TOP_LEVEL_KEYS: [&str; 5] = ["db", "listen", "suppliers", "gateways", "testing"];
+
+impl Config {
+    /// Reads the file (if given), then the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let mut value = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading config file {}", path.display()))?;
+                text.parse::<toml::Table>()
+                    .with_context(|| format!("parsing config file {}", path.display()))?
+            }
+            None => toml::Table::new(),
+        };
+        apply_env(&mut value, std::env::vars())?;
+        let config: Config = toml::Value::Table(value)
+            .try_into()
+            .context("the configuration is not valid")?;
+        Ok(config)
+    }
+}
+
+/// Applies `KONTER_A__B__C=value` as `a.b.c = value`. Values are strings, except `true` and
+/// `false`, which are booleans (every boolean setting is a switch).
+fn apply_env(
+    table: &mut toml::Table,
+    vars: impl Iterator<Item = (String, String)>,
+) -> anyhow::Result<()> {
+    for (name, raw) in vars {
+        let Some(path) = name.strip_prefix("KONTER_") else {
+            continue;
+        };
+        let keys: Vec<String> = path.split("__").map(str::to_lowercase).collect();
+        if !TOP_LEVEL_KEYS.contains(&keys[0].as_str()) {
+            continue;
+        }
+        let value = match raw.as_str() {
+            "true" => toml::Value::Boolean(true),
+            "false" => toml::Value::Boolean(false),
+            _ => toml::Value::String(raw),
+        };
+        let mut node = &mut *table;
+        for key in &keys[..keys.len() - 1] {
+            let entry = node
+                .entry(key.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let toml::Value::Table(next) = entry else {
+                bail!("{name}: '{key}' is not a section");
+            };
+            node = next;
+        }
+        node.insert(keys[keys.len() - 1].clone(), value);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_overrides_nested_keys_and_ignores_other_programs() {
+        let mut table: toml::Table =
+            "db = \"sqlite://a.db\"\n[suppliers.digiflazz]\nbase_url = \"x\"\nusername = \"u\"\napi_key = \"k\"\n"
+                .parse()
+                .expect("toml");
+        let vars = [
+            (
+                "KONTER_SUPPLIERS__DIGIFLAZZ__BASE_URL",
+                "http://127.0.0.1:9/digiflazz/v1",
+            ),
+            ("KONTER_SUPPLIERS__DIGIFLAZZ__TESTING", "true"),
+            ("KONTER_GATEWAYS__MIDTRANS__BASE_URL", "http://m"),
+            ("KONTER_GATEWAYS__MIDTRANS__SERVER_KEY", "12345"),
+            ("KONTER_TOKEN_STORE", "file"),
+            ("PATH", "/bin"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        apply_env(&mut table, vars.into_iter()).expect("applies");
+        let config: Config = toml::Value::Table(table).try_into().expect("valid");
+        let d = config.suppliers.digiflazz.expect("digiflazz");
+        assert_eq!(d.base_url, "http://127.0.0.1:9/digiflazz/v1");
+        assert!(d.testing);
+        let m = config.gateways.midtrans.expect("midtrans");
+        assert_eq!(m.server_key.expose(), "12345", "digits stay a string");
+        assert_eq!(config.db, "sqlite://a.db");
+    }
+
+    #[test]
+    fn secrets_never_format() {
+        let s = Secret::new("SB-Mid-server-abc");
+        assert_eq!(format!("{s:?} {s}"), "<redacted> <redacted>");
+        let m = Midtrans {
+            base_url: "http://m".into(),
+            server_key: s,
+        };
+        assert!(!format!("{m:?}").contains("SB-Mid"));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let table: toml::Table = "dbb = \"x\"".parse().expect("toml");
+        assert!(toml::Value::Table(table).try_into::<Config>().is_err());
+    }
+}

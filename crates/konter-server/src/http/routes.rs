@@ -1,0 +1,245 @@
+//! Handlers: each a few lines of HTTP around a store or service call.
+
+use std::time::Instant;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use chrono::Utc;
+use konter_domain::api::v1::{
+    BatchOrders, BatchOrdersResult, BatchResult, Catalog, CreateOrder, MAX_BATCH_ORDERS, Order,
+    PairRequest, PairResponse, Saldo,
+};
+use konter_domain::ids::{DeviceId, OrderId};
+use konter_domain::money::Rupiah;
+use serde::Deserialize;
+
+use super::error::{ApiFailure, ApiResult};
+use super::extract::{ApiJson, Device, PeerAddr};
+use crate::App;
+use crate::auth::{CODE_LEN, hash_secret, new_token, normalise_code};
+use crate::metrics::Metrics;
+use crate::orders;
+use crate::store::{PairOutcome, Settlement, Store};
+
+/// Longest device name kept; a label for the owner, not a document.
+const MAX_DEVICE_NAME: usize = 80;
+
+pub async fn healthz() -> impl IntoResponse {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+pub async fn metrics<S: Store + Clone + 'static>(State(app): State<App<S>>) -> impl IntoResponse {
+    (
+        [("content-type", "text/plain; version=0.0.4")],
+        app.metrics.render(),
+    )
+}
+
+pub async fn no_route() -> ApiFailure {
+    ApiFailure::not_found("alamat", "route")
+}
+
+pub async fn pair<S: Store + Clone + 'static>(
+    State(app): State<App<S>>,
+    PeerAddr(addr): PeerAddr,
+    ApiJson(req): ApiJson<PairRequest>,
+) -> ApiResult<Json<PairResponse>> {
+    let now = Instant::now();
+    if !app.pair_limiter.allowed(addr, now) {
+        return Err(ApiFailure::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "terlalu banyak percobaan kode; tunggu 15 menit",
+            "too many pairing attempts; wait 15 minutes",
+            Some("pairing_code"),
+        ));
+    }
+    let name = req.device_name.trim();
+    if name.is_empty() || name.chars().count() > MAX_DEVICE_NAME {
+        return Err(ApiFailure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "device_name_invalid",
+            "nama perangkat wajib diisi, paling panjang 80 karakter",
+            "the device name is required, at most 80 characters",
+            Some("device_name"),
+        ));
+    }
+    let code = normalise_code(&req.pairing_code);
+    let token = new_token();
+    let device_id = DeviceId::new();
+    let outcome = if code.len() == CODE_LEN {
+        app.store
+            .pair_device(
+                &hash_secret(&code),
+                device_id,
+                name,
+                &hash_secret(&token),
+                Utc::now(),
+            )
+            .await?
+    } else {
+        PairOutcome::Refused
+    };
+    match outcome {
+        PairOutcome::Paired(shop) => {
+            Metrics::inc(&app.metrics.pair_succeeded);
+            tracing::info!(shop_id = %shop.id, device_id = %device_id, "device paired");
+            Ok(Json(PairResponse {
+                device_id,
+                shop_id: shop.id,
+                shop_name: shop.name,
+                token,
+            }))
+        }
+        PairOutcome::Refused => {
+            app.pair_limiter.failed(addr, now);
+            Metrics::inc(&app.metrics.pair_refused);
+            Err(ApiFailure::new(
+                StatusCode::UNAUTHORIZED,
+                "pairing_code_invalid",
+                "kode pemasangan salah, sudah dipakai, atau kedaluwarsa",
+                "the pairing code is wrong, used or expired",
+                Some("pairing_code"),
+            ))
+        }
+    }
+}
+
+pub async fn catalog<S: Store + Clone + 'static>(
+    State(app): State<App<S>>,
+    Device(device): Device,
+) -> ApiResult<Json<Catalog>> {
+    let shop = app
+        .store
+        .shop(device.shop_id)
+        .await?
+        .ok_or_else(|| ApiFailure::not_found("toko", "shop"))?;
+    let snapshot = app.catalogue.get(&app.store).await?;
+    Ok(Json(Catalog {
+        items: snapshot.items_for(shop.tier),
+        as_of: Utc::now(),
+    }))
+}
+
+pub async fn create_order<S: Store + Clone + 'static>(
+    State(app): State<App<S>>,
+    Device(device): Device,
+    ApiJson(req): ApiJson<CreateOrder>,
+) -> ApiResult<(StatusCode, Json<Order>)> {
+    let (status, order) = orders::create(&app, device, req).await?;
+    Ok((status, Json(order)))
+}
+
+pub async fn create_batch<S: Store + Clone + 'static>(
+    State(app): State<App<S>>,
+    Device(device): Device,
+    ApiJson(batch): ApiJson<BatchOrders>,
+) -> ApiResult<Json<BatchOrdersResult>> {
+    if batch.orders.is_empty() || batch.orders.len() > MAX_BATCH_ORDERS {
+        return Err(ApiFailure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "batch_size",
+            &format!("kirim 1 sampai {MAX_BATCH_ORDERS} pesanan sekaligus"),
+            &format!("send 1 to {MAX_BATCH_ORDERS} orders at once"),
+            Some("orders"),
+        ));
+    }
+    let mut results = Vec::with_capacity(batch.orders.len());
+    // In order: the device's outbox order is the order the cashier sold in.
+    for req in batch.orders {
+        let id = req.id;
+        results.push(match orders::create(&app, device, req).await {
+            Ok((status, order)) => BatchResult {
+                id,
+                order: Some(order),
+                error: None,
+                status: status.as_u16(),
+            },
+            Err(failure) => BatchResult {
+                id,
+                order: None,
+                status: failure.status.as_u16(),
+                error: Some(failure.body),
+            },
+        });
+    }
+    Ok(Json(BatchOrdersResult { results }))
+}
+
+fn parse_order_id(text: &str) -> ApiResult<OrderId> {
+    text.parse()
+        .map_err(|e: konter_domain::ids::IdError| ApiFailure::invalid(&e))
+}
+
+pub async fn get_order<S: Store + Clone + 'static>(
+    State(app): State<App<S>>,
+    Device(device): Device,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Order>> {
+    let id = parse_order_id(&id)?;
+    match app.store.order(id).await? {
+        // Another shop's order is "not found", exactly like a missing one.
+        Some(stored) if stored.shop_id == device.shop_id => Ok(Json(stored.order)),
+        _ => Err(ApiFailure::not_found("pesanan", "order")),
+    }
+}
+
+pub async fn saldo<S: Store + Clone + 'static>(
+    State(app): State<App<S>>,
+    Device(device): Device,
+) -> ApiResult<Json<Saldo>> {
+    Ok(Json(app.store.saldo(device.shop_id).await?))
+}
+
+/// Body of the test-only settle endpoint.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, tag = "outcome", rename_all = "snake_case")]
+pub enum SettleRequest {
+    Success {
+        sn: Option<String>,
+        pln_token: Option<String>,
+        cost_idr: Option<Rupiah>,
+    },
+    Failed {
+        code: String,
+        message: String,
+    },
+    Refunded {
+        code: String,
+        message: String,
+    },
+}
+
+/// `POST /_test/orders/{id}/settle`: settles an order by hand. Mounted only with
+/// `testing.allow_manual_settle`; fulfilment workers do this in production.
+pub async fn settle<S: Store + Clone + 'static>(
+    State(app): State<App<S>>,
+    Device(device): Device,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<SettleRequest>,
+) -> ApiResult<Json<Order>> {
+    let id = parse_order_id(&id)?;
+    let stored = match app.store.order(id).await? {
+        Some(s) if s.shop_id == device.shop_id => s,
+        _ => return Err(ApiFailure::not_found("pesanan", "order")),
+    };
+    let settlement = match req {
+        SettleRequest::Success {
+            sn,
+            pln_token,
+            cost_idr,
+        } => Settlement::Success {
+            sn,
+            pln_token,
+            cost: cost_idr.unwrap_or(stored.cost),
+        },
+        SettleRequest::Failed { code, message } => Settlement::Failed { code, message },
+        SettleRequest::Refunded { code, message } => Settlement::Refunded { code, message },
+    };
+    let order = app.store.settle_order(id, &settlement, Utc::now()).await?;
+    Metrics::inc(&app.metrics.orders_settled);
+    app.feed.changed(device.shop_id);
+    Ok(Json(order))
+}

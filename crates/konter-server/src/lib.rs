@@ -1,0 +1,49 @@
+//! konter-server: the sync server behind every Konter counter. It holds the supplier and
+//! gateway credentials, keeps each shop's saldo in a double-entry ledger, accepts orders
+//! idempotently, and feeds every paired device the changes of its shop.
+//!
+//! It must never: let a device see or touch another shop's data; move money outside a
+//! balanced ledger posting; let a shop's saldo go below zero; put a credential in a log
+//! line or an API answer.
+
+pub mod auth;
+pub mod catalogue_file;
+pub mod config;
+pub mod feed;
+pub mod http;
+pub mod metrics;
+pub mod orders;
+pub mod pricing;
+pub mod store;
+
+use std::sync::Arc;
+
+use auth::PairLimiter;
+use config::Config;
+use feed::FeedNotifier;
+use metrics::Metrics;
+use pricing::CatalogueCache;
+
+/// Everything a request handler needs. Cheap to clone.
+#[derive(Clone)]
+pub struct App<S> {
+    pub store: S,
+    pub config: Arc<Config>,
+    pub feed: FeedNotifier,
+    pub metrics: Arc<Metrics>,
+    pub catalogue: Arc<CatalogueCache>,
+    pub pair_limiter: Arc<PairLimiter>,
+}
+
+impl<S: store::Store + Clone + 'static> App<S> {
+    pub fn new(store: S, config: Config) -> App<S> {
+        App {
+            store,
+            config: Arc::new(config),
+            feed: FeedNotifier::default(),
+            metrics: Arc::new(Metrics::default()),
+            catalogue: Arc::new(CatalogueCache::default()),
+            pair_limiter: Arc::new(PairLimiter::default()),
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! `konter-server`: the sync server and its admin commands. Results go to standard output,
+//! logs and hints to standard error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use konter_domain::catalogue::Tier;
+use konter_domain::ids::DeviceId;
+use konter_domain::money::Rupiah;
+use konter_server::auth::{CODE_TTL, hash_secret, new_pairing_code};
+use konter_server::catalogue_file::CatalogueFile;
+use konter_server::config::Config;
+use konter_server::store::{PgStore, SqliteStore, Store};
+use konter_server::{App, http};
+
+#[derive(Parser)]
+#[command(
+    name = "konter-server",
+    version,
+    about = "Konter's sync server: shops, devices, saldo ledger, catalogue, orders and the change feed",
+    long_about = "Konter's sync server. Holds the supplier and gateway credentials, keeps every \
+shop's saldo in a double-entry ledger, takes orders idempotently and feeds paired devices \
+their shop's changes.\n\nSettings come from --config FILE (TOML), overridden by environment \
+variables KONTER_<SECTION>__<KEY> (e.g. KONTER_SUPPLIERS__DIGIFLAZZ__BASE_URL), overridden by \
+--db and --listen. --db takes sqlite://PATH (the embedded default) or postgres://…"
+)]
+struct Cli {
+    /// TOML settings file.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST:PORT/DB.
+    #[arg(long, global = true, value_name = "URL")]
+    db: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the HTTP server (migrating the database first).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080 (port 0 picks a free port and prints it).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+    },
+    /// Applies database migrations and exits.
+    Migrate,
+    /// Shops.
+    Shop {
+        #[command(subcommand)]
+        command: ShopCommand,
+    },
+    /// Paired devices.
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+    /// A shop's saldo.
+    Saldo {
+        #[command(subcommand)]
+        command: SaldoCommand,
+    },
+    /// Loads products, supplier offers and tier markups from a TOML file.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+    /// Recomputes every balance from the ledger entries; exits 0 only when all agree.
+    Audit,
+}
+
+#[derive(Subcommand)]
+enum ShopCommand {
+    /// Creates a shop and prints its id.
+    Create {
+        /// Short unique code, e.g. MAJU01.
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "basic", value_parser = ["basic", "silver", "gold", "platinum"])]
+        tier: String,
+    },
+    /// Lists shops.
+    List,
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// Prints a one-time pairing code (valid 15 minutes) alone on stdout.
+    PairCode { shop_code: String },
+    /// Revokes a device: its token stops working at once.
+    Revoke { device_id: String },
+}
+
+#[derive(Subcommand)]
+enum SaldoCommand {
+    /// Credits a deposit taken by hand (cash, bank transfer). The reference makes it
+    /// idempotent: the same reference is never credited twice.
+    Credit {
+        shop_code: String,
+        /// Whole rupiah: 50000, 50.000 or Rp50.000.
+        #[arg(allow_hyphen_values = true)]
+        amount_idr: String,
+        #[arg(long = "ref", value_name = "TEXT")]
+        reference: String,
+    },
+    /// Prints a shop's saldo.
+    Show { shop_code: String },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Loads a catalogue file (products, supplier offers, tier markups).
+    Load { file: PathBuf },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "konter_server=info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: starting the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(start(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn start(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(db) = cli.db {
+        config.db = db;
+    }
+    if let Command::Serve { listen: Some(l) } = &cli.command {
+        config.listen = l.clone();
+    }
+    if config.db.starts_with("postgres://") || config.db.starts_with("postgresql://") {
+        let store = PgStore::open(&config.db)
+            .await
+            .context("opening PostgreSQL")?;
+        run(store, config, cli.command).await
+    } else if config.db.starts_with("sqlite:") {
+        let store = SqliteStore::open(&config.db)
+            .await
+            .context("opening SQLite")?;
+        run(store, config, cli.command).await
+    } else {
+        bail!("--db must start with sqlite:// or postgres://")
+    }
+}
+
+async fn shop_id<S: Store>(store: &S, code: &str) -> anyhow::Result<konter_server::store::Shop> {
+    store
+        .shop_by_code(code)
+        .await?
+        .with_context(|| format!("no shop with code '{code}'"))
+}
+
+async fn run<S: Store + Clone + 'static>(
+    store: S,
+    config: Config,
+    command: Command,
+) -> anyhow::Result<ExitCode> {
+    store.migrate().await.context("migrating the database")?;
+    let now = Utc::now();
+    match command {
+        Command::Serve { .. } => {
+            let listener = tokio::net::TcpListener::bind(&config.listen)
+                .await
+                .with_context(|| format!("listening on {}", config.listen))?;
+            let addr = listener.local_addr()?;
+            eprintln!("konter-server listening on http://{addr}");
+            tracing::info!(%addr, "serving");
+            http::serve(listener, App::new(store, config)).await?;
+        }
+        Command::Migrate => eprintln!("migrations applied"),
+        Command::Shop {
+            command: ShopCommand::Create { code, name, tier },
+        } => {
+            let tier: Tier = tier.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let shop = store.create_shop(&code, &name, tier, now).await?;
+            println!("{}", shop.id);
+        }
+        Command::Shop {
+            command: ShopCommand::List,
+        } => {
+            for shop in store.shops().await? {
+                println!("{}\t{}\t{}\t{}", shop.code, shop.id, shop.tier, shop.name);
+            }
+        }
+        Command::Device {
+            command: DeviceCommand::PairCode { shop_code },
+        } => {
+            let shop = shop_id(&store, &shop_code).await?;
+            let code = new_pairing_code();
+            let expires = now + CODE_TTL;
+            store
+                .add_pairing_code(shop.id, &hash_secret(&code), expires, now)
+                .await?;
+            eprintln!(
+                "pairing code for {} ({}), valid until {expires}",
+                shop.name, shop.code
+            );
+            println!("{code}");
+        }
+        Command::Device {
+            command: DeviceCommand::Revoke { device_id },
+        } => {
+            let id: DeviceId = device_id.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            if !store.revoke_device(id, now).await? {
+                bail!("no active device {id}");
+            }
+            eprintln!("device {id} revoked");
+        }
+        Command::Saldo {
+            command:
+                SaldoCommand::Credit {
+                    shop_code,
+                    amount_idr,
+                    reference,
+                },
+        } => {
+            let amount: Rupiah = amount_idr.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            if !amount.is_positive() {
+                bail!("amount_idr: the amount must be more than zero");
+            }
+            let reference = reference.trim();
+            if reference.is_empty() {
+                bail!("--ref: a reference is required (receipt number, transfer note)");
+            }
+            let shop = shop_id(&store, &shop_code).await?;
+            let (fresh, saldo) = store.credit_manual(shop.id, amount, reference, now).await?;
+            if !fresh {
+                eprintln!("reference '{reference}' was credited before; nothing changed");
+            }
+            println!("{}", saldo.available_idr.idr());
+        }
+        Command::Saldo {
+            command: SaldoCommand::Show { shop_code },
+        } => {
+            let shop = shop_id(&store, &shop_code).await?;
+            let s = store.saldo(shop.id).await?;
+            println!(
+                "balance_idr={} held_idr={} available_idr={}",
+                s.balance_idr.idr(),
+                s.held_idr.idr(),
+                s.available_idr.idr()
+            );
+        }
+        Command::Catalog {
+            command: CatalogCommand::Load { file },
+        } => {
+            let loaded = CatalogueFile::read(&file)?.load(&store, now).await?;
+            eprintln!("loaded {loaded} products from {}", file.display());
+        }
+        Command::Audit => {
+            let report = store.audit().await?;
+            for p in &report.problems {
+                println!("PROBLEM {p}");
+            }
+            println!(
+                "audit: {} accounts, {} events, {} problems",
+                report.accounts_checked,
+                report.events_checked,
+                report.problems.len()
+            );
+            if !report.problems.is_empty() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

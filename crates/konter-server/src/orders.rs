@@ -1,0 +1,167 @@
+//! Taking an order: validate, price, hold, store — or answer a retry with what was stored.
+
+use axum::http::StatusCode;
+use chrono::Utc;
+use konter_domain::FieldError;
+use konter_domain::api::v1::{CreateOrder, Order};
+use konter_domain::money::{MAX_ABS_IDR, Rupiah};
+use konter_domain::target::Target;
+use sha2::{Digest, Sha256};
+
+use crate::App;
+use crate::http::error::{ApiFailure, ApiResult};
+use crate::metrics::Metrics;
+use crate::store::{AuthDevice, NewOrder, PlaceOutcome, Store, StoredOrder};
+
+/// The request's fingerprint: SHA-256 of its canonical JSON (the parsed request written
+/// back out), so whitespace and key order do not make a retry look different.
+pub fn request_hash<T: serde::Serialize>(req: &T) -> ApiResult<String> {
+    let canonical = serde_json::to_vec(req).map_err(ApiFailure::internal)?;
+    Ok(hex::encode(Sha256::digest(&canonical)))
+}
+
+/// What a retry of a stored order gets.
+fn replay(
+    stored: StoredOrder,
+    device: AuthDevice,
+    hash: &str,
+    app_metrics: &Metrics,
+) -> ApiResult<(StatusCode, Order)> {
+    if stored.shop_id != device.shop_id || stored.request_hash != hash {
+        Metrics::inc(&app_metrics.orders_rejected);
+        return Err(ApiFailure::new(
+            StatusCode::CONFLICT,
+            "id_conflict",
+            "id pesanan ini sudah dipakai untuk pesanan lain",
+            "this order id was already used for a different order",
+            Some("id"),
+        ));
+    }
+    Metrics::inc(&app_metrics.orders_replayed);
+    Ok((StatusCode::OK, stored.order))
+}
+
+fn missing(field: &str) -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "missing_field",
+        &format!("'{field}' wajib diisi"),
+        &format!("'{field}' is required"),
+        Some(field),
+    )
+}
+
+/// Accepts one order for the device's shop. `201` when stored now, `200` for a retry of the
+/// same order; errors change nothing.
+pub async fn create<S: Store + Clone + 'static>(
+    app: &App<S>,
+    device: AuthDevice,
+    req: CreateOrder,
+) -> ApiResult<(StatusCode, Order)> {
+    let result = create_inner(app, device, req).await;
+    if result.is_err() {
+        Metrics::inc(&app.metrics.orders_rejected);
+    }
+    result
+}
+
+async fn create_inner<S: Store + Clone + 'static>(
+    app: &App<S>,
+    device: AuthDevice,
+    req: CreateOrder,
+) -> ApiResult<(StatusCode, Order)> {
+    let hash = request_hash(&req)?;
+    if let Some(stored) = app.store.order(req.id).await? {
+        return replay(stored, device, &hash, &app.metrics);
+    }
+    if req.inquiry_id.is_some() {
+        return Err(ApiFailure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bills_unavailable",
+            "pembayaran tagihan belum tersedia",
+            "bill payments are not available yet",
+            Some("inquiry_id"),
+        ));
+    }
+    let sku = req.sku.as_ref().ok_or_else(|| missing("sku"))?;
+    let target_text = req.target.as_deref().ok_or_else(|| missing("target"))?;
+    let max_price = req.max_price_idr;
+    if !max_price.is_positive() || max_price.idr() > MAX_ABS_IDR {
+        return Err(ApiFailure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "amount_invalid",
+            "harga maksimum harus lebih dari nol",
+            "the maximum price must be more than zero",
+            Some("max_price_idr"),
+        ));
+    }
+    let shop = app
+        .store
+        .shop(device.shop_id)
+        .await?
+        .ok_or_else(|| ApiFailure::not_found("toko", "shop"))?;
+    let catalogue = app.catalogue.get(&app.store).await?;
+    let entry = catalogue.entry(sku.as_str()).ok_or_else(|| {
+        ApiFailure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_sku",
+            &format!("produk '{sku}' tidak ada"),
+            &format!("there is no product '{sku}'"),
+            Some("sku"),
+        )
+    })?;
+    let target = Target::parse(entry.product.input, target_text, entry.product.operator)
+        .map_err(|e| ApiFailure::invalid(&e as &dyn FieldError))?;
+    let now = Utc::now();
+    let (price, cost) = catalogue.quote(entry, shop.tier, now).map_err(|why| {
+        let (id, en) = why.message();
+        ApiFailure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "product_unavailable",
+            id,
+            en,
+            Some("sku"),
+        )
+    })?;
+    if price > max_price {
+        return Err(price_changed(price, max_price));
+    }
+    let new = NewOrder {
+        id: req.id,
+        shop_id: device.shop_id,
+        device_id: device.device_id,
+        request_hash: hash.clone(),
+        sku: sku.to_string(),
+        target: target.to_string(),
+        price,
+        cost,
+        max_price,
+        now,
+    };
+    match app.store.place_order(&new).await? {
+        PlaceOutcome::Created(order) => {
+            Metrics::inc(&app.metrics.orders_accepted);
+            app.feed.changed(device.shop_id);
+            tracing::info!(order_id = %order.id, shop_id = %device.shop_id, sku = %order.sku, price_idr = price.idr(), "order accepted");
+            Ok((StatusCode::CREATED, order))
+        }
+        PlaceOutcome::Exists(stored) => replay(stored, device, &hash, &app.metrics),
+        PlaceOutcome::SaldoShort { available } => Err(ApiFailure::new(
+            StatusCode::PAYMENT_REQUIRED,
+            "saldo_short",
+            &format!("saldo tidak cukup: tersedia {available}, perlu {price}"),
+            &format!("saldo too low: {available} available, {price} needed"),
+            Some("max_price_idr"),
+        )),
+    }
+}
+
+fn price_changed(price: Rupiah, max: Rupiah) -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::CONFLICT,
+        "price_changed",
+        &format!("harga berubah: sekarang {price}, batas {max}"),
+        &format!("the price changed: now {price}, limit {max}"),
+        Some("max_price_idr"),
+    )
+}

@@ -1,0 +1,1063 @@
+//! The SQL behind [`Store`], written once and compiled for both backends.
+//!
+//! Every statement uses `$N` placeholders, which PostgreSQL and sqlx's SQLite driver both
+//! understand, and only SQL both dialects share (`ON CONFLICT`, `RETURNING`). The one
+//! dialect difference — row locks — is a macro parameter. SQLite gets one writer connection
+//! (SQLite allows one writer at a time anyway, and a single connection turns lock contention
+//! into a queue) plus a pool of readers; PostgreSQL gets one pool.
+//!
+//! This file is long because it is the whole persistence story in one place; splitting it
+//! would scatter transactions that must be read together.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveTime, Utc};
+use konter_domain::api::v1::{
+    Change, ChangeKind, Deposit, DepositMethod, DepositStatus, Failure, Order, Saldo,
+    SaldoMovement, SaldoReason,
+};
+use konter_domain::catalogue::{Category, PriceRule, Product, Sku, Tier};
+use konter_domain::ids::{DepositId, DeviceId, OrderId, ShopId};
+use konter_domain::money::Rupiah;
+use konter_domain::order::{OrderStatus, Transition};
+use konter_domain::phone::Operator;
+use konter_ledger::{Account, Balances, HoldState, Posting, Side};
+use sqlx::Row;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use super::{
+    AuditReport, AuthDevice, CatalogueEntry, NewOrder, PairOutcome, PlaceOutcome, Settlement, Shop,
+    Store, StoreError, StoreResult, StoredDeposit, StoredOrder, SupplierProduct,
+};
+
+/// How long a SQLite connection waits for a lock before failing. Only the CLI and the
+/// server share the file, so waits are short; this bounds the rare long one.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Readers for SQLite: enough for the long-polls' short queries and catalogue reads on a
+/// small machine.
+const SQLITE_READERS: u32 = 8;
+/// PostgreSQL connections per server process; several processes share one database.
+const PG_CONNECTIONS: u32 = 16;
+
+/// The embedded store.
+#[derive(Clone)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+/// The store for deployments that outgrow one machine.
+#[derive(Clone)]
+pub struct PgStore {
+    writer: PgPool,
+    reader: PgPool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) a SQLite database: WAL, `synchronous=FULL` — durability
+    /// is not traded for speed where money lives.
+    pub async fn open(url: &str) -> StoreResult<SqliteStore> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(SQLITE_BUSY_TIMEOUT);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(SQLITE_READERS)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(SqliteStore { writer, reader })
+    }
+}
+
+impl PgStore {
+    pub async fn open(url: &str) -> StoreResult<PgStore> {
+        let options = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(PG_CONNECTIONS)
+            .connect_with(options)
+            .await?;
+        Ok(PgStore {
+            writer: pool.clone(),
+            reader: pool,
+        })
+    }
+}
+
+pub(crate) fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+pub(crate) fn from_ms(v: i64) -> StoreResult<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(v).ok_or_else(|| corrupt("timestamp", v))
+}
+
+fn corrupt(what: &str, value: impl std::fmt::Debug) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {value:?}"))
+}
+
+fn parse_id<T: FromStr>(what: &str, text: &str) -> StoreResult<T> {
+    text.parse().map_err(|_| corrupt(what, text))
+}
+
+fn saldo_from(saldo_acct: (i64, i64), holds_acct: (i64, i64)) -> Saldo {
+    let available = saldo_acct.1 - saldo_acct.0;
+    let held = holds_acct.1 - holds_acct.0;
+    Saldo {
+        balance_idr: Rupiah::from_idr(available + held),
+        held_idr: Rupiah::from_idr(held),
+        available_idr: Rupiah::from_idr(available),
+    }
+}
+
+fn time_text(t: Option<NaiveTime>) -> Option<String> {
+    t.map(|t| t.format("%H:%M").to_string())
+}
+
+fn parse_time(text: Option<String>) -> StoreResult<Option<NaiveTime>> {
+    text.map(|t| NaiveTime::parse_from_str(&t, "%H:%M").map_err(|_| corrupt("cut-off time", t)))
+        .transpose()
+}
+
+/// Who a posting is about, for the event row.
+#[derive(Default)]
+struct EventMeta<'a> {
+    shop: Option<ShopId>,
+    order: Option<OrderId>,
+    deposit: Option<DepositId>,
+    reference: Option<&'a str>,
+}
+
+/// Whether a guarded posting went through.
+enum Posted {
+    Done,
+    /// The guarded account would have gone below zero; nothing was written by this call,
+    /// and the caller must roll back.
+    Short,
+}
+
+macro_rules! sql_store {
+    ($store:ident, $db:ty, $migrator:expr, $for_update:literal) => {
+        impl $store {
+            async fn apply_posting(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                posting: &Posting,
+                meta: EventMeta<'_>,
+                guard_saldo: bool,
+                now: DateTime<Utc>,
+            ) -> StoreResult<Posted> {
+                for e in posting.entries() {
+                    let key = e.account.key();
+                    let (debit, credit) = match e.side {
+                        Side::Debit => (e.amount.idr(), 0),
+                        Side::Credit => (0, e.amount.idr()),
+                    };
+                    if guard_saldo && e.side == Side::Debit && matches!(e.account, Account::ShopSaldo(_)) {
+                        // Atomic check-and-debit: under concurrency PostgreSQL re-evaluates
+                        // the condition on the latest row version, so two holds can never
+                        // both spend the same rupiah.
+                        let done = sqlx::query(
+                            "UPDATE accounts SET debits_idr = debits_idr + $2 \
+                             WHERE key = $1 AND credits_idr - debits_idr >= $2",
+                        )
+                        .bind(&key)
+                        .bind(debit)
+                        .execute(&mut **tx)
+                        .await?;
+                        if done.rows_affected() != 1 {
+                            return Ok(Posted::Short);
+                        }
+                        continue;
+                    }
+                    sqlx::query(
+                        "INSERT INTO accounts (key, shop_id, debits_idr, credits_idr) \
+                         VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (key) DO UPDATE SET \
+                           debits_idr = accounts.debits_idr + excluded.debits_idr, \
+                           credits_idr = accounts.credits_idr + excluded.credits_idr",
+                    )
+                    .bind(&key)
+                    .bind(e.account.shop().map(|s| s.to_string()))
+                    .bind(debit)
+                    .bind(credit)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                let event_id: i64 = sqlx::query(
+                    "INSERT INTO ledger_events (kind, shop_id, order_id, deposit_id, reference, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(posting.kind().code())
+                .bind(meta.shop.map(|s| s.to_string()))
+                .bind(meta.order.map(|s| s.to_string()))
+                .bind(meta.deposit.map(|s| s.to_string()))
+                .bind(meta.reference)
+                .bind(ms(now))
+                .fetch_one(&mut **tx)
+                .await?
+                .try_get(0)?;
+                for e in posting.entries() {
+                    sqlx::query(
+                        "INSERT INTO ledger_entries (event_id, account, side, amount_idr) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(event_id)
+                    .bind(e.account.key())
+                    .bind(e.side.code())
+                    .bind(e.amount.idr())
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(Posted::Done)
+            }
+
+            async fn saldo_in(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                shop: ShopId,
+            ) -> StoreResult<Saldo> {
+                let rows = sqlx::query(
+                    "SELECT key, debits_idr, credits_idr FROM accounts WHERE key = $1 OR key = $2",
+                )
+                .bind(Account::ShopSaldo(shop).key())
+                .bind(Account::ShopHolds(shop).key())
+                .fetch_all(&mut *conn)
+                .await?;
+                let mut saldo = (0, 0);
+                let mut holds = (0, 0);
+                for row in rows {
+                    let key: String = row.try_get(0)?;
+                    let totals = (row.try_get::<i64, _>(1)?, row.try_get::<i64, _>(2)?);
+                    if key.starts_with("shop_saldo:") {
+                        saldo = totals;
+                    } else {
+                        holds = totals;
+                    }
+                }
+                Ok(saldo_from(saldo, holds))
+            }
+
+            async fn append_change_in(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                shop: ShopId,
+                kind: &ChangeKind,
+                now: DateTime<Utc>,
+            ) -> StoreResult<i64> {
+                // The shop row's lock (PostgreSQL) or the single writer (SQLite) serialises
+                // this shop's feed writers until commit, so sequence order is commit order.
+                let seq: i64 = sqlx::query(
+                    "UPDATE shops SET next_seq = next_seq + 1 WHERE id = $1 RETURNING next_seq - 1",
+                )
+                .bind(shop.to_string())
+                .fetch_optional(&mut **tx)
+                .await?
+                .ok_or(StoreError::NotFound("shop"))?
+                .try_get(0)?;
+                let payload = serde_json::to_string(kind)
+                    .map_err(|e| StoreError::Corrupt(format!("change payload: {e}")))?;
+                sqlx::query(
+                    "INSERT INTO changes (shop_id, seq, payload, created_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(shop.to_string())
+                .bind(seq)
+                .bind(payload)
+                .bind(ms(now))
+                .execute(&mut **tx)
+                .await?;
+                Ok(seq)
+            }
+
+            async fn saldo_change(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                shop: ShopId,
+                reason: SaldoReason,
+                amount: Rupiah,
+                meta: &EventMeta<'_>,
+                now: DateTime<Utc>,
+            ) -> StoreResult<Saldo> {
+                let saldo = Self::saldo_in(&mut **tx, shop).await?;
+                let movement = SaldoMovement {
+                    reason,
+                    amount_idr: amount,
+                    order_id: meta.order,
+                    deposit_id: meta.deposit,
+                    reference: meta.reference.map(str::to_owned),
+                    saldo,
+                };
+                Self::append_change_in(tx, shop, &ChangeKind::Saldo { movement }, now).await?;
+                Ok(saldo)
+            }
+
+            fn shop_from_row(row: &<$db as sqlx::Database>::Row) -> StoreResult<Shop> {
+                let tier: String = row.try_get("tier")?;
+                Ok(Shop {
+                    id: parse_id("shop id", &row.try_get::<String, _>("id")?)?,
+                    code: row.try_get("code")?,
+                    name: row.try_get("name")?,
+                    tier: tier.parse().map_err(|_| corrupt("tier", &tier))?,
+                })
+            }
+
+            fn order_from_row(row: &<$db as sqlx::Database>::Row) -> StoreResult<StoredOrder> {
+                let status: String = row.try_get("status")?;
+                let failure = match (
+                    row.try_get::<Option<String>, _>("failure_code")?,
+                    row.try_get::<Option<String>, _>("failure_message")?,
+                ) {
+                    (Some(code), Some(message)) => Some(Failure { code, message }),
+                    _ => None,
+                };
+                let sku: String = row.try_get("sku")?;
+                Ok(StoredOrder {
+                    shop_id: parse_id("shop id", &row.try_get::<String, _>("shop_id")?)?,
+                    request_hash: row.try_get("request_hash")?,
+                    cost: Rupiah::from_idr(row.try_get("cost_idr")?),
+                    order: Order {
+                        id: parse_id("order id", &row.try_get::<String, _>("id")?)?,
+                        sku: Sku::parse(&sku).map_err(|_| corrupt("sku", &sku))?,
+                        target: row.try_get("target")?,
+                        status: status.parse().map_err(|_| corrupt("status", &status))?,
+                        price_idr: Rupiah::from_idr(row.try_get("price_idr")?),
+                        sn: row.try_get("sn")?,
+                        pln_token: row.try_get("pln_token")?,
+                        failure,
+                        created_at: from_ms(row.try_get("created_at")?)?,
+                        updated_at: from_ms(row.try_get("updated_at")?)?,
+                    },
+                })
+            }
+
+            fn deposit_from_row(row: &<$db as sqlx::Database>::Row) -> StoreResult<StoredDeposit> {
+                let method: String = row.try_get("method")?;
+                let status: String = row.try_get("status")?;
+                Ok(StoredDeposit {
+                    shop_id: parse_id("shop id", &row.try_get::<String, _>("shop_id")?)?,
+                    request_hash: row.try_get("request_hash")?,
+                    gateway_order_id: row.try_get("gateway_order_id")?,
+                    deposit: Deposit {
+                        id: parse_id("deposit id", &row.try_get::<String, _>("id")?)?,
+                        amount_idr: Rupiah::from_idr(row.try_get("amount_idr")?),
+                        method: serde_json::from_value(serde_json::Value::String(method.clone()))
+                            .map_err(|_| corrupt("deposit method", &method))?,
+                        status: serde_json::from_value(serde_json::Value::String(status.clone()))
+                            .map_err(|_| corrupt("deposit status", &status))?,
+                        bank: row.try_get("bank")?,
+                        va_number: row.try_get("va_number")?,
+                        qr_string: row.try_get("qr_string")?,
+                        expires_at: row
+                            .try_get::<Option<i64>, _>("expires_at")?
+                            .map(from_ms)
+                            .transpose()?,
+                        created_at: from_ms(row.try_get("created_at")?)?,
+                    },
+                })
+            }
+
+            async fn deposit_where(&self, column: &'static str, value: String) -> StoreResult<Option<StoredDeposit>> {
+                let sql = format!("SELECT * FROM deposits WHERE {column} = $1");
+                let row = sqlx::query(&sql).bind(value).fetch_optional(&self.reader).await?;
+                row.as_ref().map(Self::deposit_from_row).transpose()
+            }
+        }
+
+        impl Store for $store {
+            async fn migrate(&self) -> StoreResult<()> {
+                $migrator.run(&self.writer).await?;
+                Ok(())
+            }
+
+            async fn create_shop(&self, code: &str, name: &str, tier: Tier, now: DateTime<Utc>) -> StoreResult<Shop> {
+                let shop = Shop { id: ShopId::new(), code: code.to_owned(), name: name.to_owned(), tier };
+                let mut tx = self.writer.begin().await?;
+                let inserted = sqlx::query(
+                    "INSERT INTO shops (id, code, name, tier, created_at) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (code) DO NOTHING",
+                )
+                .bind(shop.id.to_string())
+                .bind(code)
+                .bind(name)
+                .bind(tier.code())
+                .bind(ms(now))
+                .execute(&mut *tx)
+                .await?;
+                if inserted.rows_affected() != 1 {
+                    return Err(StoreError::ShopCodeTaken(code.to_owned()));
+                }
+                for account in [Account::ShopSaldo(shop.id), Account::ShopHolds(shop.id)] {
+                    sqlx::query("INSERT INTO accounts (key, shop_id) VALUES ($1, $2)")
+                        .bind(account.key())
+                        .bind(shop.id.to_string())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(shop)
+            }
+
+            async fn shop_by_code(&self, code: &str) -> StoreResult<Option<Shop>> {
+                let row = sqlx::query("SELECT id, code, name, tier FROM shops WHERE code = $1")
+                    .bind(code)
+                    .fetch_optional(&self.reader)
+                    .await?;
+                row.as_ref().map(Self::shop_from_row).transpose()
+            }
+
+            async fn shop(&self, id: ShopId) -> StoreResult<Option<Shop>> {
+                let row = sqlx::query("SELECT id, code, name, tier FROM shops WHERE id = $1")
+                    .bind(id.to_string())
+                    .fetch_optional(&self.reader)
+                    .await?;
+                row.as_ref().map(Self::shop_from_row).transpose()
+            }
+
+            async fn shops(&self) -> StoreResult<Vec<Shop>> {
+                let rows = sqlx::query("SELECT id, code, name, tier FROM shops ORDER BY code")
+                    .fetch_all(&self.reader)
+                    .await?;
+                rows.iter().map(Self::shop_from_row).collect()
+            }
+
+            async fn add_pairing_code(&self, shop: ShopId, code_hash: &str, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO pairing_codes (code_hash, shop_id, expires_at, created_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(code_hash)
+                .bind(shop.to_string())
+                .bind(ms(expires_at))
+                .bind(ms(now))
+                .execute(&self.writer)
+                .await?;
+                Ok(())
+            }
+
+            async fn pair_device(&self, code_hash: &str, device: DeviceId, name: &str, token_hash: &str, now: DateTime<Utc>) -> StoreResult<PairOutcome> {
+                let mut tx = self.writer.begin().await?;
+                // Single use: only the first exchange flips `used_at`.
+                let claimed = sqlx::query(
+                    "UPDATE pairing_codes SET used_at = $2 \
+                     WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING shop_id",
+                )
+                .bind(code_hash)
+                .bind(ms(now))
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(row) = claimed else {
+                    return Ok(PairOutcome::Refused);
+                };
+                let shop_id: String = row.try_get(0)?;
+                sqlx::query(
+                    "INSERT INTO devices (id, shop_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(device.to_string())
+                .bind(&shop_id)
+                .bind(name)
+                .bind(token_hash)
+                .bind(ms(now))
+                .execute(&mut *tx)
+                .await?;
+                let shop_row = sqlx::query("SELECT id, code, name, tier FROM shops WHERE id = $1")
+                    .bind(&shop_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let shop = Self::shop_from_row(&shop_row)?;
+                tx.commit().await?;
+                Ok(PairOutcome::Paired(shop))
+            }
+
+            async fn device_by_token(&self, token_hash: &str) -> StoreResult<Option<AuthDevice>> {
+                let row = sqlx::query(
+                    "SELECT id, shop_id FROM devices WHERE token_hash = $1 AND revoked_at IS NULL",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.reader)
+                .await?;
+                row.map(|r| {
+                    Ok(AuthDevice {
+                        device_id: parse_id("device id", &r.try_get::<String, _>(0)?)?,
+                        shop_id: parse_id("shop id", &r.try_get::<String, _>(1)?)?,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn revoke_device(&self, device: DeviceId, now: DateTime<Utc>) -> StoreResult<bool> {
+                let done = sqlx::query("UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+                    .bind(device.to_string())
+                    .bind(ms(now))
+                    .execute(&self.writer)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn upsert_product(&self, p: &Product, cut_off: Option<(NaiveTime, NaiveTime)>, now: DateTime<Utc>) -> StoreResult<()> {
+                let input = serde_json::to_string(&p.input)
+                    .map_err(|e| StoreError::Corrupt(format!("input schema: {e}")))?;
+                sqlx::query(
+                    "INSERT INTO products (sku, name, category, brand, operator, nominal_idr, input, active, cut_off_start, cut_off_end, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                     ON CONFLICT (sku) DO UPDATE SET name = excluded.name, category = excluded.category, \
+                       brand = excluded.brand, operator = excluded.operator, nominal_idr = excluded.nominal_idr, \
+                       input = excluded.input, active = excluded.active, cut_off_start = excluded.cut_off_start, \
+                       cut_off_end = excluded.cut_off_end, updated_at = excluded.updated_at",
+                )
+                .bind(p.sku.as_str())
+                .bind(&p.name)
+                .bind(p.category.code())
+                .bind(&p.brand)
+                .bind(p.operator.map(|o| o.code()))
+                .bind(p.nominal_idr.map(Rupiah::idr))
+                .bind(input)
+                .bind(p.active)
+                .bind(time_text(cut_off.map(|c| c.0)))
+                .bind(time_text(cut_off.map(|c| c.1)))
+                .bind(ms(now))
+                .execute(&self.writer)
+                .await?;
+                Ok(())
+            }
+
+            async fn upsert_supplier_product(&self, o: &SupplierProduct, now: DateTime<Utc>) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO supplier_products (sku, supplier, supplier_sku, cost_idr, priority, active, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (sku, supplier) DO UPDATE SET supplier_sku = excluded.supplier_sku, \
+                       cost_idr = excluded.cost_idr, priority = excluded.priority, active = excluded.active, \
+                       updated_at = excluded.updated_at",
+                )
+                .bind(&o.sku)
+                .bind(&o.supplier)
+                .bind(&o.supplier_sku)
+                .bind(o.cost.idr())
+                .bind(o.priority)
+                .bind(o.active)
+                .bind(ms(now))
+                .execute(&self.writer)
+                .await?;
+                Ok(())
+            }
+
+            async fn set_tier_rule(&self, tier: Tier, rule: &PriceRule, now: DateTime<Utc>) -> StoreResult<()> {
+                let text = serde_json::to_string(rule)
+                    .map_err(|e| StoreError::Corrupt(format!("price rule: {e}")))?;
+                sqlx::query(
+                    "INSERT INTO tier_markups (tier, rule, updated_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (tier) DO UPDATE SET rule = excluded.rule, updated_at = excluded.updated_at",
+                )
+                .bind(tier.code())
+                .bind(text)
+                .bind(ms(now))
+                .execute(&self.writer)
+                .await?;
+                Ok(())
+            }
+
+            async fn tier_rules(&self) -> StoreResult<Vec<(Tier, PriceRule)>> {
+                let rows = sqlx::query("SELECT tier, rule FROM tier_markups")
+                    .fetch_all(&self.reader)
+                    .await?;
+                rows.iter()
+                    .map(|r| {
+                        let tier: String = r.try_get(0)?;
+                        let rule: String = r.try_get(1)?;
+                        Ok((
+                            tier.parse().map_err(|_| corrupt("tier", &tier))?,
+                            serde_json::from_str(&rule).map_err(|_| corrupt("price rule", &rule))?,
+                        ))
+                    })
+                    .collect()
+            }
+
+            async fn catalogue(&self) -> StoreResult<Vec<CatalogueEntry>> {
+                let offers = sqlx::query(
+                    "SELECT sku, supplier, supplier_sku, cost_idr, priority, active FROM supplier_products \
+                     ORDER BY sku, priority, supplier",
+                )
+                .fetch_all(&self.reader)
+                .await?;
+                let mut by_sku: BTreeMap<String, Vec<SupplierProduct>> = BTreeMap::new();
+                for r in offers {
+                    let offer = SupplierProduct {
+                        sku: r.try_get(0)?,
+                        supplier: r.try_get(1)?,
+                        supplier_sku: r.try_get(2)?,
+                        cost: Rupiah::from_idr(r.try_get(3)?),
+                        priority: r.try_get(4)?,
+                        active: r.try_get(5)?,
+                    };
+                    by_sku.entry(offer.sku.clone()).or_default().push(offer);
+                }
+                let rows = sqlx::query(
+                    "SELECT sku, name, category, brand, operator, nominal_idr, input, active, cut_off_start, cut_off_end \
+                     FROM products ORDER BY category, brand, nominal_idr, sku",
+                )
+                .fetch_all(&self.reader)
+                .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in rows {
+                    let sku: String = r.try_get(0)?;
+                    let category: String = r.try_get(2)?;
+                    let operator: Option<String> = r.try_get(4)?;
+                    let input: String = r.try_get(6)?;
+                    let start = parse_time(r.try_get(8)?)?;
+                    let end = parse_time(r.try_get(9)?)?;
+                    let product = Product {
+                        sku: Sku::parse(&sku).map_err(|_| corrupt("sku", &sku))?,
+                        name: r.try_get(1)?,
+                        category: Category::from_code(&category).ok_or_else(|| corrupt("category", &category))?,
+                        brand: r.try_get(3)?,
+                        operator: operator
+                            .map(|o| Operator::from_code(&o).ok_or_else(|| corrupt("operator", &o)))
+                            .transpose()?,
+                        nominal_idr: r.try_get::<Option<i64>, _>(5)?.map(Rupiah::from_idr),
+                        input: serde_json::from_str(&input).map_err(|_| corrupt("input schema", &input))?,
+                        active: r.try_get(7)?,
+                    };
+                    out.push(CatalogueEntry {
+                        suppliers: by_sku.remove(&sku).unwrap_or_default(),
+                        product,
+                        cut_off: start.zip(end),
+                    });
+                }
+                Ok(out)
+            }
+
+            async fn order(&self, id: OrderId) -> StoreResult<Option<StoredOrder>> {
+                let row = sqlx::query("SELECT * FROM orders WHERE id = $1")
+                    .bind(id.to_string())
+                    .fetch_optional(&self.reader)
+                    .await?;
+                row.as_ref().map(Self::order_from_row).transpose()
+            }
+
+            async fn place_order(&self, new: &NewOrder) -> StoreResult<PlaceOutcome> {
+                let mut tx = self.writer.begin().await?;
+                let inserted = sqlx::query(
+                    "INSERT INTO orders (id, shop_id, device_id, request_hash, sku, target, status, price_idr, cost_idr, max_price_idr, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(new.id.to_string())
+                .bind(new.shop_id.to_string())
+                .bind(new.device_id.to_string())
+                .bind(&new.request_hash)
+                .bind(&new.sku)
+                .bind(&new.target)
+                .bind(OrderStatus::Accepted.code())
+                .bind(new.price.idr())
+                .bind(new.cost.idr())
+                .bind(new.max_price.idr())
+                .bind(ms(new.now))
+                .execute(&mut *tx)
+                .await?;
+                if inserted.rows_affected() != 1 {
+                    tx.rollback().await?;
+                    let existing = self.order(new.id).await?.ok_or(StoreError::NotFound("order"))?;
+                    return Ok(PlaceOutcome::Exists(existing));
+                }
+                let meta = EventMeta { shop: Some(new.shop_id), order: Some(new.id), ..EventMeta::default() };
+                let posting = Posting::hold(new.shop_id, new.price)?;
+                if let Posted::Short = Self::apply_posting(&mut tx, &posting, meta, true, new.now).await? {
+                    tx.rollback().await?;
+                    let mut conn = self.reader.acquire().await?;
+                    let saldo = Self::saldo_in(&mut conn, new.shop_id).await?;
+                    return Ok(PlaceOutcome::SaldoShort { available: saldo.available_idr });
+                }
+                sqlx::query(
+                    "INSERT INTO holds (order_id, shop_id, amount_idr, state, created_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(new.id.to_string())
+                .bind(new.shop_id.to_string())
+                .bind(new.price.idr())
+                .bind(HoldState::Pending.code())
+                .bind(ms(new.now))
+                .execute(&mut *tx)
+                .await?;
+                let order = Order {
+                    id: new.id,
+                    sku: Sku::parse(&new.sku).map_err(|_| corrupt("sku", &new.sku))?,
+                    target: new.target.clone(),
+                    status: OrderStatus::Accepted,
+                    price_idr: new.price,
+                    sn: None,
+                    pln_token: None,
+                    failure: None,
+                    created_at: from_ms(ms(new.now))?,
+                    updated_at: from_ms(ms(new.now))?,
+                };
+                Self::append_change_in(&mut tx, new.shop_id, &ChangeKind::Order { order: order.clone() }, new.now).await?;
+                let meta = EventMeta { shop: Some(new.shop_id), order: Some(new.id), ..EventMeta::default() };
+                let negative = new.price.checked_neg().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Self::saldo_change(&mut tx, new.shop_id, SaldoReason::Hold, negative, &meta, new.now).await?;
+                tx.commit().await?;
+                Ok(PlaceOutcome::Created(order))
+            }
+
+            async fn settle_order(&self, id: OrderId, settlement: &Settlement, now: DateTime<Utc>) -> StoreResult<Order> {
+                let mut tx = self.writer.begin().await?;
+                let sql = concat!("SELECT * FROM orders WHERE id = $1", $for_update);
+                let row = sqlx::query(sql)
+                    .bind(id.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound("order"))?;
+                let stored = Self::order_from_row(&row)?;
+                let mut order = stored.order;
+                let shop = stored.shop_id;
+                let target_status = match settlement {
+                    Settlement::Success { .. } => OrderStatus::Success,
+                    Settlement::Failed { .. } => OrderStatus::Failed,
+                    Settlement::Refunded { .. } => OrderStatus::Refunded,
+                };
+                match order.status.apply(target_status) {
+                    Ok(Transition::Ignored) => return Ok(order),
+                    Err(conflict) => return Err(StoreError::Conflict(conflict.to_string())),
+                    Ok(Transition::Moved(_)) => {}
+                }
+                let price = order.price_idr;
+                let (hold_to, posting, reason, change) = match settlement {
+                    Settlement::Success { cost, .. } => (
+                        Some(HoldState::Posted),
+                        Posting::post_hold(shop, price, *cost)?,
+                        SaldoReason::Charge,
+                        Rupiah::ZERO,
+                    ),
+                    Settlement::Failed { .. } => (
+                        Some(HoldState::Voided),
+                        Posting::void_hold(shop, price)?,
+                        SaldoReason::Release,
+                        price,
+                    ),
+                    Settlement::Refunded { .. } => (
+                        None,
+                        Posting::refund(shop, price, stored.cost)?,
+                        SaldoReason::Refund,
+                        price,
+                    ),
+                };
+                if let Some(to) = hold_to {
+                    // Exactly once: only a pending hold can be posted or voided.
+                    let done = sqlx::query(
+                        "UPDATE holds SET state = $2, settled_at = $3 WHERE order_id = $1 AND state = $4",
+                    )
+                    .bind(id.to_string())
+                    .bind(to.code())
+                    .bind(ms(now))
+                    .bind(HoldState::Pending.code())
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() != 1 {
+                        return Err(StoreError::Conflict(format!("hold of order {id} is not pending")));
+                    }
+                }
+                let meta = EventMeta { shop: Some(shop), order: Some(id), ..EventMeta::default() };
+                Self::apply_posting(&mut tx, &posting, meta, false, now).await?;
+                order.status = target_status;
+                order.updated_at = from_ms(ms(now))?;
+                let mut cost = stored.cost;
+                match settlement {
+                    Settlement::Success { sn, pln_token, cost: c } => {
+                        order.sn = sn.clone();
+                        order.pln_token = pln_token.clone();
+                        cost = *c;
+                    }
+                    Settlement::Failed { code, message } | Settlement::Refunded { code, message } => {
+                        order.failure = Some(Failure { code: code.clone(), message: message.clone() });
+                    }
+                }
+                sqlx::query(
+                    "UPDATE orders SET status = $2, sn = $3, pln_token = $4, failure_code = $5, failure_message = $6, \
+                     cost_idr = $7, updated_at = $8 WHERE id = $1",
+                )
+                .bind(id.to_string())
+                .bind(order.status.code())
+                .bind(&order.sn)
+                .bind(&order.pln_token)
+                .bind(order.failure.as_ref().map(|f| f.code.clone()))
+                .bind(order.failure.as_ref().map(|f| f.message.clone()))
+                .bind(cost.idr())
+                .bind(ms(now))
+                .execute(&mut *tx)
+                .await?;
+                Self::append_change_in(&mut tx, shop, &ChangeKind::Order { order: order.clone() }, now).await?;
+                let meta = EventMeta { shop: Some(shop), order: Some(id), ..EventMeta::default() };
+                Self::saldo_change(&mut tx, shop, reason, change, &meta, now).await?;
+                tx.commit().await?;
+                Ok(order)
+            }
+
+            async fn saldo(&self, shop: ShopId) -> StoreResult<Saldo> {
+                let mut conn = self.reader.acquire().await?;
+                Self::saldo_in(&mut conn, shop).await
+            }
+
+            async fn credit_manual(&self, shop: ShopId, amount: Rupiah, reference: &str, now: DateTime<Utc>) -> StoreResult<(bool, Saldo)> {
+                let mut tx = self.writer.begin().await?;
+                let fresh = sqlx::query(
+                    "INSERT INTO manual_credits (shop_id, reference, amount_idr, created_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (shop_id, reference) DO NOTHING",
+                )
+                .bind(shop.to_string())
+                .bind(reference)
+                .bind(amount.idr())
+                .bind(ms(now))
+                .execute(&mut *tx)
+                .await?;
+                if fresh.rows_affected() != 1 {
+                    let saldo = Self::saldo_in(&mut *tx, shop).await?;
+                    tx.rollback().await?;
+                    return Ok((false, saldo));
+                }
+                let posting = Posting::deposit(shop, amount, false)?;
+                let meta = EventMeta { shop: Some(shop), reference: Some(reference), ..EventMeta::default() };
+                Self::apply_posting(&mut tx, &posting, meta, false, now).await?;
+                let meta = EventMeta { shop: Some(shop), reference: Some(reference), ..EventMeta::default() };
+                let saldo = Self::saldo_change(&mut tx, shop, SaldoReason::Deposit, amount, &meta, now).await?;
+                tx.commit().await?;
+                Ok((true, saldo))
+            }
+
+            async fn append_change(&self, shop: ShopId, kind: &ChangeKind, now: DateTime<Utc>) -> StoreResult<i64> {
+                let mut tx = self.writer.begin().await?;
+                let seq = Self::append_change_in(&mut tx, shop, kind, now).await?;
+                tx.commit().await?;
+                Ok(seq)
+            }
+
+            async fn changes(&self, shop: ShopId, after: i64, limit: u32) -> StoreResult<Vec<Change>> {
+                let rows = sqlx::query(
+                    "SELECT seq, payload, created_at FROM changes WHERE shop_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                )
+                .bind(shop.to_string())
+                .bind(after)
+                .bind(i64::from(limit))
+                .fetch_all(&self.reader)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        let payload: String = r.try_get(1)?;
+                        Ok(Change {
+                            seq: r.try_get(0)?,
+                            at: from_ms(r.try_get(2)?)?,
+                            kind: serde_json::from_str(&payload).map_err(|e| corrupt("change payload", e.to_string()))?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn create_deposit(&self, s: &StoredDeposit) -> StoreResult<Option<StoredDeposit>> {
+                let d = &s.deposit;
+                let code = |v: &dyn erased::Code| v.code();
+                let inserted = sqlx::query(
+                    "INSERT INTO deposits (id, shop_id, request_hash, amount_idr, method, bank, status, gateway_order_id, \
+                     va_number, qr_string, expires_at, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(d.id.to_string())
+                .bind(s.shop_id.to_string())
+                .bind(&s.request_hash)
+                .bind(d.amount_idr.idr())
+                .bind(code(&d.method))
+                .bind(&d.bank)
+                .bind(code(&d.status))
+                .bind(&s.gateway_order_id)
+                .bind(&d.va_number)
+                .bind(&d.qr_string)
+                .bind(d.expires_at.map(ms))
+                .bind(ms(d.created_at))
+                .execute(&self.writer)
+                .await?;
+                if inserted.rows_affected() == 1 {
+                    Ok(None)
+                } else {
+                    self.deposit(d.id).await
+                }
+            }
+
+            async fn deposit(&self, id: DepositId) -> StoreResult<Option<StoredDeposit>> {
+                self.deposit_where("id", id.to_string()).await
+            }
+
+            async fn deposit_by_gateway_id(&self, gateway_order_id: &str) -> StoreResult<Option<StoredDeposit>> {
+                self.deposit_where("gateway_order_id", gateway_order_id.to_owned()).await
+            }
+
+            async fn deposit_paid(&self, id: DepositId, now: DateTime<Utc>) -> StoreResult<bool> {
+                let mut tx = self.writer.begin().await?;
+                // Exactly once: only the first confirmation flips the status; every later
+                // notification finds it paid and changes nothing.
+                let row = sqlx::query(
+                    "UPDATE deposits SET status = 'paid', updated_at = $2 WHERE id = $1 AND status <> 'paid' \
+                     RETURNING shop_id, amount_idr",
+                )
+                .bind(id.to_string())
+                .bind(ms(now))
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(row) = row else {
+                    return Ok(false);
+                };
+                let shop: ShopId = parse_id("shop id", &row.try_get::<String, _>(0)?)?;
+                let amount = Rupiah::from_idr(row.try_get(1)?);
+                let posting = Posting::deposit(shop, amount, true)?;
+                let meta = EventMeta { shop: Some(shop), deposit: Some(id), ..EventMeta::default() };
+                Self::apply_posting(&mut tx, &posting, meta, false, now).await?;
+                let meta = EventMeta { shop: Some(shop), deposit: Some(id), ..EventMeta::default() };
+                Self::saldo_change(&mut tx, shop, SaldoReason::Deposit, amount, &meta, now).await?;
+                let stored = sqlx::query("SELECT * FROM deposits WHERE id = $1")
+                    .bind(id.to_string())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let deposit = Self::deposit_from_row(&stored)?.deposit;
+                Self::append_change_in(&mut tx, shop, &ChangeKind::Deposit { deposit }, now).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn deposit_closed(&self, id: DepositId, status: DepositStatus, now: DateTime<Utc>) -> StoreResult<bool> {
+                let mut tx = self.writer.begin().await?;
+                let row = sqlx::query(
+                    "UPDATE deposits SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'pending' RETURNING *",
+                )
+                .bind(id.to_string())
+                .bind(erased::Code::code(&status))
+                .bind(ms(now))
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(row) = row else {
+                    return Ok(false);
+                };
+                let stored = Self::deposit_from_row(&row)?;
+                Self::append_change_in(&mut tx, stored.shop_id, &ChangeKind::Deposit { deposit: stored.deposit }, now).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn audit(&self) -> StoreResult<AuditReport> {
+                let mut report = AuditReport::default();
+                let entries = sqlx::query(
+                    "SELECT event_id, account, side, amount_idr FROM ledger_entries ORDER BY event_id",
+                )
+                .fetch_all(&self.reader)
+                .await?;
+                let mut balances = Balances::new();
+                let mut per_event: BTreeMap<i64, i64> = BTreeMap::new();
+                for r in &entries {
+                    let event: i64 = r.try_get(0)?;
+                    let key: String = r.try_get(1)?;
+                    let side_code: String = r.try_get(2)?;
+                    let amount: i64 = r.try_get(3)?;
+                    let account = Account::parse(&key).ok_or_else(|| corrupt("account", &key))?;
+                    let side = Side::from_code(&side_code).ok_or_else(|| corrupt("side", &side_code))?;
+                    balances.apply_entry(account, side, Rupiah::from_idr(amount));
+                    *per_event.entry(event).or_default() += match side {
+                        Side::Debit => amount,
+                        Side::Credit => -amount,
+                    };
+                }
+                report.events_checked = per_event.len();
+                for (event, sum) in per_event {
+                    if sum != 0 {
+                        report.problems.push(format!("event {event} does not balance: debits - credits = {sum}"));
+                    }
+                }
+                let accounts = sqlx::query("SELECT key, debits_idr, credits_idr FROM accounts ORDER BY key")
+                    .fetch_all(&self.reader)
+                    .await?;
+                report.accounts_checked = accounts.len();
+                for r in &accounts {
+                    let key: String = r.try_get(0)?;
+                    let stored = (r.try_get::<i64, _>(1)?, r.try_get::<i64, _>(2)?);
+                    let account = Account::parse(&key).ok_or_else(|| corrupt("account", &key))?;
+                    let derived = balances.totals(&account);
+                    if stored != derived {
+                        report.problems.push(format!(
+                            "account {key}: stored debits/credits {stored:?} but entries give {derived:?}"
+                        ));
+                    }
+                    if matches!(account, Account::ShopSaldo(_)) && stored.1 < stored.0 {
+                        report.problems.push(format!("account {key} is below zero"));
+                    }
+                }
+                for (account, totals) in balances.accounts() {
+                    if !accounts.iter().any(|r| r.try_get::<String, _>(0).ok().as_deref() == Some(account.key().as_str())) {
+                        report.problems.push(format!("entries post to {account} ({totals:?}) which has no account row"));
+                    }
+                }
+                // Every shop's holds account equals the sum of its pending holds.
+                let pending = sqlx::query(
+                    "SELECT shop_id, CAST(SUM(amount_idr) AS BIGINT) FROM holds WHERE state = 'pending' GROUP BY shop_id",
+                )
+                .fetch_all(&self.reader)
+                .await?;
+                let mut pending_by_shop: BTreeMap<String, i64> = BTreeMap::new();
+                for r in &pending {
+                    pending_by_shop.insert(r.try_get(0)?, r.try_get::<Option<i64>, _>(1)?.unwrap_or(0));
+                }
+                for shop in self.shops().await? {
+                    let held = balances.balance(&Account::ShopHolds(shop.id)).idr();
+                    let expected = pending_by_shop.get(&shop.id.to_string()).copied().unwrap_or(0);
+                    if held != expected {
+                        report.problems.push(format!(
+                            "shop {}: holds account {held} but pending holds sum to {expected}", shop.code
+                        ));
+                    }
+                }
+                if balances.trial_balance() != 0 {
+                    report.problems.push(format!("trial balance is {} instead of 0", balances.trial_balance()));
+                }
+                Ok(report)
+            }
+        }
+    };
+}
+
+/// Stable text codes for enums stored as text.
+mod erased {
+    use super::{DepositMethod, DepositStatus};
+
+    pub trait Code {
+        fn code(&self) -> &'static str;
+    }
+
+    impl Code for DepositMethod {
+        fn code(&self) -> &'static str {
+            match self {
+                DepositMethod::Va => "va",
+                DepositMethod::Qris => "qris",
+            }
+        }
+    }
+
+    impl Code for DepositStatus {
+        fn code(&self) -> &'static str {
+            match self {
+                DepositStatus::Pending => "pending",
+                DepositStatus::Paid => "paid",
+                DepositStatus::Expired => "expired",
+                DepositStatus::Cancelled => "cancelled",
+                DepositStatus::Failed => "failed",
+            }
+        }
+    }
+}
+
+sql_store!(
+    SqliteStore,
+    sqlx::Sqlite,
+    sqlx::migrate!("../../migrations/server/sqlite"),
+    ""
+);
+sql_store!(
+    PgStore,
+    sqlx::Postgres,
+    sqlx::migrate!("../../migrations/server/postgres"),
+    " FOR UPDATE"
+);

@@ -1,0 +1,219 @@
+//! The `konter-server` binary: admin commands print results on stdout, and the served API
+//! and its logs never contain a credential.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_konter-server");
+const SECRETS: [&str; 4] = [
+    "dfz-api-key-7f3a9c1e5b",
+    "dfz-hook-secret-42aa9e",
+    "iak-api-key-0c9d8e7f",
+    "SB-Mid-server-9Xq2Lm7Pz",
+];
+
+fn run(db: &str, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run konter-server");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn admin_commands_print_results_on_stdout() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", dir.path().join("s.db").display());
+    let (ok, out, err) = run(
+        &db,
+        &[
+            "shop",
+            "create",
+            "MAJU01",
+            "--name",
+            "Konter Maju",
+            "--tier",
+            "gold",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.trim().parse::<konter_domain::ids::ShopId>().is_ok(),
+        "prints the shop id alone: {out:?}"
+    );
+    let (ok, out, _) = run(&db, &["device", "pair-code", "MAJU01"]);
+    assert!(ok);
+    assert_eq!(out.trim().len(), 8, "the code alone: {out:?}");
+    let (ok, out, _) = run(
+        &db,
+        &["saldo", "credit", "MAJU01", "Rp50.000", "--ref", "kas-001"],
+    );
+    assert!(ok);
+    assert_eq!(out.trim(), "50000");
+    let (ok, out, err) = run(
+        &db,
+        &["saldo", "credit", "MAJU01", "50000", "--ref", "kas-001"],
+    );
+    assert!(ok);
+    assert_eq!(
+        out.trim(),
+        "50000",
+        "the same reference is not credited twice"
+    );
+    assert!(err.contains("credited before"));
+    let (ok, _, err) = run(&db, &["saldo", "credit", "MAJU01", "-5", "--ref", "x"]);
+    assert!(!ok && err.contains("amount_idr"), "{err}");
+    let (ok, _, err) = run(&db, &["saldo", "credit", "NOPE", "5000", "--ref", "x"]);
+    assert!(!ok && err.contains("NOPE"), "{err}");
+    let (ok, out, _) = run(&db, &["audit"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("0 problems"));
+}
+
+#[test]
+fn audit_fails_when_the_books_were_tampered_with() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("s.db");
+    let db = format!("sqlite://{}", path.display());
+    assert!(run(&db, &["shop", "create", "T01", "--name", "T"]).0);
+    assert!(run(&db, &["saldo", "credit", "T01", "10000", "--ref", "a"]).0);
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&db).await.expect("open");
+        sqlx::query(
+            "UPDATE accounts SET credits_idr = credits_idr + 1 WHERE key LIKE 'shop_saldo:%'",
+        )
+        .execute(&pool)
+        .await
+        .expect("tamper");
+        pool.close().await;
+    });
+    let (ok, out, _) = run(&db, &["audit"]);
+    assert!(!ok, "audit must fail: {out}");
+    assert!(out.contains("PROBLEM account shop_saldo:"), "{out}");
+}
+
+#[test]
+fn credentials_never_reach_logs_or_answers() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", dir.path().join("s.db").display());
+    assert!(run(&db, &["shop", "create", "S01", "--name", "Konter S"]).0);
+    let code = run(&db, &["device", "pair-code", "S01"])
+        .1
+        .trim()
+        .to_owned();
+    let mut child = Command::new(BIN)
+        .args(["--db", &db, "serve", "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "trace")
+        .env(
+            "KONTER_SUPPLIERS__DIGIFLAZZ__BASE_URL",
+            "http://127.0.0.1:9/digiflazz/v1",
+        )
+        .env("KONTER_SUPPLIERS__DIGIFLAZZ__USERNAME", "konteruser")
+        .env("KONTER_SUPPLIERS__DIGIFLAZZ__API_KEY", SECRETS[0])
+        .env("KONTER_SUPPLIERS__DIGIFLAZZ__WEBHOOK_SECRET", SECRETS[1])
+        .env("KONTER_SUPPLIERS__IAK__BASE_URL", "http://127.0.0.1:9/iak")
+        .env("KONTER_SUPPLIERS__IAK__USERNAME", "081234567890")
+        .env("KONTER_SUPPLIERS__IAK__API_KEY", SECRETS[2])
+        .env(
+            "KONTER_GATEWAYS__MIDTRANS__BASE_URL",
+            "http://127.0.0.1:9/midtrans",
+        )
+        .env("KONTER_GATEWAYS__MIDTRANS__SERVER_KEY", SECRETS[3])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("server printed its address")
+            .expect("line");
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.trim().to_owned();
+        }
+    };
+    let log =
+        std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>().join("\n"));
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    let answers = rt.block_on(async {
+        let c = reqwest::Client::new();
+        let base = format!("http://{addr}");
+        let mut answers = String::new();
+        let pair: Value = c
+            .post(format!("{base}/v1/devices/pair"))
+            .json(&json!({"pairing_code": code, "device_name": "K"}))
+            .send()
+            .await
+            .expect("pair")
+            .json()
+            .await
+            .expect("json");
+        let token = pair["token"].as_str().expect("token").to_owned();
+        answers.push_str(&pair.to_string());
+        for path in [
+            "/healthz",
+            "/metrics",
+            "/v1/catalog",
+            "/v1/saldo",
+            "/v1/changes",
+            "/v1/orders/nope",
+            "/nope",
+        ] {
+            let r = c
+                .get(format!("{base}{path}"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("get");
+            answers.push_str(&r.text().await.expect("text"));
+        }
+        let r = c
+            .post(format!("{base}/v1/orders"))
+            .bearer_auth(&token)
+            .json(&json!({"bad": true}))
+            .send()
+            .await
+            .expect("post");
+        answers.push_str(&r.text().await.expect("text"));
+        answers
+    });
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    let _ = child.wait_timeout_or_kill(Duration::from_secs(40));
+    let log = log.join().expect("log");
+    assert!(log.contains("device paired"), "the log was captured: {log}");
+    for secret in SECRETS {
+        assert!(!answers.contains(secret), "an API answer contains {secret}");
+        assert!(!log.contains(secret), "the log contains {secret}");
+    }
+}
+
+trait WaitTimeout {
+    fn wait_timeout_or_kill(&mut self, limit: Duration) -> std::io::Result<()>;
+}
+
+impl WaitTimeout for std::process::Child {
+    fn wait_timeout_or_kill(&mut self, limit: Duration) -> std::io::Result<()> {
+        let start = std::time::Instant::now();
+        while start.elapsed() < limit {
+            if self.try_wait()?.is_some() {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.kill()
+    }
+}

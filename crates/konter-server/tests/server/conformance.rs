@@ -1,0 +1,362 @@
+//! The store conformance script: the same story against every backend.
+
+use std::collections::HashSet;
+
+use chrono::{TimeDelta, Utc};
+use konter_domain::api::v1::{ChangeKind, Deposit, DepositMethod, DepositStatus, SaldoReason};
+use konter_domain::catalogue::Tier;
+use konter_domain::ids::{DepositId, DeviceId, OrderId, ShopId};
+use konter_domain::order::OrderStatus;
+use konter_server::store::{
+    NewOrder, PairOutcome, PlaceOutcome, Settlement, Store, StoreError, StoredDeposit,
+};
+
+use crate::support::{postgres, rp, seed_catalogue, sqlite};
+
+fn new_order(shop: ShopId, price: i64, cost: i64) -> NewOrder {
+    NewOrder {
+        id: OrderId::new(),
+        shop_id: shop,
+        device_id: DeviceId::new(),
+        request_hash: "h".into(),
+        sku: "tsel10".into(),
+        target: "081234567890".into(),
+        price: rp(price),
+        cost: rp(cost),
+        max_price: rp(price),
+        now: Utc::now(),
+    }
+}
+
+async fn assert_audit_clean<S: Store>(store: &S, when: &str) {
+    let report = store.audit().await.expect("audit runs");
+    assert!(
+        report.problems.is_empty(),
+        "audit after {when}: {:?}",
+        report.problems
+    );
+}
+
+/// The whole story of a shop's money, step by step.
+async fn story<S: Store>(store: S) {
+    let now = Utc::now();
+    let a = store
+        .create_shop("A01", "Konter A", Tier::Gold, now)
+        .await
+        .expect("shop A");
+    let b = store
+        .create_shop("B01", "Konter B", Tier::Basic, now)
+        .await
+        .expect("shop B");
+    assert!(matches!(
+        store.create_shop("A01", "dup", Tier::Basic, now).await,
+        Err(StoreError::ShopCodeTaken(_))
+    ));
+    assert_eq!(
+        store.shop_by_code("A01").await.expect("read"),
+        Some(a.clone())
+    );
+    seed_catalogue(&store).await;
+    let catalogue = store.catalogue().await.expect("catalogue");
+    assert_eq!(catalogue.len(), 3);
+    assert!(catalogue.iter().all(|e| e.suppliers.len() == 1));
+
+    // Manual credit, idempotent by reference.
+    let (fresh, saldo) = store
+        .credit_manual(a.id, rp(100_000), "kas-1", now)
+        .await
+        .expect("credit");
+    assert!(fresh);
+    assert_eq!(saldo.available_idr, rp(100_000));
+    let (fresh, saldo) = store
+        .credit_manual(a.id, rp(100_000), "kas-1", now)
+        .await
+        .expect("again");
+    assert!(!fresh, "the same reference is credited once");
+    assert_eq!(saldo.available_idr, rp(100_000));
+
+    // An order holds its price.
+    let first = new_order(a.id, 10_500, 10_150);
+    let PlaceOutcome::Created(order) = store.place_order(&first).await.expect("place") else {
+        panic!("first order must be created");
+    };
+    assert_eq!(order.status, OrderStatus::Accepted);
+    let saldo = store.saldo(a.id).await.expect("saldo");
+    assert_eq!(
+        (saldo.balance_idr, saldo.held_idr, saldo.available_idr),
+        (rp(100_000), rp(10_500), rp(89_500))
+    );
+    assert!(matches!(
+        store.place_order(&first).await.expect("again"),
+        PlaceOutcome::Exists(_)
+    ));
+
+    // Short saldo: nothing stored, nothing held.
+    let big = new_order(a.id, 90_000, 89_000);
+    assert_eq!(
+        store.place_order(&big).await.expect("short"),
+        PlaceOutcome::SaldoShort {
+            available: rp(89_500)
+        }
+    );
+    assert!(
+        store.order(big.id).await.expect("read").is_none(),
+        "a refused order is not stored"
+    );
+    assert_eq!(
+        store.saldo(a.id).await.expect("saldo").available_idr,
+        rp(89_500)
+    );
+
+    // Success posts the hold, exactly once.
+    let success = Settlement::Success {
+        sn: Some("SN123".into()),
+        pln_token: None,
+        cost: rp(10_150),
+    };
+    let done = store
+        .settle_order(first.id, &success, now)
+        .await
+        .expect("settle");
+    assert_eq!(done.status, OrderStatus::Success);
+    assert_eq!(done.sn.as_deref(), Some("SN123"));
+    let again = store
+        .settle_order(first.id, &success, now)
+        .await
+        .expect("duplicate settle");
+    assert_eq!(again.status, OrderStatus::Success, "a duplicate is ignored");
+    let failed = Settlement::Failed {
+        code: "x".into(),
+        message: "y".into(),
+    };
+    assert!(matches!(
+        store.settle_order(first.id, &failed, now).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let saldo = store.saldo(a.id).await.expect("saldo");
+    assert_eq!((saldo.balance_idr, saldo.held_idr), (rp(89_500), rp(0)));
+
+    // Failure voids the hold.
+    let second = new_order(a.id, 10_500, 10_150);
+    assert!(matches!(
+        store.place_order(&second).await.expect("place"),
+        PlaceOutcome::Created(_)
+    ));
+    let f = store
+        .settle_order(second.id, &failed, now)
+        .await
+        .expect("fail");
+    assert_eq!(f.failure.as_ref().map(|f| f.code.as_str()), Some("x"));
+    assert_eq!(
+        store.saldo(a.id).await.expect("saldo").available_idr,
+        rp(89_500)
+    );
+
+    // A refund after success gives the price back.
+    let refund = Settlement::Refunded {
+        code: "74".into(),
+        message: "refund".into(),
+    };
+    let r = store
+        .settle_order(first.id, &refund, now)
+        .await
+        .expect("refund");
+    assert_eq!(r.status, OrderStatus::Refunded);
+    assert_eq!(
+        store.saldo(a.id).await.expect("saldo").available_idr,
+        rp(100_000)
+    );
+    assert_audit_clean(&store, "orders").await;
+
+    // The feed: contiguous sequence, every kind, nothing of shop A in shop B's.
+    let changes = store.changes(a.id, 0, 500).await.expect("changes");
+    let seqs: Vec<i64> = changes.iter().map(|c| c.seq).collect();
+    assert_eq!(
+        seqs,
+        (1..=seqs.len() as i64).collect::<Vec<_>>(),
+        "no gaps, no repeats"
+    );
+    assert!(changes.iter().any(|c| matches!(&c.kind, ChangeKind::Saldo { movement } if movement.reason == SaldoReason::Refund)));
+    assert!(changes.iter().any(
+        |c| matches!(&c.kind, ChangeKind::Order { order } if order.sn.as_deref() == Some("SN123"))
+    ));
+    let page = store.changes(a.id, 2, 3).await.expect("page");
+    assert_eq!(
+        page.iter().map(|c| c.seq).collect::<Vec<_>>(),
+        vec![3, 4, 5]
+    );
+    assert!(
+        store
+            .changes(b.id, 0, 500)
+            .await
+            .expect("changes")
+            .is_empty()
+    );
+
+    // Pairing codes: single use, expiring.
+    let later = now + TimeDelta::minutes(15);
+    store
+        .add_pairing_code(a.id, "code-hash", later, now)
+        .await
+        .expect("code");
+    let dev = DeviceId::new();
+    assert_eq!(
+        store
+            .pair_device("code-hash", dev, "Kasir", "tok-hash", now)
+            .await
+            .expect("pair"),
+        PairOutcome::Paired(a.clone())
+    );
+    assert_eq!(
+        store
+            .pair_device("code-hash", DeviceId::new(), "Kasir", "tok2", now)
+            .await
+            .expect("reuse"),
+        PairOutcome::Refused
+    );
+    store
+        .add_pairing_code(a.id, "old-hash", now, now - TimeDelta::minutes(20))
+        .await
+        .expect("code");
+    assert_eq!(
+        store
+            .pair_device("old-hash", DeviceId::new(), "Kasir", "tok3", now)
+            .await
+            .expect("expired"),
+        PairOutcome::Refused
+    );
+    assert_eq!(
+        store
+            .device_by_token("tok-hash")
+            .await
+            .expect("auth")
+            .map(|d| d.shop_id),
+        Some(a.id)
+    );
+    assert!(store.revoke_device(dev, now).await.expect("revoke"));
+    assert_eq!(store.device_by_token("tok-hash").await.expect("auth"), None);
+
+    // Deposits: created once, credited once.
+    let dep = StoredDeposit {
+        shop_id: b.id,
+        request_hash: "dh".into(),
+        gateway_order_id: "DEP-1".into(),
+        deposit: Deposit {
+            id: DepositId::new(),
+            amount_idr: rp(50_000),
+            method: DepositMethod::Va,
+            status: DepositStatus::Pending,
+            bank: Some("bca".into()),
+            va_number: Some("12345678901".into()),
+            qr_string: None,
+            expires_at: Some(later),
+            created_at: now,
+        },
+    };
+    assert_eq!(store.create_deposit(&dep).await.expect("create"), None);
+    let existing = store
+        .create_deposit(&dep)
+        .await
+        .expect("again")
+        .expect("exists");
+    assert_eq!(existing.deposit.va_number.as_deref(), Some("12345678901"));
+    assert_eq!(
+        store
+            .deposit_by_gateway_id("DEP-1")
+            .await
+            .expect("by gw")
+            .map(|d| d.deposit.id),
+        Some(dep.deposit.id)
+    );
+    assert!(store.deposit_paid(dep.deposit.id, now).await.expect("paid"));
+    assert!(
+        !store
+            .deposit_paid(dep.deposit.id, now)
+            .await
+            .expect("paid twice")
+    );
+    assert!(
+        !store
+            .deposit_closed(dep.deposit.id, DepositStatus::Expired, now)
+            .await
+            .expect("expire after pay")
+    );
+    assert_eq!(
+        store.saldo(b.id).await.expect("saldo").available_idr,
+        rp(50_000)
+    );
+    assert_audit_clean(&store, "deposits").await;
+}
+
+/// Many concurrent orders against a saldo that covers only some: exactly that many are
+/// accepted, the saldo never goes below zero, and the books balance.
+async fn concurrent_holds<S: Store + Clone + 'static>(store: S) {
+    let now = Utc::now();
+    let shop = store
+        .create_shop("C01", "Konter C", Tier::Gold, now)
+        .await
+        .expect("shop");
+    store
+        .credit_manual(shop.id, rp(200_000), "modal", now)
+        .await
+        .expect("credit");
+    let mut tasks = Vec::new();
+    for _ in 0..60 {
+        let store = store.clone();
+        let order = new_order(shop.id, 10_000, 9_900);
+        tasks.push(tokio::spawn(async move { store.place_order(&order).await }));
+    }
+    let mut created = 0;
+    for t in tasks {
+        match t.await.expect("task").expect("store ok") {
+            PlaceOutcome::Created(_) => created += 1,
+            PlaceOutcome::SaldoShort { .. } => {}
+            PlaceOutcome::Exists(_) => panic!("ids are unique"),
+        }
+    }
+    assert_eq!(
+        created, 20,
+        "Rp200.000 covers exactly twenty Rp10.000 orders"
+    );
+    let saldo = store.saldo(shop.id).await.expect("saldo");
+    assert_eq!(saldo.available_idr, rp(0));
+    let seqs: HashSet<i64> = store
+        .changes(shop.id, 0, 500)
+        .await
+        .expect("feed")
+        .iter()
+        .map(|c| c.seq)
+        .collect();
+    assert_eq!(
+        seqs.len(),
+        1 + 20 * 2,
+        "credit (1 change) + 20 orders (order + saldo each), one seq each"
+    );
+    assert_audit_clean(&store, "concurrent holds").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn story_on_sqlite() {
+    let (store, _dir) = sqlite().await;
+    story(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn story_on_postgres() {
+    if let Some(store) = postgres().await {
+        story(store).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_holds_on_sqlite() {
+    let (store, _dir) = sqlite().await;
+    concurrent_holds(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_holds_on_postgres() {
+    if let Some(store) = postgres().await {
+        concurrent_holds(store).await;
+    }
+}

@@ -1,0 +1,236 @@
+//! Shared set-up: stores on a temp SQLite file or a fresh PostgreSQL database, a seeded
+//! catalogue, and an app with a paired device.
+
+use std::str::FromStr;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chrono::Utc;
+use http_body_util::BodyExt;
+use konter_domain::catalogue::{Category, Markup, PriceRule, Product, Sku, Tier};
+use konter_domain::money::Rupiah;
+use konter_domain::phone::Operator;
+use konter_domain::target::InputSchema;
+use konter_server::App;
+use konter_server::auth::{hash_secret, new_pairing_code};
+use konter_server::config::Config;
+use konter_server::store::{PgStore, Shop, SqliteStore, Store, SupplierProduct};
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub fn rp(x: i64) -> Rupiah {
+    Rupiah::from_idr(x)
+}
+
+/// A SQLite store in a temp dir that lives as long as the returned guard.
+pub async fn sqlite() -> (SqliteStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("konter.db").display());
+    let store = SqliteStore::open(&url).await.expect("open sqlite");
+    store.migrate().await.expect("migrate sqlite");
+    (store, dir)
+}
+
+/// A PostgreSQL store in a database of its own, or `None` when no server was started for
+/// the tests. `make test` always starts one and sets `KONTER_TEST_REQUIRE_PG`, so there a
+/// missing server is a failure, not a skip.
+pub async fn postgres() -> Option<PgStore> {
+    let Ok(admin_url) = std::env::var("KONTER_TEST_PG_URL") else {
+        assert!(
+            std::env::var_os("KONTER_TEST_REQUIRE_PG").is_none(),
+            "KONTER_TEST_REQUIRE_PG is set but KONTER_TEST_PG_URL is not"
+        );
+        eprintln!("KONTER_TEST_PG_URL unset: PostgreSQL part not run (make test runs it)");
+        return None;
+    };
+    let name = format!("t_{}", uuid::Uuid::now_v7().simple());
+    let admin = sqlx::PgPool::connect(&admin_url)
+        .await
+        .expect("connect to PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .expect("create database");
+    admin.close().await;
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(b, _)| b);
+    let store = PgStore::open(&format!("{base}/{name}"))
+        .await
+        .expect("open test database");
+    store.migrate().await.expect("migrate postgres");
+    Some(store)
+}
+
+pub fn product(
+    sku: &str,
+    name: &str,
+    category: Category,
+    operator: Option<Operator>,
+    input: InputSchema,
+    nominal: i64,
+) -> Product {
+    Product {
+        sku: Sku::parse(sku).expect("sku"),
+        name: name.into(),
+        category,
+        brand: operator.map_or_else(|| "PLN".to_owned(), |o| o.display_name().to_uppercase()),
+        operator,
+        nominal_idr: Some(rp(nominal)),
+        input,
+        active: true,
+    }
+}
+
+/// Telkomsel 10k (cost 10.150), XL 25k (cost 24.900), PLN 20k (cost 20.300); gold tier
+/// adds Rp500 rounded up to Rp500, basic adds 2% rounded up to Rp1.000.
+pub async fn seed_catalogue<S: Store>(store: &S) {
+    let now = Utc::now();
+    let items = [
+        (
+            product(
+                "tsel10",
+                "Telkomsel 10.000",
+                Category::Pulsa,
+                Some(Operator::Telkomsel),
+                InputSchema::Phone,
+                10_000,
+            ),
+            10_150,
+        ),
+        (
+            product(
+                "xl25",
+                "XL 25.000",
+                Category::Pulsa,
+                Some(Operator::Xl),
+                InputSchema::Phone,
+                25_000,
+            ),
+            24_900,
+        ),
+        (
+            product(
+                "pln20",
+                "Token PLN 20.000",
+                Category::Pln,
+                None,
+                InputSchema::PlnNumber,
+                20_000,
+            ),
+            20_300,
+        ),
+    ];
+    for (p, cost) in items {
+        store.upsert_product(&p, None, now).await.expect("product");
+        store
+            .upsert_supplier_product(
+                &SupplierProduct {
+                    sku: p.sku.to_string(),
+                    supplier: "digiflazz".into(),
+                    supplier_sku: p.sku.to_string(),
+                    cost: rp(cost),
+                    priority: 1,
+                    active: true,
+                },
+                now,
+            )
+            .await
+            .expect("offer");
+    }
+    let gold = PriceRule::new(Markup::Fixed { idr: rp(500) }, rp(500)).expect("rule");
+    let basic = PriceRule::new(
+        Markup::Percent {
+            percent: rust_decimal::Decimal::from_str("2").expect("dec"),
+        },
+        rp(1_000),
+    )
+    .expect("rule");
+    store
+        .set_tier_rule(Tier::Gold, &gold, now)
+        .await
+        .expect("tier");
+    store
+        .set_tier_rule(Tier::Basic, &basic, now)
+        .await
+        .expect("tier");
+}
+
+/// Pairs a device through the store and returns its bearer token.
+pub async fn pair<S: Store + Clone + 'static>(app: &App<S>, shop: &Shop) -> String {
+    let code = new_pairing_code();
+    let now = Utc::now();
+    app.store
+        .add_pairing_code(
+            shop.id,
+            &hash_secret(&code),
+            now + chrono::TimeDelta::minutes(15),
+            now,
+        )
+        .await
+        .expect("code");
+    let (status, body) = call(
+        &konter_server::http::app(app.clone()),
+        "POST",
+        "/v1/devices/pair",
+        None,
+        Some(serde_json::json!({"pairing_code": code, "device_name": "Kasir 1"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "pairing must succeed: {body}");
+    body["token"].as_str().expect("token").to_owned()
+}
+
+pub fn test_config() -> Config {
+    let mut c: Config = toml::from_str("").expect("empty config is valid");
+    c.testing.allow_manual_settle = true;
+    c
+}
+
+/// One request through the router, without a socket.
+pub async fn call(
+    router: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let raw = body.map(|b| b.to_string());
+    call_raw(
+        router,
+        method,
+        uri,
+        token,
+        raw.as_deref(),
+        "application/json",
+    )
+    .await
+}
+
+pub async fn call_raw(
+    router: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+    content_type: &str,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header("content-type", content_type)
+            .body(Body::from(b.to_owned())),
+        None => req.body(Body::empty()),
+    }
+    .expect("request");
+    let resp = router.clone().oneshot(req).await.expect("router answers");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    let value = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    (status, value)
+}
