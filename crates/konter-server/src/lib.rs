@@ -9,9 +9,11 @@
 pub mod auth;
 pub mod catalogue_file;
 pub mod config;
+pub mod deposits;
 pub mod feed;
 pub mod http;
 pub mod metrics;
+pub mod midtrans;
 pub mod orders;
 pub mod pricing;
 pub mod store;
@@ -22,6 +24,7 @@ use auth::PairLimiter;
 use config::Config;
 use feed::FeedNotifier;
 use metrics::Metrics;
+use midtrans::Midtrans;
 use pricing::CatalogueCache;
 
 /// Everything a request handler needs. Cheap to clone.
@@ -33,17 +36,27 @@ pub struct App<S> {
     pub metrics: Arc<Metrics>,
     pub catalogue: Arc<CatalogueCache>,
     pub pair_limiter: Arc<PairLimiter>,
+    /// The payment gateway, when configured.
+    pub midtrans: Option<Midtrans>,
 }
 
 impl<S: store::Store + Clone + 'static> App<S> {
-    pub fn new(store: S, config: Config) -> App<S> {
-        App {
+    /// Builds the state; fails only when an HTTP client cannot be made.
+    pub fn new(store: S, config: Config) -> anyhow::Result<App<S>> {
+        let midtrans = config
+            .gateways
+            .midtrans
+            .as_ref()
+            .map(Midtrans::new)
+            .transpose()?;
+        Ok(App {
             store,
             config: Arc::new(config),
             feed: FeedNotifier::default(),
             metrics: Arc::new(Metrics::default()),
             catalogue: Arc::new(CatalogueCache::default()),
             pair_limiter: Arc::new(PairLimiter::default()),
-        }
+            midtrans,
+        })
     }
 }

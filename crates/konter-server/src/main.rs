@@ -187,7 +187,7 @@ async fn run<S: Store + Clone + 'static>(
             let addr = listener.local_addr()?;
             eprintln!("konter-server listening on http://{addr}");
             tracing::info!(%addr, "serving");
-            http::serve(listener, App::new(store, config)).await?;
+            http::serve(listener, App::new(store, config)?).await?;
         }
         Command::Migrate => eprintln!("migrations applied"),
         Command::Shop {

@@ -36,6 +36,9 @@ pub fn app<S: Store + Clone + 'static>(state: App<S>) -> Router {
         .route("/v1/orders/batch", post(routes::create_batch::<S>))
         .route("/v1/orders/{id}", get(routes::get_order::<S>))
         .route("/v1/saldo", get(routes::saldo::<S>))
+        .route("/v1/deposits", post(routes::create_deposit::<S>))
+        .route("/v1/deposits/{id}", get(routes::get_deposit::<S>))
+        .route("/hooks/midtrans", post(routes::midtrans_hook::<S>))
         .route("/v1/changes", get(feed::changes::<S>));
     if state.config.testing.allow_manual_settle {
         router = router.route("/_test/orders/{id}/settle", post(routes::settle::<S>));

@@ -8,10 +8,10 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::Utc;
 use konter_domain::api::v1::{
-    BatchOrders, BatchOrdersResult, BatchResult, Catalog, CreateOrder, MAX_BATCH_ORDERS, Order,
-    PairRequest, PairResponse, Saldo,
+    BatchOrders, BatchOrdersResult, BatchResult, Catalog, CreateDeposit, CreateOrder, Deposit,
+    MAX_BATCH_ORDERS, Order, PairRequest, PairResponse, Saldo,
 };
-use konter_domain::ids::{DeviceId, OrderId};
+use konter_domain::ids::{DepositId, DeviceId, OrderId};
 use konter_domain::money::Rupiah;
 use serde::Deserialize;
 
@@ -20,8 +20,8 @@ use super::extract::{ApiJson, Device, PeerAddr};
 use crate::App;
 use crate::auth::{CODE_LEN, hash_secret, new_token, normalise_code};
 use crate::metrics::Metrics;
-use crate::orders;
 use crate::store::{PairOutcome, Settlement, Store};
+use crate::{deposits, orders};
 
 /// Longest device name kept; a label for the owner, not a document.
 const MAX_DEVICE_NAME: usize = 80;
@@ -191,6 +191,37 @@ pub async fn saldo<S: Store + Clone + 'static>(
     Device(device): Device,
 ) -> ApiResult<Json<Saldo>> {
     Ok(Json(app.store.saldo(device.shop_id).await?))
+}
+
+pub async fn create_deposit<S: Store + Clone + 'static>(
+    State(app): State<App<S>>,
+    Device(device): Device,
+    ApiJson(req): ApiJson<CreateDeposit>,
+) -> ApiResult<(StatusCode, Json<Deposit>)> {
+    let (status, deposit) = deposits::create(&app, device, req).await?;
+    Ok((status, Json(deposit)))
+}
+
+pub async fn get_deposit<S: Store + Clone + 'static>(
+    State(app): State<App<S>>,
+    Device(device): Device,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Deposit>> {
+    let id: DepositId = id
+        .parse()
+        .map_err(|e: konter_domain::ids::IdError| ApiFailure::invalid(&e))?;
+    match app.store.deposit(id).await? {
+        Some(stored) if stored.shop_id == device.shop_id => Ok(Json(stored.deposit)),
+        _ => Err(ApiFailure::not_found("deposit", "deposit")),
+    }
+}
+
+pub async fn midtrans_hook<S: Store + Clone + 'static>(
+    State(app): State<App<S>>,
+    ApiJson(n): ApiJson<deposits::Notification>,
+) -> ApiResult<Json<serde_json::Value>> {
+    deposits::notification(&app, n).await?;
+    Ok(Json(serde_json::json!({"status": "ok"})))
 }
 
 /// Body of the test-only settle endpoint.

@@ -38,7 +38,7 @@ async fn world() -> World {
         .credit_manual(a.id, rp(100_000), "modal", now)
         .await
         .expect("credit");
-    let app = App::new(store, test_config());
+    let app = App::new(store, test_config()).expect("app");
     let token_a = pair(&app, &a).await;
     let token_b = pair(&app, &b).await;
     World {

@@ -5,5 +5,6 @@
 mod api;
 mod cli;
 mod conformance;
+mod deposits;
 mod feed;
 mod support;
