@@ -25,6 +25,7 @@ pub const MAX_SKU_LEN: usize = 40;
 pub const MAX_MARKUP_PERCENT: i64 = 100;
 
 /// What the counter sells.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
@@ -76,6 +77,7 @@ impl fmt::Display for Category {
 }
 
 /// A shop's price tier on the server: bigger shops get smaller markups.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
@@ -195,6 +197,20 @@ impl Sku {
     }
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Sku {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Sku".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{1,40}$",
+            "description": "A product code"
+        })
+    }
+}
+
 impl TryFrom<String> for Sku {
     type Error = CatalogueError;
     fn try_from(s: String) -> Result<Self, Self::Error> {
@@ -215,6 +231,7 @@ impl fmt::Display for Sku {
 }
 
 /// One sellable product.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
     pub sku: Sku,
@@ -306,6 +323,7 @@ impl PriceRule {
 
 /// A daily window in which a product cannot be sold (suppliers' maintenance around
 /// midnight, operator cut-offs). `start > end` means the window wraps past midnight.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CutOff {
     pub start: NaiveTime,

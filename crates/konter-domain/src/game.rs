@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::FieldError;
 
 /// The games Konter sells top-ups for.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Game {

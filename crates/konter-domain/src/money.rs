@@ -21,6 +21,7 @@ use crate::FieldError;
 pub const MAX_ABS_IDR: i64 = 1_000_000_000_000_000;
 
 /// Whole Indonesian rupiah. Serialised as a plain JSON integer (`10000`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]

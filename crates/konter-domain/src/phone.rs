@@ -19,6 +19,7 @@ use crate::FieldError;
 /// A mobile operator as suppliers sell it. This is the brand on the SIM card, not the
 /// corporate group: XL owns Axis and Indosat merged with Tri, but suppliers keep separate
 /// products and SKUs for each.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Operator {

@@ -12,6 +12,7 @@ use crate::phone::{LocalDigits, Operator, PhoneError, PhoneNumber};
 use crate::pln::{PlnError, PlnNumber};
 
 /// What a product needs typed in before it can be sold.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum InputSchema {

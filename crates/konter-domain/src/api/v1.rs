@@ -23,6 +23,7 @@ pub const MAX_WAIT_S: u32 = 30;
 
 /// An error answer: `{"code": "...", "message": "...", "field": "..."}` with a 4xx or 5xx
 /// status. `message` is Bahasa Indonesia first, then English after ` / `.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub code: String,
@@ -42,6 +43,7 @@ impl ApiError {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PairRequest {
@@ -50,6 +52,7 @@ pub struct PairRequest {
 }
 
 /// The token is shown exactly once, here; the server keeps only its hash.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PairResponse {
     pub device_id: DeviceId,
@@ -70,6 +73,7 @@ impl std::fmt::Debug for PairResponse {
 }
 
 /// One product with the price this shop pays for it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogItem {
     #[serde(flatten)]
@@ -80,6 +84,7 @@ pub struct CatalogItem {
     pub cut_off: Option<CutOff>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalog {
     pub items: Vec<CatalogItem>,
@@ -89,6 +94,7 @@ pub struct Catalog {
 
 /// `POST /v1/orders`. A prepaid order names `sku` and `target`; a bill payment names the
 /// `inquiry_id` it pays.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrder {
@@ -105,6 +111,7 @@ pub struct CreateOrder {
 }
 
 /// Why an order failed, in words for the cashier.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
     pub code: String,
@@ -112,6 +119,7 @@ pub struct Failure {
 }
 
 /// An order as the server knows it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     pub id: OrderId,
@@ -131,6 +139,7 @@ pub struct Order {
     pub updated_at: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BatchOrders {
@@ -138,6 +147,7 @@ pub struct BatchOrders {
 }
 
 /// One order's outcome in a batch: exactly one of `order` and `error`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchResult {
     pub id: OrderId,
@@ -149,12 +159,14 @@ pub struct BatchResult {
     pub status: u16,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchOrdersResult {
     pub results: Vec<BatchResult>,
 }
 
 /// The shop's deposit balance.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Saldo {
     /// Posted balance.
@@ -166,6 +178,7 @@ pub struct Saldo {
 }
 
 /// Why a saldo moved.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SaldoReason {
@@ -184,6 +197,7 @@ pub enum SaldoReason {
 }
 
 /// One saldo movement, with the balance after it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaldoMovement {
     pub reason: SaldoReason,
@@ -199,6 +213,7 @@ pub struct SaldoMovement {
 }
 
 /// What changed.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ChangeKind {
@@ -210,6 +225,7 @@ pub enum ChangeKind {
 
 /// One entry of a shop's change feed. `seq` is strictly increasing per shop, in commit
 /// order, so a reader that stores the last `seq` it applied never skips a change.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     pub seq: i64,
@@ -218,6 +234,7 @@ pub struct Change {
     pub kind: ChangeKind,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Changes {
     pub changes: Vec<Change>,
@@ -226,6 +243,7 @@ pub struct Changes {
     pub last_seq: i64,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DepositMethod {
@@ -235,6 +253,7 @@ pub enum DepositMethod {
     Qris,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DepositStatus {
@@ -245,6 +264,7 @@ pub enum DepositStatus {
     Failed,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDeposit {
@@ -256,6 +276,7 @@ pub struct CreateDeposit {
     pub bank: Option<String>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deposit {
     pub id: DepositId,
@@ -274,12 +295,14 @@ pub struct Deposit {
     pub created_at: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlnInquiryRequest {
     pub target: String,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlnInquiry {
     pub target: String,
@@ -293,6 +316,7 @@ pub struct PlnInquiry {
     pub segment_power: Option<String>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GameInquiryRequest {
@@ -300,6 +324,7 @@ pub struct GameInquiryRequest {
     pub target: String,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GameInquiry {
     pub game: Game,

@@ -4,6 +4,7 @@
 pub mod error;
 pub mod extract;
 mod feed;
+pub mod openapi;
 mod routes;
 
 use std::time::Duration;
@@ -12,12 +13,13 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use tower_http::trace::TraceLayer;
 
 use crate::App;
 use crate::metrics::Metrics;
 use crate::store::Store;
+use openapi::{RouteDoc, schema};
 
 /// Largest request body: a full outbox batch (100 orders of ~250 bytes) fits with room to
 /// spare; anything bigger is not a Konter device talking.
@@ -26,20 +28,192 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// How long a graceful shutdown waits for requests in flight (long-polls included).
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(35);
 
+/// Every route with its documentation: the router and `/openapi.json` are both built from
+/// this table.
+fn routes_table<S: Store + Clone + 'static>() -> Vec<(RouteDoc, MethodRouter<App<S>>)> {
+    use konter_domain::api::v1 as w;
+    let doc = |method, path, summary, device_auth, request, response, success| RouteDoc {
+        method,
+        path,
+        summary,
+        device_auth,
+        request,
+        response,
+        success,
+        query: &[],
+    };
+    vec![
+        (
+            doc("GET", "/healthz", "Liveness", false, None, None, 200),
+            get(routes::healthz),
+        ),
+        (
+            doc(
+                "GET",
+                "/metrics",
+                "Prometheus counters",
+                false,
+                None,
+                None,
+                200,
+            ),
+            get(routes::metrics::<S>),
+        ),
+        (
+            doc(
+                "GET",
+                "/openapi.json",
+                "This document",
+                false,
+                None,
+                None,
+                200,
+            ),
+            get(openapi_json::<S>),
+        ),
+        (
+            doc(
+                "POST",
+                "/v1/devices/pair",
+                "Exchange a one-time pairing code for a device token",
+                false,
+                Some(schema::<w::PairRequest>),
+                Some(schema::<w::PairResponse>),
+                200,
+            ),
+            post(routes::pair::<S>),
+        ),
+        (
+            doc(
+                "GET",
+                "/v1/catalog",
+                "The catalogue priced for the shop",
+                true,
+                None,
+                Some(schema::<w::Catalog>),
+                200,
+            ),
+            get(routes::catalog::<S>),
+        ),
+        (
+            doc(
+                "POST",
+                "/v1/orders",
+                "Place an order (idempotent by id; 201 new, 200 retry)",
+                true,
+                Some(schema::<w::CreateOrder>),
+                Some(schema::<w::Order>),
+                201,
+            ),
+            post(routes::create_order::<S>),
+        ),
+        (
+            doc(
+                "POST",
+                "/v1/orders/batch",
+                "Place up to 100 orders in order (an outbox drain)",
+                true,
+                Some(schema::<w::BatchOrders>),
+                Some(schema::<w::BatchOrdersResult>),
+                200,
+            ),
+            post(routes::create_batch::<S>),
+        ),
+        (
+            doc(
+                "GET",
+                "/v1/orders/{id}",
+                "One order of the shop",
+                true,
+                None,
+                Some(schema::<w::Order>),
+                200,
+            ),
+            get(routes::get_order::<S>),
+        ),
+        (
+            doc(
+                "GET",
+                "/v1/saldo",
+                "The shop's saldo",
+                true,
+                None,
+                Some(schema::<w::Saldo>),
+                200,
+            ),
+            get(routes::saldo::<S>),
+        ),
+        (
+            RouteDoc {
+                query: &[
+                    ("after", "the last seq applied (default 0)"),
+                    ("limit", "changes per page, 1 to 500 (default 100)"),
+                    (
+                        "wait_s",
+                        "long-poll up to this many seconds, 0 to 30 (default 0)",
+                    ),
+                ],
+                ..doc(
+                    "GET",
+                    "/v1/changes",
+                    "The shop's change feed, strictly increasing seq",
+                    true,
+                    None,
+                    Some(schema::<w::Changes>),
+                    200,
+                )
+            },
+            get(feed::changes::<S>),
+        ),
+        (
+            doc(
+                "POST",
+                "/v1/deposits",
+                "Request a saldo deposit by VA or QRIS (idempotent by id)",
+                true,
+                Some(schema::<w::CreateDeposit>),
+                Some(schema::<w::Deposit>),
+                201,
+            ),
+            post(routes::create_deposit::<S>),
+        ),
+        (
+            doc(
+                "GET",
+                "/v1/deposits/{id}",
+                "One deposit of the shop",
+                true,
+                None,
+                Some(schema::<w::Deposit>),
+                200,
+            ),
+            get(routes::get_deposit::<S>),
+        ),
+        (
+            doc(
+                "POST",
+                "/hooks/midtrans",
+                "Midtrans payment notification (signed)",
+                false,
+                None,
+                None,
+                200,
+            ),
+            post(routes::midtrans_hook::<S>),
+        ),
+    ]
+}
+
+async fn openapi_json<S: Store + Clone + 'static>() -> axum::Json<serde_json::Value> {
+    let docs: Vec<RouteDoc> = routes_table::<S>().into_iter().map(|(d, _)| d).collect();
+    axum::Json(openapi::document(&docs))
+}
+
 pub fn app<S: Store + Clone + 'static>(state: App<S>) -> Router {
-    let mut router = Router::new()
-        .route("/healthz", get(routes::healthz))
-        .route("/metrics", get(routes::metrics::<S>))
-        .route("/v1/devices/pair", post(routes::pair::<S>))
-        .route("/v1/catalog", get(routes::catalog::<S>))
-        .route("/v1/orders", post(routes::create_order::<S>))
-        .route("/v1/orders/batch", post(routes::create_batch::<S>))
-        .route("/v1/orders/{id}", get(routes::get_order::<S>))
-        .route("/v1/saldo", get(routes::saldo::<S>))
-        .route("/v1/deposits", post(routes::create_deposit::<S>))
-        .route("/v1/deposits/{id}", get(routes::get_deposit::<S>))
-        .route("/hooks/midtrans", post(routes::midtrans_hook::<S>))
-        .route("/v1/changes", get(feed::changes::<S>));
+    let mut router = Router::new();
+    for (doc, handler) in routes_table::<S>() {
+        router = router.route(doc.path, handler);
+    }
     if state.config.testing.allow_manual_settle {
         router = router.route("/_test/orders/{id}/settle", post(routes::settle::<S>));
     }

@@ -151,6 +151,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("status conflict: {0}")]
     Conflict(String),
+    #[error("the commit failed: {0}")]
+    CommitFailed(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

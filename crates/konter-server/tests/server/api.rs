@@ -613,3 +613,44 @@ async fn a_real_server_on_port_0() {
     assert_eq!(resp.status().as_u16(), 201);
     server.abort();
 }
+
+#[tokio::test]
+async fn openapi_documents_every_route_with_resolvable_schemas() {
+    let w = world().await;
+    let (status, doc) = call(&w.router, "GET", "/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+    for (path, method) in [
+        ("/v1/devices/pair", "post"),
+        ("/v1/catalog", "get"),
+        ("/v1/orders", "post"),
+        ("/v1/orders/batch", "post"),
+        ("/v1/orders/{id}", "get"),
+        ("/v1/changes", "get"),
+        ("/v1/saldo", "get"),
+        ("/v1/deposits", "post"),
+        ("/hooks/midtrans", "post"),
+        ("/healthz", "get"),
+    ] {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} is documented"
+        );
+    }
+    let text = doc.to_string();
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    for piece in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = piece.split('"').next().expect("name");
+        assert!(schemas.contains_key(name), "$ref to {name} resolves");
+    }
+    assert!(schemas.contains_key("CreateOrder") && schemas.contains_key("Change"));
+    let max_price = &schemas["CreateOrder"]["properties"]["max_price_idr"];
+    assert_eq!(
+        max_price["allOf"][0]["$ref"], "#/components/schemas/Rupiah",
+        "{max_price}"
+    );
+    assert_eq!(
+        schemas["Rupiah"]["type"], "integer",
+        "money is an integer on the wire"
+    );
+}
