@@ -3,5 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+. scripts/pg.sh
 
+# Durability is part of what is measured: this cluster keeps fsync on.
+pg_start on
 cargo bench --workspace --locked 2>/dev/null | grep '^bench '

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 . scripts/pg.sh
 
-need_debs build-essential pkg-config
+need_debs build-essential pkg-config chromium
 
 say "cargo fmt --check"
 cargo fmt --all --check
@@ -19,3 +19,12 @@ export KONTER_TEST_REQUIRE_PG=1
 
 say "cargo test"
 cargo test --workspace --locked
+
+say "UI: type check, unit tests, browser tests (screenshots in ui/artifacts/screenshots)"
+(
+  cd ui
+  npm ci --no-audit --no-fund --loglevel=error
+  npm run --silent check
+  npm test --silent
+  timeout 600 npm run --silent e2e
+)

@@ -74,6 +74,9 @@ fn admin_commands_print_results_on_stdout() {
     assert!(!ok && err.contains("amount_idr"), "{err}");
     let (ok, _, err) = run(&db, &["saldo", "credit", "NOPE", "5000", "--ref", "x"]);
     assert!(!ok && err.contains("NOPE"), "{err}");
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/catalogue.toml");
+    let (ok, _, err) = run(&db, &["catalog", "load", demo]);
+    assert!(ok && err.contains("loaded 64 products"), "{err}");
     let (ok, out, _) = run(&db, &["audit"]);
     assert!(ok, "{out}");
     assert!(out.contains("0 problems"));

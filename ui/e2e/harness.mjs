@@ -1,0 +1,119 @@
+// Small helpers for the e2e flows: wait for visible text, take a screenshot, watch the
+// order card. playwright-core has no `expect`, so assertions here throw plain Errors.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** How long one wait for something on screen may take. */
+export const WAIT_MS = 8_000;
+
+export class Check extends Error {}
+
+/** @param {unknown} cond @param {string} message */
+export function assert(cond, message) {
+  if (!cond) throw new Check(message);
+}
+
+/**
+ * @param {import('playwright-core').Page} page
+ * @param {string} shotsDir
+ */
+export function harness(page, shotsDir) {
+  mkdirSync(shotsDir, { recursive: true });
+  let shots = 0;
+  const h = {
+    page,
+    /**
+     * Waits until `text` (string or RegExp) is visible somewhere, or inside `within`.
+     * @param {string | RegExp} text
+     * @param {string} [within]
+     */
+    async see(text, within) {
+      const root = within ? page.locator(within) : page;
+      try {
+        await root.getByText(text).first().waitFor({ state: 'visible', timeout: WAIT_MS });
+      } catch {
+        throw new Check(`did not see ${text}${within ? ` in ${within}` : ''} within ${WAIT_MS / 1000}s`);
+      }
+    },
+    async notSee(/** @type {string | RegExp} */ text) {
+      const n = await page.getByText(text).count();
+      assert(n === 0 || !(await page.getByText(text).first().isVisible()), `did not expect to see ${text}`);
+    },
+    /** Text of the first element matching `selector`, once it is visible. */
+    async text(/** @type {string} */ selector) {
+      const el = page.locator(selector).first();
+      await el.waitFor({ state: 'visible', timeout: WAIT_MS });
+      return (await el.textContent()) ?? '';
+    },
+    async shot(/** @type {string} */ name) {
+      shots += 1;
+      const file = join(shotsDir, `${String(shots).padStart(2, '0')}-${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+    async press(/** @type {string[]} */ ...keys) {
+      for (const k of keys) await page.keyboard.press(k);
+    },
+    async type(/** @type {string} */ text) {
+      await page.keyboard.type(text, { delay: 15 });
+    },
+    /** The test id of the focused element. */
+    async focused() {
+      return page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.id ?? '');
+    },
+    /** Waits for the order card to reach one of `statuses`. */
+    /** @param {string[]} statuses @param {number} [timeout] */
+    async cardStatus(statuses, timeout = WAIT_MS) {
+      await page.waitForFunction(
+        (want) => want.includes(document.querySelector('[data-testid="jual"] [data-testid="order-card"]')?.getAttribute('data-status') ?? ''),
+        statuses,
+        { timeout },
+      );
+      return page.locator('[data-testid="jual"] [data-testid="order-card"]').getAttribute('data-status');
+    },
+    /**
+     * Records every state the Jual order card shows from now on; `stop()` returns
+     * `[status, text]` pairs, so a flow can prove a not-finished order never read "SUKSES".
+     */
+    async watchCard() {
+      await page.evaluate(() => {
+        const w = /** @type {any} */ (window);
+        w.__cardLog = [];
+        const aside = document.querySelector('[data-testid="jual"] aside');
+        if (!aside) throw new Error('no order aside');
+        const log = () => {
+          const card = aside.querySelector('[data-testid="order-card"]');
+          if (card) w.__cardLog.push([card.getAttribute('data-status'), card.textContent]);
+        };
+        w.__cardObs = new MutationObserver(log);
+        w.__cardObs.observe(aside, { subtree: true, childList: true, characterData: true, attributes: true });
+      });
+      return {
+        stop: async () =>
+          /** @type {[string, string][]} */ (
+            await page.evaluate(() => {
+              const w = /** @type {any} */ (window);
+              w.__cardObs.disconnect();
+              return w.__cardLog;
+            })
+          ),
+      };
+    },
+    /** Sells what is typed already with `keys`, returning how many keys it took. */
+    async sellWith(/** @type {string[]} */ keys) {
+      for (const k of keys) {
+        await page.keyboard.press(k);
+        if (k === 'Enter') await page.waitForTimeout(60);
+      }
+      return keys.length;
+    },
+  };
+  return h;
+}
+
+/** The card log never shows SUKSES for a status other than success. */
+export function neverFalseSuccess(/** @type {[string, string][]} */ log) {
+  const bad = log.filter(([status, text]) => status !== 'success' && /SUKSES|Sukses|Sudah masuk/.test(text));
+  assert(bad.length === 0, `an unfinished order looked like a success: ${JSON.stringify(bad[0])}`);
+}

@@ -1,0 +1,84 @@
+// Display formatting. Money goes through `formatRupiah` only; these helpers change how a
+// value looks, never what it is.
+
+function groupThousands(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+}
+
+/** `10000` -> `Rp10.000`, `-5000` -> `-Rp5.000`. Money is whole rupiah: anything else throws. */
+export function formatRupiah(idr: number): string {
+  if (!Number.isSafeInteger(idr)) {
+    throw new TypeError(`formatRupiah: ${idr} is not a whole number of rupiah`);
+  }
+  const sign = idr < 0 ? '-' : '';
+  return `${sign}Rp${groupThousands(String(Math.abs(idr)))}`;
+}
+
+/** `10000` -> `10.000` (a nominal, without the currency). */
+export function formatNominal(n: number): string {
+  return groupThousands(String(Math.trunc(Math.abs(n))));
+}
+
+/** Only the digits of a string. */
+export function digitsOf(s: string): string {
+  return s.replace(/\D/g, '');
+}
+
+/** Digits in groups of `size` joined by `sep`: PLN tokens, VA numbers. */
+export function groupBy(digits: string, size: number, sep: string): string {
+  const out: string[] = [];
+  for (let i = 0; i < digits.length; i += size) out.push(digits.slice(i, i + size));
+  return out.join(sep);
+}
+
+/** A PLN token as printed: 4-4-4-4-4, whatever separators the engine sent. */
+export function formatToken(token: string): string {
+  const d = digitsOf(token);
+  return d.length === 20 ? groupBy(d, 4, '-') : token;
+}
+
+/** A phone number for reading: `0812-3456-7890`. Other targets come back unchanged. */
+export function formatTarget(target: string): string {
+  return /^0\d{9,12}$/.test(target) ? groupBy(target, 4, '-') : target;
+}
+
+/** `0817…5678`: short form of a long number for the recent-orders strip; others unchanged. */
+export function shortTarget(target: string): string {
+  return /^\d{10,}$/.test(target) ? `${target.slice(0, 4)}…${target.slice(-4)}` : target;
+}
+
+/** Cash typed by the cashier (`50.000`, `50000`) as whole rupiah; `null` when empty or not a number. */
+export function parseCash(input: string): number | null {
+  const cleaned = input.replace(/[.\s]/g, '').replace(/^rp/i, '');
+  if (cleaned === '' || !/^\d{1,12}$/.test(cleaned)) return null;
+  return Number(cleaned);
+}
+
+/** `m:ss` (or `h:mm:ss`) for a pending order's timer. */
+export function formatElapsed(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Local wall-clock time `14:05`. */
+export function formatTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Local `28/11/2026 14:05`. */
+export function formatDateTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()} ${formatTime(iso)}`;
+}
+
+/** The local date `YYYY-MM-DD` of a moment (today by default). */
+export function localDate(at: Date = new Date()): string {
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+}

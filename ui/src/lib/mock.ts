@@ -1,0 +1,124 @@
+// An in-memory Konter engine behind the same Tauri commands and events as the real one, for
+// Vitest (through `mockIPC`) and for the browser-only build (mock.html) that Playwright and
+// designers use. It computes prices, statuses and totals because it stands in for the
+// engine; nothing in the UI does.
+//
+// Scenarios: `fresh` (not paired: Setup first) or `ready` (paired; owner PIN 123456,
+// cashier Sri PIN 1111). Target-keyed outcomes are listed in mock/selling.ts.
+
+import { mockIPC } from '@tauri-apps/api/mocks';
+import { emit } from '@tauri-apps/api/event';
+import * as admin from './mock/admin';
+import * as books from './mock/books';
+import { DEFAULT_OPTIONS, type Ctx, type MockOptions } from './mock/context';
+import { emptyDb, fail, requireCashier, type MockDb } from './mock/db';
+import * as history from './mock/history';
+import { setOnline, settle } from './mock/lifecycle';
+import { seedReady } from './mock/seed';
+import * as selling from './mock/selling';
+
+export type Scenario = 'fresh' | 'ready';
+
+type Handler = (ctx: Ctx, args: never) => unknown;
+
+const COMMANDS: Readonly<Record<string, Handler>> = {
+  app_state: admin.appState,
+  pair: admin.pair,
+  setup_owner: admin.setupOwner,
+  login: admin.login,
+  logout: admin.logout,
+  quote: selling.quote,
+  game_products: selling.gameProducts,
+  emoney_products: selling.emoneyProducts,
+  pln_inquiry: selling.plnInquiry,
+  game_inquiry: selling.gameInquiry,
+  place_order: selling.placeOrder,
+  orders: history.orders,
+  order_detail: history.orderDetail,
+  saldo: (ctx: Ctx) => {
+    requireCashier(ctx.db);
+    return books.saldoOf(ctx.db);
+  },
+  saldo_history: books.saldoHistory,
+  request_deposit: books.requestDeposit,
+  report: books.report,
+  export_csv: books.exportCsv,
+  close_shift: books.closeShift,
+  settings: admin.settings,
+  save_settings: admin.saveSettings,
+  price_rules: admin.priceRules,
+  save_price_rule: admin.savePriceRule,
+  delete_price_rule: admin.deletePriceRule,
+  cashiers: admin.cashiers,
+  create_cashier: admin.createCashier,
+  disable_cashier: admin.disableCashier,
+  print_order: history.printOrder,
+  test_print: history.testPrint,
+  receipt_preview: history.receiptPreview,
+};
+
+export const MOCK_COMMANDS: readonly string[] = Object.keys(COMMANDS);
+
+export interface MockEngine {
+  ctx: Ctx;
+  handle: (cmd: string, args: Record<string, unknown> | undefined) => Promise<unknown>;
+  setOnline: (online: boolean) => void;
+  settle: (id: string, fail?: boolean) => void;
+  stop: () => void;
+}
+
+export function createMockEngine(
+  scenario: Scenario = 'ready',
+  options: Partial<MockOptions> = {},
+  emitter: (event: string, payload: unknown) => void = () => {},
+): MockEngine {
+  const db: MockDb = emptyDb();
+  if (scenario === 'ready') seedReady(db);
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const ctx: Ctx = {
+    db,
+    opts: { ...DEFAULT_OPTIONS, ...options },
+    emit: emitter,
+    later: (ms, fn) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        fn();
+      }, ms);
+      timers.add(t);
+    },
+  };
+  return {
+    ctx,
+    async handle(cmd, args) {
+      const h = COMMANDS[cmd];
+      if (!h) fail('unknown_command', `Perintah tidak dikenal: ${cmd}`, `Unknown command: ${cmd}`);
+      if (ctx.opts.latencyMs > 0) await new Promise((r) => setTimeout(r, ctx.opts.latencyMs));
+      // Commands receive copies, as they would after crossing IPC.
+      return h(ctx, structuredClone(args ?? {}) as never);
+    },
+    setOnline: (online) => setOnline(ctx, online),
+    settle: (id, f) => settle(ctx, id, f),
+    stop: () => {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+    },
+  };
+}
+
+declare global {
+  interface Window {
+    __konterMock?: MockEngine;
+  }
+}
+
+/** Installs the mock engine as `window.__TAURI_INTERNALS__` (events included). */
+export function installMock(scenario: Scenario = 'ready', options: Partial<MockOptions> = {}): MockEngine {
+  const engine = createMockEngine(scenario, options, (event, payload) => {
+    void emit(event, payload);
+  });
+  mockIPC((cmd, args) => engine.handle(cmd, args as Record<string, unknown> | undefined), {
+    shouldMockEvents: true,
+  });
+  window.__konterMock = engine;
+  return engine;
+}

@@ -1,0 +1,142 @@
+// Setup, login, settings, price rules and cashiers in the mock engine.
+
+import type { AppState, Cashier, PriceRule, Role, Settings } from '../types';
+import type { Ctx } from './context';
+import { fail, publicCashier, queueLen, requireOwner, syncStatus, type MockCashier, type MockDb } from './db';
+import { checkRule } from './pricing';
+import { seedShop } from './seed';
+
+export function appState(ctx: Ctx): AppState {
+  const db = ctx.db;
+  const s = db.settings;
+  const sync: AppState['sync'] = { state: syncStatus(db), queue_len: queueLen(db) };
+  if (db.lastSyncAt) sync.last_sync_at = db.lastSyncAt;
+  return {
+    paired: db.paired,
+    shop: db.paired
+      ? { name: db.shopName, address: s.shop_address, phone: s.shop_phone, footer: s.receipt_footer }
+      : null,
+    cashier: db.current ? publicCashier(db.current) : null,
+    sync,
+    has_owner: db.cashiers.some((c) => c.role === 'owner' && c.active),
+  };
+}
+
+/** Pairing codes are 8 characters (`ABCD-1234`) and used once; `0000-0000` is always refused. */
+export function pair(ctx: Ctx, args: { serverUrl: string; code: string; deviceName: string }): { shop_name: string } {
+  const db = ctx.db;
+  if (db.paired) fail('already_paired', 'Perangkat ini sudah terhubung', 'This device is already paired');
+  if (!/^https?:\/\/[^\s/]+/.test(args.serverUrl.trim())) {
+    fail('server_url_invalid', 'Alamat server diawali http:// atau https://', 'The server address starts with http:// or https://', 'server_url');
+  }
+  const code = args.code.trim().toUpperCase().replace(/\s/g, '');
+  if (!/^[A-Z0-9]{4}-?[A-Z0-9]{4}$/.test(code)) {
+    fail('pairing_code_invalid', 'Kode pasangan 8 huruf/angka, contoh ABCD-1234', 'A pairing code is 8 letters/digits, e.g. ABCD-1234', 'code');
+  }
+  if (code.replace('-', '') === '00000000') {
+    fail('pairing_code_unknown', 'Kode pasangan salah atau sudah dipakai', 'Pairing code wrong or already used', 'code');
+  }
+  if (args.deviceName.trim() === '') fail('device_name_empty', 'Beri nama perangkat ini', 'Name this device', 'device_name');
+  db.paired = true;
+  db.deviceName = args.deviceName.trim();
+  db.shopName = 'KONTER MAJU JAYA';
+  db.settings.receipt_header = db.shopName;
+  seedShop(db);
+  return { shop_name: db.shopName };
+}
+
+function checkPin(pin: string): void {
+  if (!/^\d{4,6}$/.test(pin)) fail('pin_invalid', 'PIN 4 sampai 6 angka', 'A PIN is 4 to 6 digits', 'pin');
+}
+
+function addCashier(db: MockDb, name: string, role: Role, pin: string): MockCashier {
+  if (name.trim() === '') fail('name_empty', 'Isi nama', 'Fill in the name', 'name');
+  checkPin(pin);
+  if (db.cashiers.some((c) => c.active && c.pin === pin)) {
+    fail('pin_taken', 'PIN ini sudah dipakai orang lain', 'This PIN is already in use', 'pin');
+  }
+  const c: MockCashier = { id: `c-${db.cashiers.length + 1}`, name: name.trim(), role, pin, active: true };
+  db.cashiers.push(c);
+  return c;
+}
+
+export function setupOwner(ctx: Ctx, args: { name: string; pin: string }): void {
+  const db = ctx.db;
+  if (!db.paired) fail('not_paired', 'Hubungkan perangkat dulu', 'Pair the device first');
+  if (db.cashiers.some((c) => c.role === 'owner')) fail('owner_exists', 'Pemilik sudah ada', 'The owner already exists');
+  addCashier(db, args.name, 'owner', args.pin);
+}
+
+export function login(ctx: Ctx, args: { pin: string }): Cashier {
+  const c = ctx.db.cashiers.find((x) => x.active && x.pin === args.pin);
+  if (!c) fail('pin_wrong', 'PIN salah', 'Wrong PIN', 'pin');
+  ctx.db.current = c;
+  return publicCashier(c);
+}
+
+export function logout(ctx: Ctx): void {
+  ctx.db.current = null;
+}
+
+export function settings(ctx: Ctx): Settings {
+  return structuredClone(ctx.db.settings);
+}
+
+export function saveSettings(ctx: Ctx, args: { settings: Settings }): void {
+  const s = args.settings;
+  // Before the owner exists (first-run setup) the shop profile may be saved without a login.
+  if (ctx.db.cashiers.some((c) => c.role === 'owner')) requireOwner(ctx.db);
+  if (s.language !== 'id' && s.language !== 'en') fail('language_unknown', 'Bahasa tidak dikenal', 'Unknown language', 'language');
+  if (![32, 42, 48].includes(s.printer.width)) fail('width_invalid', 'Lebar kertas 32, 42 atau 48 kolom', 'Paper width is 32, 42 or 48 columns', 'printer.width');
+  const addr = s.printer.address.trim();
+  const badAddress =
+    (s.printer.kind === 'tcp' && !/^[\w.-]+:\d{2,5}$/.test(addr)) ||
+    ((s.printer.kind === 'usb' || s.printer.kind === 'serial' || s.printer.kind === 'file') && !addr.startsWith('/'));
+  if (badAddress) {
+    fail('printer_address_invalid', s.printer.kind === 'tcp' ? 'Alamat printer jaringan: IP:port, contoh 192.168.1.50:9100' : 'Isi path perangkat, contoh /dev/usb/lp0', s.printer.kind === 'tcp' ? 'Network printer address: IP:port, e.g. 192.168.1.50:9100' : 'Fill in a device path, e.g. /dev/usb/lp0', 'printer.address');
+  }
+  if (s.receipt_header.length > 96) fail('too_long', 'Kepala struk terlalu panjang', 'Receipt header too long', 'receipt_header');
+  if (s.receipt_footer.length > 192) fail('too_long', 'Kaki struk terlalu panjang', 'Receipt footer too long', 'receipt_footer');
+  ctx.db.settings = structuredClone(s);
+}
+
+export function priceRules(ctx: Ctx): PriceRule[] {
+  return structuredClone(ctx.db.rules);
+}
+
+export function savePriceRule(ctx: Ctx, args: { rule: PriceRule }): PriceRule {
+  requireOwner(ctx.db);
+  const rule = structuredClone(args.rule);
+  checkRule(rule);
+  if (rule.id === '') rule.id = `r-${++ctx.db.seq}`;
+  const i = ctx.db.rules.findIndex((r) => r.id === rule.id);
+  if (i === -1) {
+    const same = ctx.db.rules.findIndex((r) => r.scope === rule.scope && r.key === rule.key);
+    if (same !== -1) ctx.db.rules.splice(same, 1);
+    ctx.db.rules.push(rule);
+  } else ctx.db.rules[i] = rule;
+  return structuredClone(rule);
+}
+
+export function deletePriceRule(ctx: Ctx, args: { id: string }): void {
+  requireOwner(ctx.db);
+  ctx.db.rules = ctx.db.rules.filter((r) => r.id !== args.id);
+}
+
+export function cashiers(ctx: Ctx): Cashier[] {
+  requireOwner(ctx.db);
+  return ctx.db.cashiers.map(publicCashier);
+}
+
+export function createCashier(ctx: Ctx, args: { name: string; role: Role; pin: string }): Cashier {
+  requireOwner(ctx.db);
+  return publicCashier(addCashier(ctx.db, args.name, args.role, args.pin));
+}
+
+export function disableCashier(ctx: Ctx, args: { id: string }): void {
+  const me = requireOwner(ctx.db);
+  const c = ctx.db.cashiers.find((x) => x.id === args.id);
+  if (!c) fail('cashier_unknown', 'Kasir tidak ada', 'No such cashier', 'id');
+  if (c.id === me.id) fail('cashier_self', 'Tidak bisa menonaktifkan diri sendiri', 'You cannot disable yourself', 'id');
+  c.active = false;
+}

@@ -1,0 +1,131 @@
+// Saldo, deposits and the owner's day, as the engine would keep them.
+
+import type { Deposit, DepositMethod, Report, ReportRow, Saldo, SaldoMovement, ShiftClose } from '../types';
+import type { Ctx } from './context';
+import { HELD, fail, localDateOf, requireCashier, requireOwner, type MockDb, type MockOrder } from './db';
+
+export function saldoOf(db: MockDb): Saldo {
+  const held = db.orders.filter((o) => HELD.includes(o.status)).reduce((a, o) => a + o.cost_idr, 0);
+  const local = db.orders.filter((o) => o.status === 'queued').reduce((a, o) => a + o.cost_idr, 0);
+  return {
+    balance_idr: db.balance_idr,
+    held_idr: held,
+    local_held_idr: local,
+    available_idr: db.balance_idr - held - local,
+    as_of: db.saldoAsOf,
+  };
+}
+
+export function record(db: MockDb, reason: string, amount: number, reference?: string): void {
+  const m: SaldoMovement = {
+    at: new Date().toISOString(),
+    reason,
+    amount_idr: amount,
+    balance_idr: saldoOf(db).available_idr,
+  };
+  if (reference) m.reference = reference;
+  db.movements.unshift(m);
+  db.saldoAsOf = m.at;
+}
+
+export function saldoHistory(ctx: Ctx, args: { limit?: number }): SaldoMovement[] {
+  requireCashier(ctx.db);
+  return structuredClone(ctx.db.movements.slice(0, args.limit ?? 50));
+}
+
+const BANKS = ['bca', 'bni', 'bri', 'mandiri', 'permata'];
+/** The gateway's limits for one deposit. */
+const MIN_DEPOSIT_IDR = 10_000;
+const MAX_DEPOSIT_IDR = 50_000_000;
+
+export function requestDeposit(
+  ctx: Ctx,
+  args: { amountIdr: number; method: DepositMethod; bank?: string },
+): Deposit {
+  requireCashier(ctx.db);
+  const amount = args.amountIdr;
+  if (!Number.isSafeInteger(amount) || amount < MIN_DEPOSIT_IDR || amount > MAX_DEPOSIT_IDR) {
+    fail('amount_out_of_range', 'nominal deposit Rp10.000 sampai Rp50.000.000', 'a deposit is Rp10.000 to Rp50.000.000', 'amount_idr');
+  }
+  if (!ctx.db.online) fail('offline', 'Deposit butuh koneksi internet', 'A deposit needs the internet');
+  const n = ++ctx.db.seq;
+  const dep: Deposit = {
+    id: `DEP-${String(n).padStart(6, '0')}`,
+    amount_idr: amount,
+    status: 'pending',
+    expires_at: new Date(Date.now() + 24 * 3600_000).toISOString(),
+  };
+  if (args.method === 'va') {
+    const bank = args.bank ?? '';
+    if (!BANKS.includes(bank)) fail('bank_unknown', 'pilih bank', 'choose a bank', 'bank');
+    dep.bank = bank;
+    dep.va_number = `8808${String(812_345_670_000 + n).padStart(12, '0')}`;
+  } else {
+    dep.qr_string = `00020101021226670016ID.CO.QRIS.WWW0118936000000000${n}5204541153033605406${amount}5802ID5916KONTER MAJU JAYA6005DEPOK6304ABCD`;
+  }
+  ctx.db.deposits.unshift(dep);
+  return structuredClone(dep);
+}
+
+function rows(orders: MockOrder[], keyOf: (o: MockOrder) => [string, string]): ReportRow[] {
+  const map = new Map<string, ReportRow>();
+  for (const o of orders) {
+    const [key, label] = keyOf(o);
+    const r = map.get(key) ?? { key, label, count: 0, omzet_idr: 0, modal_idr: 0, laba_idr: 0 };
+    r.count += 1;
+    r.omzet_idr += o.price_idr;
+    r.modal_idr += o.cost_idr;
+    r.laba_idr += o.price_idr - o.cost_idr;
+    map.set(key, r);
+  }
+  return [...map.values()].sort((a, b) => b.omzet_idr - a.omzet_idr);
+}
+
+const CATEGORY_LABELS: Readonly<Record<string, string>> = {
+  pulsa: 'Pulsa',
+  data: 'Paket Data',
+  game: 'Voucher Game',
+  emoney: 'E-Money',
+  pln: 'Token PLN',
+};
+
+export function report(ctx: Ctx, args: { date?: string }): Report {
+  requireOwner(ctx.db);
+  const date = args.date ?? localDateOf(new Date().toISOString());
+  const day = ctx.db.orders.filter((o) => localDateOf(o.created_at) === date);
+  const ok = day.filter((o) => o.status === 'success');
+  const kept = day.filter((o) => o.status !== 'failed' && o.status !== 'refunded');
+  const omzet = ok.reduce((a, o) => a + o.price_idr, 0);
+  const modal = ok.reduce((a, o) => a + o.cost_idr, 0);
+  return {
+    date,
+    count: ok.length,
+    omzet_idr: omzet,
+    modal_idr: modal,
+    laba_idr: omzet - modal,
+    pending_count: day.filter((o) => ['queued', ...HELD].includes(o.status)).length,
+    failed_count: day.filter((o) => o.status === 'failed' || o.status === 'refunded').length,
+    cash_expected_idr: kept.reduce((a, o) => a + o.price_idr, 0),
+    by_category: rows(ok, (o) => [o.category, CATEGORY_LABELS[o.category] ?? o.category]),
+    by_product: rows(ok, (o) => [o.sku, o.product_name]),
+    by_cashier: rows(ok, (o) => [o.cashier_name, o.cashier_name]),
+    hourly: Array.from({ length: 24 }, (_, hour) => {
+      const h = ok.filter((o) => new Date(o.created_at).getHours() === hour);
+      return { hour, count: h.length, omzet_idr: h.reduce((a, o) => a + o.price_idr, 0) };
+    }),
+  };
+}
+
+export function exportCsv(ctx: Ctx, args: { date?: string }): { path: string } {
+  const r = report(ctx, args);
+  return { path: `/home/kasir/Dokumen/Konter/laporan-${r.date}.csv` };
+}
+
+export function closeShift(ctx: Ctx, args: { countedCashIdr: number }): ShiftClose {
+  const counted = args.countedCashIdr;
+  if (!Number.isSafeInteger(counted) || counted < 0) {
+    fail('amount_invalid', 'isi uang yang dihitung di laci', 'enter the cash counted in the drawer', 'counted_cash_idr');
+  }
+  const expected = report(ctx, {}).cash_expected_idr;
+  return { expected_idr: expected, counted_idr: counted, difference_idr: counted - expected };
+}

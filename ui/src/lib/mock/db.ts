@@ -1,0 +1,139 @@
+// The mock engine's memory: one plain object holding everything a real device store would.
+// It lives only as long as the page (or the test) does.
+
+import type {
+  Cashier,
+  CommandError,
+  Deposit,
+  Order,
+  OrderHistoryEntry,
+  OrderStatus,
+  PriceRule,
+  SaldoMovement,
+  Settings,
+  SyncStatus,
+} from '../types';
+
+export interface MockOrder extends Order {
+  history: OrderHistoryEntry[];
+  supplier_ref: string;
+  /** The inquiry shown before payment, kept for the receipt. */
+  pln_name?: string;
+  pln_segment?: string;
+  kwh?: string;
+  /** A scenario: the supplier never answers until `settle` is called. */
+  stuck?: boolean;
+  /** A scenario: the supplier will answer Gagal. */
+  will_fail?: boolean;
+}
+
+export interface MockCashier extends Cashier {
+  pin: string;
+  active: boolean;
+}
+
+export interface MockDb {
+  paired: boolean;
+  shopName: string;
+  deviceName: string;
+  cashiers: MockCashier[];
+  current: MockCashier | null;
+  settings: Settings;
+  rules: PriceRule[];
+  orders: MockOrder[];
+  balance_idr: number;
+  movements: SaldoMovement[];
+  deposits: Deposit[];
+  online: boolean;
+  syncing: boolean;
+  lastSyncAt: string | undefined;
+  seq: number;
+  saldoAsOf: string;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  language: 'id',
+  auto_print: false,
+  printer: { kind: 'none', address: '', width: 32 },
+  receipt_header: '',
+  receipt_footer: 'Terima kasih, simpan struk ini sebagai bukti',
+  shop_address: '',
+  shop_phone: '',
+};
+
+/** The selling rules a new shop starts with, so prices are not equal to cost. */
+export const DEFAULT_RULES: PriceRule[] = [
+  { id: 'r-pulsa', scope: 'category', key: 'pulsa', markup: { kind: 'fixed', idr: 1_500 }, round_to: 500 },
+  { id: 'r-data', scope: 'category', key: 'data', markup: { kind: 'fixed', idr: 2_000 }, round_to: 500 },
+  { id: 'r-pln', scope: 'category', key: 'pln', markup: { kind: 'fixed', idr: 2_500 }, round_to: 500 },
+  { id: 'r-game', scope: 'category', key: 'game', markup: { kind: 'percent', percent: '5' }, round_to: 500 },
+  { id: 'r-emoney', scope: 'category', key: 'emoney', markup: { kind: 'fixed', idr: 2_000 }, round_to: 500 },
+];
+
+export function emptyDb(): MockDb {
+  const now = new Date().toISOString();
+  return {
+    paired: false,
+    shopName: '',
+    deviceName: '',
+    cashiers: [],
+    current: null,
+    settings: structuredClone(DEFAULT_SETTINGS),
+    rules: structuredClone(DEFAULT_RULES),
+    orders: [],
+    balance_idr: 1_245_000,
+    movements: [],
+    deposits: [],
+    online: true,
+    syncing: false,
+    lastSyncAt: now,
+    seq: 0,
+    saldoAsOf: now,
+  };
+}
+
+/** A rejection in the engine's shape; messages are "Bahasa Indonesia / English". */
+export function fail(code: string, id: string, en: string, field?: string): never {
+  const err: CommandError = { code, message: `${id} / ${en}` };
+  if (field) err.field = field;
+  throw err;
+}
+
+export function syncStatus(db: MockDb): SyncStatus {
+  if (!db.online) return 'offline';
+  return db.syncing ? 'syncing' : 'online';
+}
+
+export function queueLen(db: MockDb): number {
+  return db.orders.filter((o) => o.status === 'queued').length;
+}
+
+export function requireCashier(db: MockDb): MockCashier {
+  if (!db.current) fail('not_logged_in', 'Masuk dulu dengan PIN', 'Log in with your PIN first');
+  return db.current;
+}
+
+export function requireOwner(db: MockDb): MockCashier {
+  const c = requireCashier(db);
+  if (c.role !== 'owner') {
+    fail('owner_only', 'Hanya pemilik yang boleh', 'Only the owner may do this');
+  }
+  return c;
+}
+
+export const HELD: readonly OrderStatus[] = ['accepted', 'processing', 'pending'];
+
+export function localDateOf(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+export function publicCashier(c: MockCashier): Cashier {
+  return { id: c.id, name: c.name, role: c.role, active: c.active };
+}
+
+export function publicOrder(o: MockOrder): Order {
+  const { history: _h, supplier_ref: _s, pln_name: _n, pln_segment: _g, kwh: _k, stuck: _t, will_fail: _f, ...order } = o;
+  return structuredClone(order);
+}

@@ -1,0 +1,66 @@
+// Riwayat in the mock engine: listing, detail, receipt preview and printing.
+
+import type { Order, OrderDetail, OrdersQuery } from '../types';
+import type { Ctx } from './context';
+import { fail, localDateOf, publicOrder, requireCashier, type MockOrder } from './db';
+import { printJob } from './lifecycle';
+import { receiptText } from './receipt';
+
+/** Longest page of orders one call returns. */
+const MAX_LIMIT = 200;
+
+export function orders(ctx: Ctx, args: OrdersQuery): Order[] {
+  requireCashier(ctx.db);
+  const q = (args.query ?? '').trim().toLowerCase();
+  const qDigits = q.replace(/\D/g, '');
+  const limit = Math.min(args.limit ?? 100, MAX_LIMIT);
+  return ctx.db.orders
+    .filter((o) => !args.status || o.status === args.status)
+    .filter((o) => !args.date || localDateOf(o.created_at) === args.date)
+    .filter(
+      (o) =>
+        q === '' ||
+        o.id.toLowerCase().includes(q) ||
+        o.product_name.toLowerCase().includes(q) ||
+        (qDigits !== '' && (o.target.replace(/\D/g, '').includes(qDigits) || (o.sn ?? '').includes(qDigits))),
+    )
+    .slice(0, limit)
+    .map(publicOrder);
+}
+
+function find(ctx: Ctx, id: string): MockOrder {
+  const o = ctx.db.orders.find((x) => x.id === id);
+  if (!o) fail('order_unknown', 'Pesanan tidak ditemukan', 'Order not found', 'id');
+  return o;
+}
+
+export function orderDetail(ctx: Ctx, args: { id: string }): OrderDetail {
+  requireCashier(ctx.db);
+  const o = find(ctx, args.id);
+  const complaint = [
+    `Komplain pesanan ${o.id}`,
+    `Produk : ${o.product_name} (${o.sku})`,
+    `Tujuan : ${o.target}`,
+    `Waktu  : ${new Date(o.created_at).toLocaleString('id-ID', { dateStyle: 'short', timeStyle: 'short' })}`,
+    `Status : ${o.status}`,
+    `SN     : ${o.sn ?? '-'}`,
+    `Ref. supplier: ${o.supplier_ref}`,
+  ].join('\n');
+  return { ...publicOrder(o), complaint_text: complaint, history: structuredClone(o.history) };
+}
+
+export function receiptPreview(ctx: Ctx, args: { id: string; copy: boolean }): string {
+  requireCashier(ctx.db);
+  return receiptText(find(ctx, args.id), ctx.db.settings, ctx.db.shopName, args.copy);
+}
+
+export function printOrder(ctx: Ctx, args: { id: string; copy: boolean }): void {
+  requireCashier(ctx.db);
+  find(ctx, args.id);
+  printJob(ctx, args.id);
+}
+
+export function testPrint(ctx: Ctx): void {
+  requireCashier(ctx.db);
+  printJob(ctx, 'test');
+}

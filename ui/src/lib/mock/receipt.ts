@@ -1,0 +1,87 @@
+// The receipt text, as RECEIPTS.md draws it, at the configured paper width. Stands in for
+// the engine's receipt renderer so the preview in Riwayat shows something true to life.
+
+import type { Settings } from '../types';
+import type { MockOrder } from './db';
+
+const rp = (n: number) => `Rp${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.')}`;
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+function stamp(iso: string): string {
+  const d = new Date(iso);
+  return `${pad2(d.getDate())}/${pad2(d.getMonth() + 1)}/${d.getFullYear()} ${pad2(d.getHours())}:${pad2(d.getMinutes())} WIB`;
+}
+
+function center(s: string, w: number): string {
+  const text = s.slice(0, w);
+  return ' '.repeat(Math.floor((w - text.length) / 2)) + text;
+}
+
+function lr(left: string, right: string, w: number): string {
+  if (left.length + right.length + 1 > w) return `${left}\n${right.padStart(w)}`;
+  return left + ' '.repeat(w - left.length - right.length) + right;
+}
+
+/** Hard-wraps every line to the paper width: the printer would do it worse. */
+function fit(lines: string[], w: number): string {
+  return lines
+    .flatMap((l) => l.split('\n'))
+    .flatMap((l) => {
+      const out: string[] = [];
+      for (let i = 0; i < l.length; i += w) out.push(l.slice(i, i + w));
+      return out.length ? out : [''];
+    })
+    .join('\n');
+}
+
+const field = (label: string, value: string) => `${label.padEnd(13)}: ${value}`;
+
+function phone(target: string): string {
+  return /^0\d{9,12}$/.test(target) ? target.replace(/(\d{4})(?=\d)/g, '$1-') : target;
+}
+
+export function receiptText(o: MockOrder, s: Settings, shopName: string, copy: boolean): string {
+  const w = s.printer.width;
+  const rule = '-'.repeat(w);
+  const out: string[] = [];
+  const header = s.receipt_header.trim() || shopName;
+  out.push(center(header, w));
+  if (s.shop_address) out.push(center(s.shop_address, w));
+  if (s.shop_phone) out.push(center(s.shop_phone, w));
+  out.push(rule);
+  if (copy) out.push(center('*** SALINAN ***', w));
+  if (o.status !== 'success') {
+    out.push(center('BUKTI PESANAN — BELUM SELESAI', w));
+    out.push(`No. ${o.id}`);
+    out.push(`${o.product_name.toUpperCase()} ke ${phone(o.target)}`);
+    const st = o.status === 'failed' || o.status === 'refunded' ? 'GAGAL' : 'MENUNGGU (antre/pending)';
+    out.push(field('Status', st));
+    out.push(field('Uang diterima', rp(o.cash_idr ?? o.price_idr)));
+    out.push(o.status === 'failed' ? 'Uang dikembalikan ke pelanggan.' : 'Struk lunas dicetak setelah sukses.');
+    return fit(out, w);
+  }
+  out.push(lr(stamp(o.created_at), `Kasir: ${o.cashier_name}`, w));
+  if (copy) out.push(`Dicetak: ${stamp(new Date().toISOString())}`);
+  out.push(`No. ${o.id}`);
+  out.push(rule);
+  out.push(o.product_name.toUpperCase());
+  if (o.category === 'pln') {
+    out.push(field('No. Meter', o.target));
+    if (o.pln_name) out.push(field('Nama', o.pln_name));
+    if (o.pln_segment) out.push(field('Tarif/Daya', o.pln_segment));
+    if (o.kwh) out.push(field('kWh', o.kwh));
+    out.push(rule, center('STROOM / TOKEN', w), center(o.pln_token ?? '', w));
+  } else {
+    out.push(field(o.category === 'game' ? 'ID' : 'Nomor', phone(o.target)));
+    out.push(field('SN', o.sn ?? '-'));
+    out.push(field('Status', 'SUKSES'));
+  }
+  out.push(rule);
+  out.push(lr('Harga', rp(o.price_idr), w));
+  if (o.cash_idr !== undefined) out.push(lr('Tunai', rp(o.cash_idr), w));
+  if (o.change_idr !== undefined) out.push(lr('Kembali', rp(o.change_idr), w));
+  out.push(rule);
+  for (const line of s.receipt_footer.split('\n')) if (line.trim()) out.push(center(line.trim(), w));
+  out.push(center('[QR]', w), center(o.id, w));
+  return fit(out, w);
+}

@@ -1,0 +1,83 @@
+// What a freshly paired shop already has on the server: a cashier and the day's earlier
+// sales, so Riwayat, Saldo and Laporan have something to show.
+
+import type { OrderStatus } from '../types';
+import { productBySku } from './catalogue';
+import { DEFAULT_RULES, type MockDb, type MockOrder } from './db';
+import { priceOf, ruleFor } from './pricing';
+
+const PAST: readonly [string, string, OrderStatus, number][] = [
+  ['tsel10', '081234560001', 'success', 190],
+  ['xl25', '081787654321', 'success', 175],
+  ['pln50', '14234567890', 'success', 160],
+  ['isat5', '085712340002', 'failed', 150],
+  ['ml1', '87654321 (2345)', 'success', 140],
+  ['dana50', '081298760003', 'success', 125],
+  ['tri20', '089612340004', 'success', 110],
+  ['axis10', '083112340005', 'success', 95],
+  ['tsel50', '082212349999', 'pending', 80],
+  ['byu10', '085155512345', 'success', 64],
+  ['tseld5', '081311112222', 'success', 50],
+  ['tsel20', '081399998888', 'success', 24 * 60 + 30],
+];
+
+export function seedShop(db: MockDb): void {
+  if (!db.cashiers.some((c) => c.name === 'Sri')) {
+    db.cashiers.push({ id: 'c-sri', name: 'Sri', role: 'cashier', pin: '1111', active: true });
+  }
+  const now = Date.now();
+  PAST.forEach(([sku, target, status, minutesAgo], i) => {
+    const p = productBySku(sku);
+    if (!p) return;
+    const at = new Date(now - minutesAgo * 60_000).toISOString();
+    const price = priceOf(p.cost_idr, ruleFor(p, DEFAULT_RULES));
+    const o: MockOrder = {
+      id: `KNT-SEED-${String(i + 1).padStart(6, '0')}`,
+      sku,
+      product_name: p.name,
+      category: p.category,
+      target,
+      status,
+      price_idr: price,
+      cost_idr: p.cost_idr,
+      cash_idr: price,
+      change_idr: 0,
+      cashier_name: 'Sri',
+      created_at: at,
+      updated_at: at,
+      history: [
+        { status: 'queued', at },
+        { status: 'accepted', at },
+        { status, at },
+      ],
+      supplier_ref: `DF${70_000_000 + i * 311}`,
+    };
+    if (status === 'success') o.sn = String(41_002_315_000_000 + i * 97_531);
+    if (status === 'success' && p.category === 'pln') {
+      o.pln_token = '5721-7714-3897-2629-3021';
+      o.pln_name = 'BUDI SANTOSO';
+      o.pln_segment = 'R1M / 900 VA';
+      o.kwh = '32,5';
+    }
+    if (status === 'failed') o.failure = { code: 'supplier_failed', message: 'Nomor tujuan tidak aktif / Destination number inactive' };
+    if (status === 'pending') o.stuck = true;
+    db.orders.push(o);
+  });
+  db.orders.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+  db.movements.push(
+    { at: new Date(now - 200 * 60_000).toISOString(), reason: 'deposit', amount_idr: 1_000_000, balance_idr: 1_412_300, reference: 'VA BCA 8808…0001' },
+    { at: new Date(now - 26 * 3600_000).toISOString(), reason: 'deposit', amount_idr: 500_000, balance_idr: 537_800, reference: 'Setor tunai' },
+  );
+}
+
+/** A shop ready to sell: paired, with an owner (PIN 123456) and a cashier (PIN 1111). */
+export function seedReady(db: MockDb): void {
+  db.paired = true;
+  db.shopName = 'KONTER MAJU JAYA';
+  db.deviceName = 'Kasir depan';
+  db.settings.receipt_header = db.shopName;
+  db.settings.shop_address = 'Jl. Melati No. 5, Depok';
+  db.settings.shop_phone = '0812-1111-2222';
+  db.cashiers.push({ id: 'c-1', name: 'Pak Budi', role: 'owner', pin: '123456', active: true });
+  seedShop(db);
+}

@@ -1,0 +1,242 @@
+// The shapes that cross the IPC boundary between this UI and the Konter engine (Tauri
+// commands and events). Every amount is a whole number of rupiah in a field ending `_idr`;
+// the UI displays these numbers and never derives new amounts from them.
+
+export type Role = 'owner' | 'cashier';
+
+export interface Cashier {
+  id: string;
+  name: string;
+  role: Role;
+  /** Absent means active; the engine sends `false` for a disabled cashier. */
+  active?: boolean;
+}
+
+export interface ShopProfile {
+  name: string;
+  address: string;
+  phone: string;
+  footer: string;
+}
+
+export type SyncStatus = 'online' | 'offline' | 'syncing';
+
+export interface SyncState {
+  state: SyncStatus;
+  queue_len: number;
+  last_sync_at?: string;
+}
+
+export interface AppState {
+  paired: boolean;
+  shop: ShopProfile | null;
+  cashier: Cashier | null;
+  sync: SyncState;
+  has_owner: boolean;
+}
+
+export type Operator = 'telkomsel' | 'byu' | 'indosat' | 'xl' | 'axis' | 'tri' | 'smartfren';
+
+export type Detected =
+  | { kind: 'phone'; number: string; operator: Operator }
+  | { kind: 'pln'; number: string };
+
+export type Category = 'pulsa' | 'data' | 'game' | 'emoney' | 'pln';
+
+export interface QuoteItem {
+  sku: string;
+  name: string;
+  category: Category;
+  brand: string;
+  operator?: Operator;
+  nominal_idr?: number;
+  cost_idr: number;
+  price_idr: number;
+  profit_idr: number;
+  available: boolean;
+  unavailable_reason?: string;
+}
+
+export interface Quote {
+  detected: Detected[];
+  products: QuoteItem[];
+  prices_as_of: string;
+}
+
+export type Game = 'mobile_legends' | 'free_fire' | 'genshin_impact';
+
+export interface PlnInquiry {
+  target: string;
+  name: string;
+  segment_power?: string;
+  meter_no?: string;
+  subscriber_id?: string;
+}
+
+export interface GameInquiry {
+  nickname?: string;
+  available: boolean;
+}
+
+export type OrderStatus =
+  | 'queued'
+  | 'accepted'
+  | 'processing'
+  | 'pending'
+  | 'success'
+  | 'failed'
+  | 'refunded';
+
+export interface Failure {
+  code: string;
+  message: string;
+}
+
+export interface Order {
+  id: string;
+  sku: string;
+  product_name: string;
+  category: Category;
+  target: string;
+  status: OrderStatus;
+  price_idr: number;
+  cost_idr: number;
+  cash_idr?: number;
+  change_idr?: number;
+  sn?: string;
+  pln_token?: string;
+  failure?: Failure;
+  cashier_name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OrderHistoryEntry {
+  status: OrderStatus;
+  at: string;
+}
+
+export interface OrderDetail extends Order {
+  complaint_text: string;
+  history: OrderHistoryEntry[];
+}
+
+export interface OrdersQuery {
+  query?: string;
+  status?: OrderStatus;
+  /** Local date, `YYYY-MM-DD`. */
+  date?: string;
+  limit?: number;
+}
+
+export interface Saldo {
+  balance_idr: number;
+  held_idr: number;
+  local_held_idr: number;
+  available_idr: number;
+  as_of: string;
+}
+
+export interface SaldoMovement {
+  at: string;
+  reason: string;
+  amount_idr: number;
+  balance_idr: number;
+  reference?: string;
+}
+
+export type DepositMethod = 'va' | 'qris';
+
+export interface Deposit {
+  id: string;
+  amount_idr: number;
+  status: string;
+  va_number?: string;
+  bank?: string;
+  qr_string?: string;
+  expires_at?: string;
+}
+
+export interface ReportRow {
+  key: string;
+  label: string;
+  count: number;
+  omzet_idr: number;
+  modal_idr: number;
+  laba_idr: number;
+}
+
+export interface HourRow {
+  hour: number;
+  count: number;
+  omzet_idr: number;
+}
+
+export interface Report {
+  date: string;
+  count: number;
+  omzet_idr: number;
+  modal_idr: number;
+  laba_idr: number;
+  pending_count: number;
+  failed_count: number;
+  cash_expected_idr: number;
+  by_category: ReportRow[];
+  by_product: ReportRow[];
+  by_cashier: ReportRow[];
+  hourly: HourRow[];
+}
+
+export interface ShiftClose {
+  expected_idr: number;
+  counted_idr: number;
+  difference_idr: number;
+}
+
+export type Language = 'id' | 'en';
+export type PrinterKind = 'none' | 'tcp' | 'usb' | 'serial' | 'file';
+export type PaperWidth = 32 | 42 | 48;
+
+export interface PrinterSettings {
+  kind: PrinterKind;
+  address: string;
+  width: PaperWidth;
+}
+
+export interface Settings {
+  language: Language;
+  auto_print: boolean;
+  printer: PrinterSettings;
+  receipt_header: string;
+  receipt_footer: string;
+  shop_address: string;
+  shop_phone: string;
+}
+
+export type Markup = { kind: 'fixed'; idr: number } | { kind: 'percent'; percent: string };
+export type RuleScope = 'category' | 'brand' | 'product';
+export type RoundTo = 1 | 100 | 500 | 1000;
+
+export interface PriceRule {
+  id: string;
+  scope: RuleScope;
+  key: string;
+  markup: Markup;
+  round_to: RoundTo;
+}
+
+export type PrintStatus = 'queued' | 'printing' | 'done' | 'failed';
+
+export interface PrintJob {
+  order_id: string;
+  status: PrintStatus;
+  error?: string;
+}
+
+/** What every command rejects with when its input does not hold. */
+export interface CommandError {
+  code: string;
+  /** Bahasa Indonesia, then English after ` / ` (or one language only). */
+  message: string;
+  field?: string;
+}

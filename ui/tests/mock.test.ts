@@ -1,0 +1,136 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMockEngine, type MockEngine } from '../src/lib/mock';
+import type { CommandError, Order, Quote, QuoteItem, Saldo } from '../src/lib/types';
+
+let engine: MockEngine;
+let events: [string, unknown][];
+
+beforeEach(async () => {
+  events = [];
+  engine = createMockEngine('ready', { stepMs: 2, pendingMs: 4, printMs: 1 }, (e, p) => events.push([e, p]));
+  await engine.handle('login', { pin: '123456' });
+});
+afterEach(() => engine.stop());
+
+const call = <T>(cmd: string, args: Record<string, unknown> = {}) => engine.handle(cmd, args) as Promise<T>;
+const fails = async (cmd: string, args: Record<string, unknown>): Promise<CommandError> => {
+  try {
+    await call(cmd, args);
+  } catch (e) {
+    return e as CommandError;
+  }
+  throw new Error(`${cmd} should have failed`);
+};
+const settled = (id: string) =>
+  new Promise<Order>((ok) => {
+    const tick = () => {
+      const last = events.filter(([e, p]) => e === 'order-updated' && (p as Order).id === id).at(-1)?.[1] as Order | undefined;
+      if (last && ['success', 'failed'].includes(last.status)) ok(last);
+      else setTimeout(tick, 2);
+    };
+    tick();
+  });
+
+describe('the mock engine', () => {
+  it('detects operators from the prefix like konter-domain', async () => {
+    const cases: [string, string][] = [
+      ['0812', 'telkomsel'],
+      ['+62 857 1234', 'indosat'],
+      ['0817', 'xl'],
+      ['0838', 'axis'],
+      ['0896', 'tri'],
+      ['0881', 'smartfren'],
+      ['085155512345', 'byu'],
+    ];
+    for (const [input, op] of cases) {
+      const q = await call<Quote>('quote', { input });
+      expect(q.detected[0], input).toMatchObject({ kind: 'phone', operator: op });
+      expect(q.products.every((p) => p.operator === op), input).toBe(true);
+    }
+    expect((await call<Quote>('quote', { input: '12345678901' })).detected[0]?.kind).toBe('pln');
+    expect(await fails('quote', { input: '0800' })).toMatchObject({ code: 'phone_unknown_operator', field: 'target' });
+  });
+
+  it('prices with the shop rules, rounding up, and reports profit = price - cost', async () => {
+    const q = await call<Quote>('quote', { input: '081234567890' });
+    for (const p of q.products) {
+      expect(p.profit_idr).toBe(p.price_idr - p.cost_idr);
+      expect(p.price_idr % 500).toBe(0);
+      expect(p.price_idr).toBeGreaterThanOrEqual(p.cost_idr);
+    }
+    await call('save_price_rule', { rule: { id: '', scope: 'product', key: 'tsel10', markup: { kind: 'fixed', idr: 3_000 }, round_to: 1000 } });
+    const after = await call<Quote>('quote', { input: '081234567890' });
+    const tsel10 = after.products.find((p) => p.sku === 'tsel10') as QuoteItem;
+    expect(tsel10.price_idr).toBe(Math.ceil((tsel10.cost_idr + 3_000) / 1000) * 1000);
+  });
+
+  it('asks "isi ke-2?" for the same product to the same number today', async () => {
+    const first = await call<Order>('place_order', { sku: 'tsel10', target: '081234567890' });
+    expect(first.status).toBe('queued');
+    expect(await fails('place_order', { sku: 'tsel10', target: '0812-3456-7890' })).toMatchObject({ code: 'repeat_sale' });
+    const second = await call<Order>('place_order', { sku: 'tsel10', target: '081234567890', confirmRepeat: true });
+    expect(second.id).not.toBe(first.id);
+  });
+
+  it('gives change from the cash received, and refuses short cash on the cash field', async () => {
+    const o = await call<Order>('place_order', { sku: 'xl25', target: '081787650000', cashIdr: 50_000 });
+    expect(o.change_idr).toBe(50_000 - o.price_idr);
+    expect(await fails('place_order', { sku: 'xl50', target: '081787651111', cashIdr: 1_000 })).toMatchObject({
+      code: 'cash_short',
+      field: 'cash_idr',
+    });
+  });
+
+  it('moves an order forward only, emitting each step; 0000 numbers fail and release the hold', async () => {
+    const before = await call<Saldo>('saldo');
+    const ok = await call<Order>('place_order', { sku: 'tsel10', target: '081211112222' });
+    const bad = await call<Order>('place_order', { sku: 'tsel20', target: '081211110000' });
+    const [a, b] = await Promise.all([settled(ok.id), settled(bad.id)]);
+    expect(a.status).toBe('success');
+    expect(a.sn).toMatch(/^\d+$/);
+    expect(b.status).toBe('failed');
+    expect(b.failure?.message).toContain('tidak aktif');
+    const seen = events.filter(([e, p]) => e === 'order-updated' && (p as Order).id === ok.id).map(([, p]) => (p as Order).status);
+    expect(seen).toEqual(['queued', 'accepted', 'processing', 'pending', 'success']);
+    const after = await call<Saldo>('saldo');
+    expect(after.available_idr).toBe(before.available_idr - a.cost_idr);
+  });
+
+  it('keeps orders queued while offline, then drains them once', async () => {
+    engine.setOnline(false);
+    const o = await call<Order>('place_order', { sku: 'axis10', target: '083112345678' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await call<Order[]>('orders', { query: o.id }))[0]?.status).toBe('queued');
+    expect((await call<Saldo>('saldo')).local_held_idr).toBe(o.cost_idr);
+    engine.setOnline(true);
+    expect((await settled(o.id)).status).toBe('success');
+    const syncs = events.filter(([e]) => e === 'sync-state').map(([, p]) => p as { state: string; queue_len: number });
+    expect(syncs.some((s) => s.state === 'offline' && s.queue_len === 1)).toBe(true);
+    expect(syncs.at(-1)).toMatchObject({ state: 'online', queue_len: 0 });
+  });
+
+  it('checks PLN and game accounts before payment', async () => {
+    expect(await call('pln_inquiry', { target: '12345678901' })).toMatchObject({ name: expect.any(String), meter_no: '12345678901' });
+    expect(await fails('pln_inquiry', { target: '123' })).toMatchObject({ code: 'pln_wrong_length', field: 'target' });
+    expect(await call('game_inquiry', { game: 'mobile_legends', target: '12345678 (1234)' })).toMatchObject({ available: true, nickname: expect.any(String) });
+    expect(await fails('game_inquiry', { game: 'mobile_legends', target: '12345678' })).toMatchObject({ field: 'zone_id' });
+    expect(await call('game_inquiry', { game: 'genshin_impact', target: '812345678' })).toEqual({ available: false });
+  });
+
+  it('guards the owner screens', async () => {
+    await call('login', { pin: '1111' });
+    expect(await fails('report', {})).toMatchObject({ code: 'owner_only' });
+    expect(await fails('login', { pin: '9999' })).toMatchObject({ code: 'pin_wrong', field: 'pin' });
+  });
+
+  it('answers every command in the IPC contract', async () => {
+    const r = await call<{ count: number; by_category: unknown[] }>('report', {});
+    expect(r.count).toBeGreaterThan(0);
+    expect(await call('export_csv', {})).toMatchObject({ path: expect.stringContaining('.csv') });
+    const dep = await call<{ va_number: string }>('request_deposit', { amountIdr: 500_000, method: 'va', bank: 'bca' });
+    expect(dep.va_number).toMatch(/^\d{16}$/);
+    const text = await call<string>('receipt_preview', { id: 'KNT-SEED-000001', copy: true });
+    expect(text).toContain('*** SALINAN ***');
+    expect(text.split('\n').every((l) => l.length <= 32)).toBe(true);
+  });
+});
