@@ -54,6 +54,14 @@ impl Side {
 /// - `GatewayClearing` (asset): money paid in through the payment gateway, not yet settled
 ///   to our bank.
 /// - `CashDeposits` (asset): deposits an operator took by hand (cash, bank transfer).
+///
+/// The device keeps its own books with the `Device*` accounts:
+///
+/// - `DeviceCash` (asset): the cash drawer.
+/// - `DeviceSaldo` (asset): the shop's saldo at the server, as far as this device moved it.
+/// - `DeviceHolds` (asset): saldo held for orders this device placed, not yet settled.
+/// - `DeviceSales` (income): what walk-in customers paid.
+/// - `DeviceCost` (expense): what delivered orders cost the shop (its saldo price).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Account {
     ShopSaldo(ShopId),
@@ -62,6 +70,11 @@ pub enum Account {
     PlatformRevenue,
     GatewayClearing,
     CashDeposits,
+    DeviceCash,
+    DeviceSaldo,
+    DeviceHolds,
+    DeviceSales,
+    DeviceCost,
 }
 
 /// Which side increases an account's natural balance.
@@ -74,7 +87,12 @@ pub enum Normal {
 impl Account {
     pub fn normal(&self) -> Normal {
         match self {
-            Account::GatewayClearing | Account::CashDeposits => Normal::Debit,
+            Account::GatewayClearing
+            | Account::CashDeposits
+            | Account::DeviceCash
+            | Account::DeviceSaldo
+            | Account::DeviceHolds
+            | Account::DeviceCost => Normal::Debit,
             _ => Normal::Credit,
         }
     }
@@ -88,6 +106,11 @@ impl Account {
             Account::PlatformRevenue => "platform_revenue".into(),
             Account::GatewayClearing => "gateway_clearing".into(),
             Account::CashDeposits => "cash_deposits".into(),
+            Account::DeviceCash => "device_cash".into(),
+            Account::DeviceSaldo => "device_saldo".into(),
+            Account::DeviceHolds => "device_holds".into(),
+            Account::DeviceSales => "device_sales".into(),
+            Account::DeviceCost => "device_cost".into(),
         }
     }
 
@@ -105,6 +128,11 @@ impl Account {
             "platform_revenue" => Some(Account::PlatformRevenue),
             "gateway_clearing" => Some(Account::GatewayClearing),
             "cash_deposits" => Some(Account::CashDeposits),
+            "device_cash" => Some(Account::DeviceCash),
+            "device_saldo" => Some(Account::DeviceSaldo),
+            "device_holds" => Some(Account::DeviceHolds),
+            "device_sales" => Some(Account::DeviceSales),
+            "device_cost" => Some(Account::DeviceCost),
             _ => None,
         }
     }
@@ -172,6 +200,10 @@ pub enum EventKind {
     VoidHold,
     Refund,
     Adjustment,
+    /// A walk-in customer paid cash for a sale (device).
+    CashSale,
+    /// The cash of a failed sale went back to the customer (device).
+    CashRefund,
 }
 
 impl EventKind {
@@ -183,6 +215,8 @@ impl EventKind {
             EventKind::VoidHold => "void_hold",
             EventKind::Refund => "refund",
             EventKind::Adjustment => "adjustment",
+            EventKind::CashSale => "cash_sale",
+            EventKind::CashRefund => "cash_refund",
         }
     }
 }
@@ -315,6 +349,62 @@ impl Posting {
             ));
         }
         Posting::new(EventKind::Refund, entries)
+    }
+}
+
+/// The device's postings for one sale: what the customer paid, and the saldo the order
+/// holds at the server's price (`cost`, what the shop pays).
+impl Posting {
+    pub fn device_cash_sale(price: Rupiah) -> Result<Posting, LedgerError> {
+        Posting::new(
+            EventKind::CashSale,
+            vec![
+                Entry::debit(Account::DeviceCash, price),
+                Entry::credit(Account::DeviceSales, price),
+            ],
+        )
+    }
+
+    pub fn device_cash_refund(price: Rupiah) -> Result<Posting, LedgerError> {
+        Posting::new(
+            EventKind::CashRefund,
+            vec![
+                Entry::debit(Account::DeviceSales, price),
+                Entry::credit(Account::DeviceCash, price),
+            ],
+        )
+    }
+
+    pub fn device_hold(cost: Rupiah) -> Result<Posting, LedgerError> {
+        Posting::new(
+            EventKind::Hold,
+            vec![
+                Entry::debit(Account::DeviceHolds, cost),
+                Entry::credit(Account::DeviceSaldo, cost),
+            ],
+        )
+    }
+
+    /// Delivered: the held saldo became the cost of the sale.
+    pub fn device_post_hold(cost: Rupiah) -> Result<Posting, LedgerError> {
+        Posting::new(
+            EventKind::PostHold,
+            vec![
+                Entry::debit(Account::DeviceCost, cost),
+                Entry::credit(Account::DeviceHolds, cost),
+            ],
+        )
+    }
+
+    /// Not delivered: the held saldo is back.
+    pub fn device_void_hold(cost: Rupiah) -> Result<Posting, LedgerError> {
+        Posting::new(
+            EventKind::VoidHold,
+            vec![
+                Entry::debit(Account::DeviceSaldo, cost),
+                Entry::credit(Account::DeviceHolds, cost),
+            ],
+        )
     }
 }
 
@@ -502,6 +592,11 @@ mod tests {
             Account::PlatformRevenue,
             Account::GatewayClearing,
             Account::CashDeposits,
+            Account::DeviceCash,
+            Account::DeviceSaldo,
+            Account::DeviceHolds,
+            Account::DeviceSales,
+            Account::DeviceCost,
         ] {
             assert_eq!(Account::parse(&a.key()), Some(a));
         }

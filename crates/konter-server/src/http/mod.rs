@@ -242,9 +242,19 @@ pub async fn serve<S: Store + Clone + 'static>(
     listener: tokio::net::TcpListener,
     state: App<S>,
 ) -> std::io::Result<()> {
+    serve_until(listener, state, shutdown_signal()).await
+}
+
+/// Serves until `shutdown` completes, then closes idle connections and lets requests in
+/// flight finish.
+pub async fn serve_until<S: Store + Clone + 'static>(
+    listener: tokio::net::TcpListener,
+    state: App<S>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let router = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
 }
 

@@ -1,0 +1,289 @@
+//! `konter`: the device engine on the command line — pair, sell, sync, list, report and
+//! show saldo against a konter-server, over the same engine the desktop app uses. Results
+//! go to standard output, hints to standard error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use konter_client::sell::Sale;
+use konter_client::{Engine, EngineError, token};
+use konter_domain::money::Rupiah;
+use konter_domain::order::OrderStatus;
+
+#[derive(Parser)]
+#[command(
+    name = "konter",
+    version,
+    about = "Konter's device engine on the command line",
+    long_about = "Konter's device engine on the command line: the same local ledger, outbox \
+and sync as the desktop app.\n\nThe device token is kept in the OS keyring (Secret Service). \
+On a headless machine without one, set KONTER_TOKEN_STORE=file to keep it in a 0600 file in \
+the data directory."
+)]
+struct Cli {
+    /// Where the device store lives (default: $XDG_DATA_HOME/konter or ~/.local/share/konter).
+    #[arg(long, global = true, value_name = "DIR", env = "KONTER_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Pairs this device with a server using a one-time code from `konter-server device pair-code`.
+    Pair {
+        server_url: String,
+        pairing_code: String,
+        #[arg(long, default_value = "Konter CLI")]
+        name: String,
+    },
+    /// Sells a product to a target (phone, PLN number, game id); prints the order id and status.
+    Sell {
+        target: String,
+        sku: String,
+        /// Cash received (default: exactly the price).
+        #[arg(long, value_name = "AMOUNT_IDR")]
+        cash: Option<String>,
+        /// Confirm a second identical sale today ("isi ke-2").
+        #[arg(long)]
+        again: bool,
+        /// Sync and wait (up to 60 s) until the order is settled.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// Sends queued orders and applies the server's changes; without --once keeps syncing.
+    Sync {
+        #[arg(long)]
+        once: bool,
+    },
+    /// Lists orders, newest first.
+    Orders {
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Shows the saldo.
+    Saldo {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The day's report.
+    Report {
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// CSV of the day's orders instead.
+        #[arg(long)]
+        csv: bool,
+    },
+}
+
+fn data_dir(given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(|| {
+        let base = std::env::var_os("XDG_DATA_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+            .unwrap_or_else(|| PathBuf::from("."));
+        base.join("konter")
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", e.to_ui().message);
+            if !matches!(
+                e,
+                EngineError::Input { .. }
+                    | EngineError::RepeatSale { .. }
+                    | EngineError::SaldoShort { .. }
+            ) {
+                eprintln!("detail: {e}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<String, EngineError> {
+    serde_json::to_string_pretty(v).map_err(|e| EngineError::Corrupt(e.to_string()))
+}
+
+async fn run(cli: Cli) -> Result<(), EngineError> {
+    let dir = data_dir(cli.data_dir);
+    let engine = Engine::open(&dir, token::from_env(&dir))?;
+    match cli.command {
+        Command::Pair {
+            server_url,
+            pairing_code,
+            name,
+        } => {
+            let paired = engine.pair(&server_url, &pairing_code, &name).await?;
+            println!("{}\t{}", paired.device_id, paired.shop_name);
+            eprintln!(
+                "paired with {} ({server_url}); token kept in {}",
+                paired.shop_name,
+                engine.token_store()
+            );
+            if let Err(e) = engine.sync_once(0).await {
+                eprintln!("first sync failed, will retry: {e}");
+            }
+        }
+        Command::Sell {
+            target,
+            sku,
+            cash,
+            again,
+            wait,
+        } => {
+            let cash = cash
+                .map(|c| {
+                    c.parse::<Rupiah>()
+                        .map_err(|e| EngineError::from_field(&e.for_field("cash_idr")))
+                })
+                .transpose()?;
+            let order = engine.place_order(&Sale {
+                sku,
+                target,
+                cash,
+                confirm_repeat: again,
+                ..Sale::default()
+            })?;
+            let id = order.id.to_string();
+            let mut status = order.status;
+            // Send at once; offline is fine, the order stays queued.
+            if let Err(e) = engine.sync_once(0).await {
+                eprintln!("not sent yet ({e}); it stays queued and goes out with the next sync");
+            }
+            if wait {
+                let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+                loop {
+                    status = engine.order(&id)?.map_or(status, |o| o.status);
+                    if status.is_settled() || tokio::time::Instant::now() >= deadline {
+                        break;
+                    }
+                    let _ = engine.sync_once(5).await;
+                }
+            }
+            let order = engine.order(&id)?.unwrap_or(order);
+            println!("{id}\t{}", order.status);
+            eprintln!(
+                "{} {} -> {}  harga {}  tunai {}  kembali {}{}",
+                order.status.label_id(),
+                order.product_name,
+                order.target,
+                order.price_idr,
+                order.cash_idr,
+                order.change_idr,
+                order
+                    .sn
+                    .as_ref()
+                    .map(|sn| format!("  SN {sn}"))
+                    .unwrap_or_default()
+            );
+            if let (OrderStatus::Failed, Some(f)) = (order.status, &order.failure) {
+                eprintln!("gagal: {} — kembalikan uang {}", f.message, order.price_idr);
+            }
+        }
+        Command::Sync { once } => {
+            if once {
+                let report = engine.sync_once(0).await?;
+                println!(
+                    "sent={} rejected={} changes={}",
+                    report.sent, report.rejected, report.changes
+                );
+            } else {
+                let (_stop_tx, stop) = tokio::sync::watch::channel(false);
+                eprintln!("syncing; Ctrl-C stops");
+                tokio::select! {
+                    _ = engine.run_sync(stop) => {},
+                    _ = tokio::signal::ctrl_c() => {},
+                }
+            }
+        }
+        Command::Orders {
+            json: as_json,
+            limit,
+        } => {
+            let orders = engine.orders(limit)?;
+            if as_json {
+                println!("{}", json(&orders)?);
+            } else {
+                for o in orders {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        o.id,
+                        o.created_at.format("%Y-%m-%d %H:%M"),
+                        o.status,
+                        o.sku,
+                        o.target,
+                        o.price_idr.idr()
+                    );
+                }
+            }
+        }
+        Command::Saldo { json: as_json } => {
+            let s = engine.saldo()?;
+            if as_json {
+                println!("{}", json(&s)?);
+            } else {
+                println!(
+                    "available_idr={} balance_idr={} held_idr={} local_held_idr={}",
+                    s.available_idr.idr(),
+                    s.balance_idr.idr(),
+                    s.held_idr.idr(),
+                    s.local_held_idr.idr()
+                );
+            }
+        }
+        Command::Report {
+            date,
+            json: as_json,
+            csv,
+        } => {
+            let date = match date {
+                Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| {
+                    EngineError::input(
+                        "date_invalid",
+                        "tanggal harus YYYY-MM-DD",
+                        "the date must be YYYY-MM-DD",
+                        "date",
+                    )
+                })?,
+                None => engine.today()?,
+            };
+            if csv {
+                print!("{}", engine.report_csv(date)?);
+            } else if as_json {
+                println!("{}", json(&engine.daily_report(date)?)?);
+            } else {
+                let r = engine.daily_report(date)?;
+                println!(
+                    "tanggal {}\ttransaksi {}\tomzet {}\tmodal {}\tlaba {}\tpending {}\tgagal {}\tuang di laci {}",
+                    r.date,
+                    r.count,
+                    r.omzet_idr,
+                    r.modal_idr,
+                    r.laba_idr,
+                    r.pending_count,
+                    r.failed_count,
+                    r.cash_expected_idr
+                );
+            }
+        }
+    }
+    Ok(())
+}

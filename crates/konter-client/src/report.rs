@@ -1,0 +1,181 @@
+//! The owner's day: count, omzet, modal, laba, by category, product and cashier, pending and
+//! failed, cash expected in the drawer, an hourly series, and CSV. One indexed query per
+//! section over the day's rows, so it stays fast with a million orders in the store.
+
+use chrono::NaiveDate;
+use konter_domain::money::Rupiah;
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use crate::Engine;
+use crate::error::EngineResult;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub key: String,
+    pub label: String,
+    pub count: i64,
+    pub omzet_idr: Rupiah,
+    pub modal_idr: Rupiah,
+    pub laba_idr: Rupiah,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Hour {
+    pub hour: u32,
+    pub count: i64,
+    pub omzet_idr: Rupiah,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DailyReport {
+    pub date: String,
+    /// Delivered orders.
+    pub count: i64,
+    /// What customers paid for delivered orders.
+    pub omzet_idr: Rupiah,
+    /// What the saldo paid for them.
+    pub modal_idr: Rupiah,
+    pub laba_idr: Rupiah,
+    pub pending_count: i64,
+    pub failed_count: i64,
+    /// Cash of every sale not given back: delivered and still pending.
+    pub cash_expected_idr: Rupiah,
+    pub by_category: Vec<Row>,
+    pub by_product: Vec<Row>,
+    pub by_cashier: Vec<Row>,
+    pub hourly: Vec<Hour>,
+}
+
+const DELIVERED: &str = "status = 'success'";
+
+fn rows(conn: &Connection, day: &str, key: &str, label: &str) -> EngineResult<Vec<Row>> {
+    let sql = format!(
+        "SELECT {key}, MAX({label}), COUNT(*), SUM(price_idr), SUM(cost_idr) FROM orders \
+         WHERE day = ?1 AND {DELIVERED} GROUP BY {key} ORDER BY SUM(price_idr) DESC"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([day], |r| {
+        let omzet: i64 = r.get(3)?;
+        let modal: i64 = r.get(4)?;
+        Ok(Row {
+            key: r.get(0)?,
+            label: r.get(1)?,
+            count: r.get(2)?,
+            omzet_idr: Rupiah::from_idr(omzet),
+            modal_idr: Rupiah::from_idr(modal),
+            laba_idr: Rupiah::from_idr(omzet - modal),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn daily(conn: &Connection, date: NaiveDate) -> EngineResult<DailyReport> {
+    let day = date.format("%Y-%m-%d").to_string();
+    let (count, omzet, modal, pending, failed, cash): (i64, i64, i64, i64, i64, i64) = conn
+        .query_row(
+            "SELECT \
+           COALESCE(SUM(status = 'success'), 0), \
+           COALESCE(SUM(CASE WHEN status = 'success' THEN price_idr END), 0), \
+           COALESCE(SUM(CASE WHEN status = 'success' THEN cost_idr END), 0), \
+           COALESCE(SUM(status IN ('queued', 'accepted', 'processing', 'pending')), 0), \
+           COALESCE(SUM(status IN ('failed', 'refunded')), 0), \
+           COALESCE(SUM(CASE WHEN status NOT IN ('failed', 'refunded') THEN price_idr END), 0) \
+         FROM orders WHERE day = ?1",
+            params![day],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )?;
+    let offset = crate::db::shop_offset(conn)?.local_minus_utc() as i64 * 1000;
+    let mut stmt = conn.prepare_cached(
+        "SELECT ((created_at + ?2) / 3600000) % 24 AS h, COUNT(*), SUM(price_idr) FROM orders \
+         WHERE day = ?1 AND status = 'success' GROUP BY h ORDER BY h",
+    )?;
+    let hourly = stmt
+        .query_map(params![day, offset], |r| {
+            Ok(Hour {
+                hour: r.get::<_, i64>(0)? as u32,
+                count: r.get(1)?,
+                omzet_idr: Rupiah::from_idr(r.get(2)?),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(DailyReport {
+        date: day.clone(),
+        count,
+        omzet_idr: Rupiah::from_idr(omzet),
+        modal_idr: Rupiah::from_idr(modal),
+        laba_idr: Rupiah::from_idr(omzet - modal),
+        pending_count: pending,
+        failed_count: failed,
+        cash_expected_idr: Rupiah::from_idr(cash),
+        by_category: rows(conn, &day, "category", "category")?,
+        by_product: rows(conn, &day, "sku", "product_name")?,
+        by_cashier: rows(conn, &day, "cashier_name", "cashier_name")?,
+        hourly,
+    })
+}
+
+/// The day's delivered orders as CSV (comma-separated, amounts as plain integers).
+pub fn csv(conn: &Connection, date: NaiveDate) -> EngineResult<String> {
+    let day = date.format("%Y-%m-%d").to_string();
+    let mut out =
+        String::from("id,waktu,produk,tujuan,status,harga_idr,modal_idr,laba_idr,kasir,sn\n");
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, created_at, product_name, target, status, price_idr, cost_idr, cashier_name, COALESCE(sn, '') \
+         FROM orders WHERE day = ?1 ORDER BY created_at",
+    )?;
+    let rows = stmt.query_map([&day], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, i64>(5)?,
+            r.get::<_, i64>(6)?,
+            r.get::<_, String>(7)?,
+            r.get::<_, String>(8)?,
+        ))
+    })?;
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    for row in rows {
+        let (id, at, product, target, status, price, cost, cashier, sn) = row?;
+        let when = crate::db::from_ms(at).to_rfc3339();
+        out.push_str(&format!(
+            "{id},{when},{},{},{status},{price},{cost},{},{},{}\n",
+            quote(&product),
+            quote(&target),
+            price - cost,
+            quote(&cashier),
+            quote(&sn)
+        ));
+    }
+    Ok(out)
+}
+
+impl Engine {
+    pub fn daily_report(&self, date: NaiveDate) -> EngineResult<DailyReport> {
+        daily(&self.db(), date)
+    }
+
+    pub fn report_csv(&self, date: NaiveDate) -> EngineResult<String> {
+        csv(&self.db(), date)
+    }
+
+    /// Today in the shop's zone.
+    pub fn today(&self) -> EngineResult<NaiveDate> {
+        let conn = self.db();
+        Ok(chrono::Utc::now()
+            .with_timezone(&crate::db::shop_offset(&conn)?)
+            .date_naive())
+    }
+}

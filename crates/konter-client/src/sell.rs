@@ -1,0 +1,293 @@
+//! Selling: one SQLite transaction commits the order (its id minted here), the cash taken,
+//! the saldo hold and the outbox row, and returns at once. The network comes later.
+
+use chrono::{DateTime, Utc};
+use konter_domain::api::v1::{CreateOrder, Saldo};
+use konter_domain::catalogue::{Category, Sku};
+use konter_domain::ids::OrderId;
+use konter_domain::money::Rupiah;
+use konter_domain::order::OrderStatus;
+use konter_domain::target::Target;
+use konter_ledger::Posting;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::Engine;
+use crate::catalog::{self, quote_item};
+use crate::db::{self, from_ms, now_ms};
+use crate::error::{EngineError, EngineResult};
+
+/// What the cashier asked for.
+#[derive(Clone, Debug, Default)]
+pub struct Sale {
+    pub sku: String,
+    pub target: String,
+    /// Cash the customer handed over; `None` means exactly the price.
+    pub cash: Option<Rupiah>,
+    /// The cashier confirmed a second identical sale today ("isi ke-2").
+    pub confirm_repeat: bool,
+    pub cashier_id: Option<String>,
+    pub cashier_name: Option<String>,
+}
+
+/// An order as the device knows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LocalOrder {
+    pub id: OrderId,
+    pub sku: String,
+    pub product_name: String,
+    pub category: String,
+    pub target: String,
+    pub status: OrderStatus,
+    pub price_idr: Rupiah,
+    pub cost_idr: Rupiah,
+    pub cash_idr: Rupiah,
+    pub change_idr: Rupiah,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pln_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<konter_domain::api::v1::Failure>,
+    pub cashier_name: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub(crate) const ORDER_COLUMNS: &str = "id, sku, product_name, category, target, status, price_idr, cost_idr, cash_idr, \
+     change_idr, sn, pln_token, failure_code, failure_message, cashier_name, created_at, updated_at";
+
+pub(crate) fn order_from_row(r: &Row<'_>) -> rusqlite::Result<LocalOrder> {
+    let id: String = r.get(0)?;
+    let status: String = r.get(5)?;
+    let bad = |what: &str, v: String| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("{what}: {v}").into(),
+        )
+    };
+    let failure = match (
+        r.get::<_, Option<String>>(12)?,
+        r.get::<_, Option<String>>(13)?,
+    ) {
+        (Some(code), Some(message)) => Some(konter_domain::api::v1::Failure { code, message }),
+        _ => None,
+    };
+    Ok(LocalOrder {
+        id: id.parse().map_err(|_| bad("order id", id.clone()))?,
+        sku: r.get(1)?,
+        product_name: r.get(2)?,
+        category: r.get(3)?,
+        target: r.get(4)?,
+        status: status.parse().map_err(|_| bad("status", status.clone()))?,
+        price_idr: Rupiah::from_idr(r.get(6)?),
+        cost_idr: Rupiah::from_idr(r.get(7)?),
+        cash_idr: Rupiah::from_idr(r.get(8)?),
+        change_idr: Rupiah::from_idr(r.get(9)?),
+        sn: r.get(10)?,
+        pln_token: r.get(11)?,
+        failure,
+        cashier_name: r.get(14)?,
+        created_at: from_ms(r.get(15)?),
+        updated_at: from_ms(r.get(16)?),
+    })
+}
+
+pub(crate) fn load_order(conn: &Connection, id: &str) -> EngineResult<Option<LocalOrder>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"),
+            [id],
+            order_from_row,
+        )
+        .optional()?)
+}
+
+/// The saldo this device may still spend: the last saldo the server reported, less what
+/// orders not yet accepted by the server hold locally.
+pub(crate) fn available(conn: &Connection) -> EngineResult<(Option<Saldo>, Rupiah)> {
+    let saldo: Option<Saldo> = db::setting(conn, "saldo")?
+        .map(|s| serde_json::from_str(&s).map_err(|e| EngineError::Corrupt(format!("saldo: {e}"))))
+        .transpose()?;
+    let local_held: i64 = conn.query_row(
+        "SELECT COALESCE(SUM(cost_idr), 0) FROM orders WHERE status = 'queued'",
+        [],
+        |r| r.get(0),
+    )?;
+    let server_available = saldo.map_or(0, |s| s.available_idr.idr());
+    Ok((saldo, Rupiah::from_idr(server_available - local_held)))
+}
+
+impl Engine {
+    /// Commits a sale locally and queues it for the server. Fails, changing nothing, on bad
+    /// input, an unknown or inactive product, short saldo, too little cash, or a repeat
+    /// sale without `confirm_repeat`.
+    pub fn place_order(&self, sale: &Sale) -> EngineResult<LocalOrder> {
+        let mut conn = self.db();
+        let tx = conn.transaction()?;
+        let item = catalog::item(&tx, &sale.sku)?.ok_or_else(|| {
+            EngineError::input(
+                "unknown_sku",
+                &format!("produk '{}' tidak ada di katalog", sale.sku),
+                &format!("there is no product '{}' in the catalogue", sale.sku),
+                "sku",
+            )
+        })?;
+        if !item.product.active {
+            return Err(EngineError::input(
+                "product_unavailable",
+                "produk sedang tidak aktif",
+                "the product is inactive",
+                "sku",
+            ));
+        }
+        let target = Target::parse(item.product.input, &sale.target, item.product.operator)
+            .map_err(|e| EngineError::from_field(&e))?;
+        let target_text = target.to_string();
+        let quoted = quote_item(&catalog::rules(&tx)?, &item)?;
+        let price = quoted.price_idr;
+        let cost = quoted.cost_idr;
+        let cash = sale.cash.unwrap_or(price);
+        if cash < price {
+            return Err(EngineError::input(
+                "cash_short",
+                &format!("uang tunai {cash} kurang dari harga {price}"),
+                &format!("cash {cash} is less than the price {price}"),
+                "cash_idr",
+            ));
+        }
+        let now = Utc::now();
+        let day = db::shop_day(&tx, now)?;
+        if !sale.confirm_repeat {
+            let repeat: Option<String> = tx
+                .query_row(
+                    "SELECT id FROM orders WHERE day = ?1 AND target = ?2 AND sku = ?3 AND status NOT IN ('failed', 'refunded') LIMIT 1",
+                    params![day, target_text, sale.sku],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if repeat.is_some() {
+                return Err(EngineError::RepeatSale {
+                    target: target_text,
+                    sku: sale.sku.clone(),
+                });
+            }
+        }
+        let (_, spendable) = available(&tx)?;
+        if spendable < cost {
+            return Err(EngineError::SaldoShort {
+                available: spendable,
+                needed: cost,
+            });
+        }
+        let id = OrderId::new();
+        let id_text = id.to_string();
+        let ms = now.timestamp_millis();
+        let cashier_name = sale
+            .cashier_name
+            .clone()
+            .unwrap_or_else(|| "Pemilik".into());
+        tx.execute(
+            "INSERT INTO orders (id, sku, product_name, category, brand, target, status, price_idr, cost_idr, cash_idr, change_idr, \
+             cashier_id, cashier_name, day, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+            params![
+                id_text,
+                sale.sku,
+                item.product.name,
+                item.product.category.code(),
+                item.product.brand,
+                target_text,
+                price.idr(),
+                cost.idr(),
+                cash.idr(),
+                cash.idr() - price.idr(),
+                sale.cashier_id,
+                cashier_name,
+                day,
+                ms
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO order_history (order_id, status, at) VALUES (?1, 'queued', ?2)",
+            params![id_text, ms],
+        )?;
+        let ledger = |e: konter_ledger::LedgerError| EngineError::Corrupt(e.to_string());
+        db::post(
+            &tx,
+            &Posting::device_cash_sale(price).map_err(ledger)?,
+            Some(&id_text),
+        )?;
+        db::post(
+            &tx,
+            &Posting::device_hold(cost).map_err(ledger)?,
+            Some(&id_text),
+        )?;
+        let request = CreateOrder {
+            id,
+            sku: Some(Sku::parse(&sale.sku).map_err(|e| EngineError::from_field(&e))?),
+            target: Some(target_text),
+            inquiry_id: None,
+            // The shop agreed to the price it was quoted; a higher server price is refused.
+            max_price_idr: cost,
+        };
+        let body =
+            serde_json::to_string(&request).map_err(|e| EngineError::Corrupt(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO outbox (order_id, body, created_at) VALUES (?1, ?2, ?3)",
+            params![id_text, body, now_ms()],
+        )?;
+        let order = load_order(&tx, &id_text)?
+            .ok_or_else(|| EngineError::Corrupt("order vanished".into()))?;
+        tx.commit()?;
+        drop(conn);
+        self.set_sync_state(|s| s.queue_len += 1);
+        Ok(order)
+    }
+
+    pub fn order(&self, id: &str) -> EngineResult<Option<LocalOrder>> {
+        load_order(&self.db(), id)
+    }
+
+    /// Newest first.
+    pub fn orders(&self, limit: u32) -> EngineResult<Vec<LocalOrder>> {
+        let conn = self.db();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {ORDER_COLUMNS} FROM orders ORDER BY created_at DESC LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit], order_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The saldo as this device sees it.
+    pub fn saldo(&self) -> EngineResult<LocalSaldo> {
+        let conn = self.db();
+        let (server, spendable) = available(&conn)?;
+        Ok(LocalSaldo {
+            balance_idr: server.map_or(Rupiah::ZERO, |s| s.balance_idr),
+            held_idr: server.map_or(Rupiah::ZERO, |s| s.held_idr),
+            local_held_idr: Rupiah::from_idr(
+                server.map_or(0, |s| s.available_idr.idr()) - spendable.idr(),
+            ),
+            available_idr: spendable,
+            as_of: db::setting(&conn, "saldo_as_of")?
+                .and_then(|v| v.parse().ok())
+                .map(from_ms),
+        })
+    }
+
+    /// Products of the catalogue's categories, for the game and e-money screens.
+    pub fn category_products(&self, category: Category) -> EngineResult<Vec<catalog::QuoteItem>> {
+        self.products(category)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LocalSaldo {
+    pub balance_idr: Rupiah,
+    pub held_idr: Rupiah,
+    /// Held by orders this device has not yet delivered to the server.
+    pub local_held_idr: Rupiah,
+    pub available_idr: Rupiah,
+    pub as_of: Option<DateTime<Utc>>,
+}

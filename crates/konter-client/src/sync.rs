@@ -1,0 +1,470 @@
+//! Sync with konter-server: pairing, draining the outbox exactly once, and applying the
+//! change feed.
+//!
+//! Exactly once rests on two facts. The order id is minted and committed locally before
+//! the first send, and the server answers a repeated id with the stored order; so a row
+//! leaves the outbox only in the same local transaction that records the server's answer,
+//! and a crash at any point just means the row is sent again. Changes are applied together
+//! with the new cursor in one transaction, and applying a status the order already has (or
+//! is past) changes nothing; so a page applied twice is applied once.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use konter_domain::api::v1::{
+    ApiError, BatchOrdersResult, ChangeKind, Changes, CreateOrder, MAX_BATCH_ORDERS, Order,
+    PairResponse,
+};
+use konter_domain::order::{OrderStatus, Transition};
+use konter_ledger::{Account, Entry, EventKind, Posting};
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Serialize;
+
+use crate::Engine;
+use crate::catalog;
+use crate::db::{self, now_ms};
+use crate::error::{EngineError, EngineResult};
+
+/// The longest a long-poll of the change feed waits for news.
+pub const LONG_POLL_S: u64 = 25;
+/// Changes per page.
+const PAGE: u32 = 500;
+/// Backoff between failed sync rounds: doubling from 1 s up to this, with jitter so many
+/// counters coming back online do not hit the server in step.
+const MAX_BACKOFF_MS: u64 = 60_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Connectivity {
+    Online,
+    Offline,
+    Syncing,
+}
+
+/// What the UI shows in its status bar.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SyncState {
+    pub state: Connectivity,
+    pub queue_len: i64,
+    pub last_sync_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+impl SyncState {
+    pub fn initial(queue_len: i64) -> SyncState {
+        SyncState {
+            state: Connectivity::Offline,
+            queue_len,
+            last_sync_at: None,
+            last_error: None,
+        }
+    }
+}
+
+/// What one round did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    pub sent: usize,
+    pub rejected: usize,
+    pub changes: usize,
+}
+
+pub(crate) fn credentials(engine: &Engine) -> EngineResult<(String, String)> {
+    let base = db::setting(&engine.db(), "server_url")?.ok_or(EngineError::NotPaired)?;
+    let token = engine.tokens().get()?.ok_or(EngineError::NotPaired)?;
+    Ok((base, token))
+}
+
+/// A successful answer's JSON, or the server's error as an engine error.
+pub(crate) async fn json_or_error<T: serde::de::DeserializeOwned>(
+    resp: reqwest::Response,
+) -> EngineResult<T> {
+    let status = resp.status();
+    if status.is_success() {
+        return resp
+            .json()
+            .await
+            .map_err(|e| EngineError::Network(e.without_url().to_string()));
+    }
+    let err: Option<ApiError> = resp.json().await.ok();
+    let message = err.map_or_else(
+        || status.to_string(),
+        |e| format!("{} ({})", e.message, e.code),
+    );
+    if status.is_server_error() {
+        Err(EngineError::Network(message))
+    } else {
+        Err(EngineError::Server(message))
+    }
+}
+
+fn ledger_err(e: konter_ledger::LedgerError) -> EngineError {
+    EngineError::Corrupt(e.to_string())
+}
+
+/// Moves a local order to `order`'s status and details, with the local books. Forward
+/// only; a late or repeated report changes nothing.
+pub(crate) fn apply_order(tx: &Transaction<'_>, order: &Order) -> EngineResult<bool> {
+    let id = order.id.to_string();
+    let Some(local) = crate::sell::load_order(tx, &id)? else {
+        return Ok(false);
+    };
+    let to = order.status;
+    match local.status.apply(to) {
+        Ok(Transition::Moved(_)) => {}
+        Ok(Transition::Ignored) | Err(_) => return Ok(false),
+    }
+    let cost = local.cost_idr;
+    match to {
+        OrderStatus::Success => {
+            db::post(
+                tx,
+                &Posting::device_post_hold(cost).map_err(ledger_err)?,
+                Some(&id),
+            )?;
+        }
+        OrderStatus::Failed => {
+            db::post(
+                tx,
+                &Posting::device_void_hold(cost).map_err(ledger_err)?,
+                Some(&id),
+            )?;
+            db::post(
+                tx,
+                &Posting::device_cash_refund(local.price_idr).map_err(ledger_err)?,
+                Some(&id),
+            )?;
+        }
+        OrderStatus::Refunded => {
+            let back = Posting::new(
+                EventKind::Refund,
+                vec![
+                    Entry::debit(Account::DeviceSaldo, cost),
+                    Entry::credit(Account::DeviceCost, cost),
+                ],
+            )
+            .map_err(ledger_err)?;
+            db::post(tx, &back, Some(&id))?;
+            db::post(
+                tx,
+                &Posting::device_cash_refund(local.price_idr).map_err(ledger_err)?,
+                Some(&id),
+            )?;
+        }
+        _ => {}
+    }
+    let now = now_ms();
+    tx.execute(
+        "UPDATE orders SET status = ?2, sn = COALESCE(?3, sn), pln_token = COALESCE(?4, pln_token), \
+         failure_code = COALESCE(?5, failure_code), failure_message = COALESCE(?6, failure_message), updated_at = ?7 WHERE id = ?1",
+        params![
+            id,
+            to.code(),
+            order.sn,
+            order.pln_token,
+            order.failure.as_ref().map(|f| f.code.clone()),
+            order.failure.as_ref().map(|f| f.message.clone()),
+            now
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO order_history (order_id, status, at) VALUES (?1, ?2, ?3)",
+        params![id, to.code(), now],
+    )?;
+    Ok(true)
+}
+
+/// The server refused an order: it fails with the server's reason, and the cash and the
+/// local hold are given back.
+fn reject_order(tx: &Transaction<'_>, id: &str, error: &ApiError) -> EngineResult<()> {
+    let Some(local) = crate::sell::load_order(tx, id)? else {
+        return Ok(());
+    };
+    let failed = Order {
+        id: local.id,
+        sku: konter_domain::catalogue::Sku::parse(&local.sku)
+            .map_err(|e| EngineError::Corrupt(e.to_string()))?,
+        target: local.target,
+        status: OrderStatus::Failed,
+        price_idr: local.cost_idr,
+        sn: None,
+        pln_token: None,
+        failure: Some(konter_domain::api::v1::Failure {
+            code: error.code.clone(),
+            message: error.message.clone(),
+        }),
+        created_at: local.created_at,
+        updated_at: Utc::now(),
+    };
+    apply_order(tx, &failed)?;
+    Ok(())
+}
+
+impl Engine {
+    /// Exchanges a pairing code for a device token, kept in the token store (never in the
+    /// database), and fetches the catalogue.
+    pub async fn pair(
+        &self,
+        server_url: &str,
+        code: &str,
+        device_name: &str,
+    ) -> EngineResult<PairResponse> {
+        let base = server_url.trim().trim_end_matches('/').to_owned();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(EngineError::input(
+                "server_url",
+                "alamat server harus diawali http:// atau https://",
+                "the server URL must start with http:// or https://",
+                "server_url",
+            ));
+        }
+        let resp = self
+            .http()
+            .post(format!("{base}/v1/devices/pair"))
+            .json(&serde_json::json!({"pairing_code": code, "device_name": device_name}))
+            .send()
+            .await
+            .map_err(|e| EngineError::Network(e.without_url().to_string()))?;
+        let paired: PairResponse = json_or_error(resp).await?;
+        self.tokens().set(&paired.token)?;
+        {
+            let conn = self.db();
+            db::set_setting(&conn, "server_url", &base)?;
+            db::set_setting(&conn, "shop_name", &paired.shop_name)?;
+            db::set_setting(&conn, "shop_id", &paired.shop_id.to_string())?;
+            db::set_setting(&conn, "device_id", &paired.device_id.to_string())?;
+        }
+        self.refresh_catalog().await?;
+        // The saldo and the shop's history so far; a failure here is retried by sync.
+        let _ = self.pull(0).await;
+        Ok(paired)
+    }
+
+    /// Sends queued orders, oldest first, in batches, until the outbox is empty or the
+    /// server cannot be reached. Returns (accepted, rejected).
+    pub async fn push(&self) -> EngineResult<(usize, usize)> {
+        let (base, token) = credentials(self)?;
+        let mut sent = 0;
+        let mut rejected = 0;
+        loop {
+            let rows: Vec<(i64, String, String)> = {
+                let conn = self.db();
+                let mut stmt = conn.prepare_cached(
+                    "SELECT seq, order_id, body FROM outbox ORDER BY seq LIMIT ?1",
+                )?;
+                let rows = stmt.query_map([MAX_BATCH_ORDERS as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
+                rows.collect::<Result<_, _>>()?
+            };
+            if rows.is_empty() {
+                return Ok((sent, rejected));
+            }
+            let orders: Vec<CreateOrder> = rows
+                .iter()
+                .map(|(_, _, body)| {
+                    serde_json::from_str(body)
+                        .map_err(|e| EngineError::Corrupt(format!("outbox: {e}")))
+                })
+                .collect::<Result<_, _>>()?;
+            let resp = self
+                .http()
+                .post(format!("{base}/v1/orders/batch"))
+                .bearer_auth(&token)
+                .json(&serde_json::json!({ "orders": orders }))
+                .send()
+                .await;
+            let result: BatchOrdersResult = match resp {
+                Ok(r) => json_or_error(r)
+                    .await
+                    .inspect_err(|e| self.note_failure(&rows, e))?,
+                Err(e) => {
+                    let err = EngineError::Network(e.without_url().to_string());
+                    self.note_failure(&rows, &err);
+                    return Err(err);
+                }
+            };
+            let mut progressed = false;
+            {
+                let mut conn = self.db();
+                let tx = conn.transaction()?;
+                for r in &result.results {
+                    let id = r.id.to_string();
+                    match (&r.order, &r.error, r.status) {
+                        (Some(order), _, _) => {
+                            apply_order(&tx, order)?;
+                            sent += 1;
+                        }
+                        // 4xx: the server will never take this order; it fails here too.
+                        (None, Some(error), status) if (400..500).contains(&status) => {
+                            reject_order(&tx, &id, error)?;
+                            rejected += 1;
+                        }
+                        // 5xx for this order alone: keep it for the next round.
+                        _ => continue,
+                    }
+                    tx.execute("DELETE FROM outbox WHERE order_id = ?1", [&id])?;
+                    progressed = true;
+                }
+                tx.commit()?;
+                let left = db::outbox_len(&conn)?;
+                drop(conn);
+                self.set_sync_state(|s| s.queue_len = left);
+            }
+            if !progressed {
+                return Err(EngineError::Network(
+                    "the server kept every order for later".into(),
+                ));
+            }
+        }
+    }
+
+    fn note_failure(&self, rows: &[(i64, String, String)], e: &EngineError) {
+        let conn = self.db();
+        for (seq, _, _) in rows {
+            let _ = conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE seq = ?1",
+                params![seq, e.to_string()],
+            );
+        }
+    }
+
+    /// Reads the change feed from the stored cursor and applies it; `wait_s > 0` long-polls.
+    pub async fn pull(&self, wait_s: u64) -> EngineResult<usize> {
+        let (base, token) = credentials(self)?;
+        let mut applied = 0;
+        let mut wait = wait_s;
+        loop {
+            let after: i64 = db::setting(&self.db(), "cursor")?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let resp = self
+                .http()
+                .get(format!(
+                    "{base}/v1/changes?after={after}&limit={PAGE}&wait_s={wait}"
+                ))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .map_err(|e| EngineError::Network(e.without_url().to_string()))?;
+            let page: Changes = json_or_error(resp).await?;
+            let n = page.changes.len();
+            {
+                let mut conn = self.db();
+                let tx = conn.transaction()?;
+                let current: i64 = db::setting(&tx, "cursor")?
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                for change in page.changes.iter().filter(|c| c.seq > current) {
+                    apply_change(&tx, &change.kind)?;
+                }
+                if page.last_seq > current {
+                    db::set_setting(&tx, "cursor", &page.last_seq.to_string())?;
+                }
+                tx.commit()?;
+            }
+            applied += n;
+            if n < PAGE as usize {
+                return Ok(applied);
+            }
+            wait = 0;
+        }
+    }
+
+    /// One round: send what is queued, then read what changed.
+    pub async fn sync_once(&self, wait_s: u64) -> EngineResult<SyncReport> {
+        self.set_sync_state(|s| s.state = Connectivity::Syncing);
+        let result = async {
+            let (sent, rejected) = self.push().await?;
+            let changes = self.pull(wait_s).await?;
+            Ok::<_, EngineError>(SyncReport {
+                sent,
+                rejected,
+                changes,
+            })
+        }
+        .await;
+        let queue = db::outbox_len(&self.db()).unwrap_or(0);
+        self.set_sync_state(|s| {
+            s.queue_len = queue;
+            match &result {
+                Ok(_) => {
+                    s.state = Connectivity::Online;
+                    s.last_sync_at = Some(Utc::now());
+                    s.last_error = None;
+                }
+                Err(e) => {
+                    s.state = Connectivity::Offline;
+                    s.last_error = Some(e.to_string());
+                }
+            }
+        });
+        result
+    }
+
+    /// Syncs until `stop` turns true: long-polls while online, backs off with jitter while
+    /// offline. Never drops a queued order.
+    pub async fn run_sync(&self, mut stop: tokio::sync::watch::Receiver<bool>) {
+        let mut backoff_ms = 1_000u64;
+        while !*stop.borrow() {
+            let wait = if self.sync_state().borrow().queue_len > 0 {
+                0
+            } else {
+                LONG_POLL_S
+            };
+            let outcome = tokio::select! {
+                r = self.sync_once(wait) => r,
+                _ = stop.changed() => return,
+            };
+            match outcome {
+                Ok(_) => backoff_ms = 1_000,
+                Err(EngineError::NotPaired) => backoff_ms = MAX_BACKOFF_MS,
+                Err(_) => {
+                    let jitter = rand::random_range(0..=backoff_ms / 2);
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_millis(backoff_ms + jitter)) => {},
+                        _ = stop.changed() => return,
+                    }
+                    backoff_ms = (backoff_ms * 2).min(MAX_BACKOFF_MS);
+                }
+            }
+        }
+    }
+}
+
+fn apply_change(tx: &Transaction<'_>, kind: &ChangeKind) -> EngineResult<()> {
+    match kind {
+        ChangeKind::Order { order } => {
+            apply_order(tx, order)?;
+        }
+        ChangeKind::Saldo { movement } => {
+            let text = serde_json::to_string(&movement.saldo)
+                .map_err(|e| EngineError::Corrupt(e.to_string()))?;
+            db::set_setting(tx, "saldo", &text)?;
+            db::set_setting(tx, "saldo_as_of", &now_ms().to_string())?;
+        }
+        ChangeKind::Catalog { item } => catalog::upsert_item(tx, item)?,
+        ChangeKind::Deposit { deposit } => {
+            let body =
+                serde_json::to_string(deposit).map_err(|e| EngineError::Corrupt(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO deposits (id, body, updated_at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                params![deposit.id.to_string(), body, now_ms()],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The cursor, for tests and diagnostics.
+pub fn cursor(engine: &Engine) -> EngineResult<i64> {
+    Ok(engine
+        .db()
+        .query_row("SELECT value FROM settings WHERE key = 'cursor'", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
+}

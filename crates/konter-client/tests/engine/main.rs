@@ -1,0 +1,561 @@
+//! The device engine against a real konter-server on a socket: selling online, selling
+//! offline and draining exactly once, crashes in the middle of a sync, and the server's
+//! refusals.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::Utc;
+use konter_client::Engine;
+use konter_client::sell::Sale;
+use konter_client::token::FileStore;
+use konter_domain::catalogue::{Category, Markup, PriceRule, Product, Sku, Tier};
+use konter_domain::money::Rupiah;
+use konter_domain::order::OrderStatus;
+use konter_domain::phone::Operator;
+use konter_domain::target::InputSchema;
+use konter_server::App;
+use konter_server::auth::{hash_secret, new_pairing_code};
+use konter_server::config::Config;
+use konter_server::store::{SqliteStore, Store, SupplierProduct};
+use serde_json::json;
+
+fn rp(x: i64) -> Rupiah {
+    Rupiah::from_idr(x)
+}
+
+struct Server {
+    app: App<SqliteStore>,
+    addr: SocketAddr,
+    task: Option<(
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<()>,
+    )>,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    async fn start() -> Server {
+        let dir = tempfile::tempdir().expect("dir");
+        let url = format!("sqlite://{}", dir.path().join("server.db").display());
+        let store = SqliteStore::open(&url).await.expect("open");
+        store.migrate().await.expect("migrate");
+        let now = Utc::now();
+        let shop = store
+            .create_shop("E01", "Konter Engine", Tier::Gold, now)
+            .await
+            .expect("shop");
+        let product = Product {
+            sku: Sku::parse("tsel10").expect("sku"),
+            name: "Telkomsel 10.000".into(),
+            category: Category::Pulsa,
+            brand: "TELKOMSEL".into(),
+            operator: Some(Operator::Telkomsel),
+            nominal_idr: Some(rp(10_000)),
+            input: InputSchema::Phone,
+            active: true,
+        };
+        store
+            .upsert_product(&product, None, now)
+            .await
+            .expect("product");
+        let offer = SupplierProduct {
+            sku: "tsel10".into(),
+            supplier: "digiflazz".into(),
+            supplier_sku: "tsel10".into(),
+            cost: rp(10_150),
+            priority: 1,
+            active: true,
+        };
+        store
+            .upsert_supplier_product(&offer, now)
+            .await
+            .expect("offer");
+        let rule = PriceRule::new(Markup::Fixed { idr: rp(350) }, rp(500)).expect("rule");
+        store
+            .set_tier_rule(Tier::Gold, &rule, now)
+            .await
+            .expect("rule");
+        store
+            .credit_manual(shop.id, rp(300_000), "modal", now)
+            .await
+            .expect("credit");
+        let mut config: Config = toml::from_str("").expect("config");
+        config.testing.allow_manual_settle = true;
+        let app = App::new(store, config).expect("app");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let mut server = Server {
+            app,
+            addr,
+            task: None,
+            _dir: dir,
+        };
+        server.serve(listener);
+        server
+    }
+
+    fn serve(&mut self, listener: tokio::net::TcpListener) {
+        let app = self.app.clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = konter_server::http::serve_until(listener, app, async move {
+                let _ = stopped.await;
+            })
+            .await;
+        });
+        self.task = Some((stop, task));
+    }
+
+    /// Stops accepting and closes every connection: the device sees the server gone.
+    async fn stop(&mut self) {
+        if let Some((stop, task)) = self.task.take() {
+            let _ = stop.send(());
+            let _ = task.await;
+        }
+    }
+
+    async fn restart(&mut self) {
+        self.stop().await;
+        let listener = tokio::net::TcpListener::bind(self.addr)
+            .await
+            .expect("rebind the same port");
+        self.serve(listener);
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    async fn pairing_code(&self) -> String {
+        let code = new_pairing_code();
+        let shop = self
+            .app
+            .store
+            .shop_by_code("E01")
+            .await
+            .expect("read")
+            .expect("shop");
+        let now = Utc::now();
+        self.app
+            .store
+            .add_pairing_code(
+                shop.id,
+                &hash_secret(&code),
+                now + chrono::TimeDelta::minutes(5),
+                now,
+            )
+            .await
+            .expect("code");
+        code
+    }
+
+    /// Settles an order as fulfilment will, through the test-only endpoint.
+    async fn settle(&self, token: &str, id: &str, body: serde_json::Value) {
+        let r = reqwest::Client::new()
+            .post(format!("{}/_test/orders/{id}/settle", self.url()))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("settle");
+        assert!(
+            r.status().is_success(),
+            "settle {id}: {}",
+            r.text().await.unwrap_or_default()
+        );
+    }
+
+    async fn order_count(&self) -> i64 {
+        let changes = self
+            .app
+            .store
+            .shop_by_code("E01")
+            .await
+            .expect("read")
+            .expect("shop");
+        let all = self
+            .app
+            .store
+            .changes(changes.id, 0, 500)
+            .await
+            .expect("changes");
+        let mut ids: Vec<String> = all
+            .iter()
+            .filter_map(|c| match &c.kind {
+                konter_domain::api::v1::ChangeKind::Order { order } => Some(order.id.to_string()),
+                _ => None,
+            })
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids.len() as i64
+    }
+
+    async fn assert_books(&self) {
+        let report = self.app.store.audit().await.expect("audit");
+        assert!(
+            report.problems.is_empty(),
+            "server audit: {:?}",
+            report.problems
+        );
+    }
+}
+
+fn open(dir: &Path) -> Engine {
+    Engine::open(dir, Box::new(FileStore::new(dir))).expect("engine")
+}
+
+fn token(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("device-token")).expect("token file")
+}
+
+fn assert_device_books(engine: &Engine) {
+    let problems = engine.audit().expect("audit");
+    assert!(problems.is_empty(), "device audit: {problems:?}");
+}
+
+fn sale(target: &str) -> Sale {
+    Sale {
+        sku: "tsel10".into(),
+        target: target.into(),
+        ..Sale::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_online_sale_reaches_success_with_its_sn() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let engine = open(dir.path());
+    let code = server.pairing_code().await;
+    engine
+        .pair(&server.url(), &code, "Kasir 1")
+        .await
+        .expect("pair");
+    let db_text = std::fs::read(dir.path().join("konter.db")).expect("db");
+    assert!(
+        !String::from_utf8_lossy(&db_text).contains(&token(dir.path())),
+        "the token is never in the database"
+    );
+
+    let quote = engine.quote("0812-3456-7890").expect("quote");
+    let item = quote
+        .products
+        .iter()
+        .find(|p| p.sku == "tsel10")
+        .expect("tsel10 offered");
+    // Server: 10.150 + 350 = 10.500 for the shop; owner's default: + 2.000, up to Rp500.
+    assert_eq!(
+        (item.cost_idr, item.price_idr, item.profit_idr),
+        (rp(10_500), rp(12_500), rp(2_000))
+    );
+
+    let order = engine
+        .place_order(&Sale {
+            cash: Some(rp(20_000)),
+            ..sale("+62 812 3456 7890")
+        })
+        .expect("sell");
+    assert_eq!(order.status, OrderStatus::Queued);
+    assert_eq!((order.price_idr, order.change_idr), (rp(12_500), rp(7_500)));
+    let report = engine.sync_once(0).await.expect("sync");
+    assert_eq!(report.sent, 1);
+    assert_eq!(
+        engine
+            .order(&order.id.to_string())
+            .expect("read")
+            .expect("order")
+            .status,
+        OrderStatus::Accepted
+    );
+
+    server
+        .settle(
+            &token(dir.path()),
+            &order.id.to_string(),
+            json!({"outcome": "success", "sn": "41002315042959"}),
+        )
+        .await;
+    engine.sync_once(0).await.expect("sync");
+    let done = engine
+        .order(&order.id.to_string())
+        .expect("read")
+        .expect("order");
+    assert_eq!(
+        (done.status, done.sn.as_deref()),
+        (OrderStatus::Success, Some("41002315042959"))
+    );
+    let saldo = engine.saldo().expect("saldo");
+    assert_eq!(saldo.available_idr, rp(300_000 - 10_500));
+    let day = engine
+        .daily_report(engine.today().expect("today"))
+        .expect("report");
+    assert_eq!(
+        (day.count, day.omzet_idr, day.modal_idr, day.laba_idr),
+        (1, rp(12_500), rp(10_500), rp(2_000))
+    );
+    assert_device_books(&engine);
+    server.assert_books().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_sales_drain_exactly_once_after_a_restart() {
+    let mut server = Server::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    {
+        let engine = open(dir.path());
+        engine
+            .pair(&server.url(), &server.pairing_code().await, "Kasir 1")
+            .await
+            .expect("pair");
+        engine
+            .sync_once(0)
+            .await
+            .expect("first sync gets the saldo");
+        server.stop().await;
+        for i in 0..20 {
+            let o = engine
+                .place_order(&sale(&format!("08123456{i:04}")))
+                .expect("sells offline");
+            assert_eq!(
+                o.status,
+                OrderStatus::Queued,
+                "offline orders stay queued, never success"
+            );
+        }
+        assert!(engine.sync_once(0).await.is_err(), "the server is down");
+        assert_eq!(engine.sync_state().borrow().queue_len, 20);
+        // Twenty orders of Rp10.500 hold Rp210.000 of the Rp300.000 locally.
+        assert_eq!(engine.saldo().expect("saldo").available_idr, rp(90_000));
+        let short = engine.place_order(&sale("081299990000"));
+        assert!(
+            short.is_ok(),
+            "Rp90.000 still covers a 21st order of Rp10.500"
+        );
+        let many: Vec<_> = (0..9)
+            .map(|i| engine.place_order(&sale(&format!("08129999{i:04}"))))
+            .collect();
+        assert!(
+            many.iter()
+                .any(|r| matches!(r, Err(konter_client::EngineError::SaldoShort { .. }))),
+            "beyond the saldo, sales are refused locally"
+        );
+    }
+    // The device closed; reopen it and bring the server back.
+    server.restart().await;
+    let engine = open(dir.path());
+    let queued = engine.sync_state().borrow().queue_len;
+    assert!(queued >= 21, "the outbox survived the restart: {queued}");
+    engine.sync_once(0).await.expect("drains");
+    assert_eq!(engine.sync_state().borrow().queue_len, 0);
+    assert_eq!(
+        server.order_count().await,
+        queued,
+        "each order reached the server exactly once"
+    );
+    // Settle them all; statuses converge.
+    let tok = token(dir.path());
+    for o in engine.orders(100).expect("orders") {
+        server
+            .settle(
+                &tok,
+                &o.id.to_string(),
+                json!({"outcome": "success", "sn": format!("SN{}", o.target)}),
+            )
+            .await;
+    }
+    engine.sync_once(0).await.expect("pull");
+    assert!(
+        engine
+            .orders(100)
+            .expect("orders")
+            .iter()
+            .all(|o| o.status == OrderStatus::Success)
+    );
+    assert_device_books(&engine);
+    server.assert_books().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_after_the_server_committed_resends_without_duplicates() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let backup = tempfile::tempdir().expect("backup");
+    {
+        let engine = open(dir.path());
+        engine
+            .pair(&server.url(), &server.pairing_code().await, "Kasir 1")
+            .await
+            .expect("pair");
+        engine.sync_once(0).await.expect("sync");
+        for i in 0..5 {
+            engine
+                .place_order(&sale(&format!("08138888{i:04}")))
+                .expect("sell");
+        }
+    }
+    // Keep the device as it was before the send: restoring it afterwards is a crash
+    // between the server's commit and the device recording the answer.
+    for f in [
+        "konter.db",
+        "konter.db-wal",
+        "konter.db-shm",
+        "device-token",
+    ] {
+        let _ = std::fs::copy(dir.path().join(f), backup.path().join(f));
+    }
+    {
+        let engine = open(dir.path());
+        engine.push().await.expect("push");
+        assert_eq!(engine.sync_state().borrow().queue_len, 0);
+    }
+    for f in ["konter.db", "konter.db-wal", "konter.db-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(f));
+        let _ = std::fs::copy(backup.path().join(f), dir.path().join(f));
+    }
+    let engine = open(dir.path());
+    assert_eq!(
+        engine.sync_state().borrow().queue_len,
+        5,
+        "the restored device still has its outbox"
+    );
+    engine.sync_once(0).await.expect("resend");
+    assert_eq!(engine.sync_state().borrow().queue_len, 0);
+    assert_eq!(
+        server.order_count().await,
+        5,
+        "resent orders were not bought twice"
+    );
+    assert!(
+        engine
+            .orders(10)
+            .expect("orders")
+            .iter()
+            .all(|o| o.status == OrderStatus::Accepted)
+    );
+    server.assert_books().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_fail_the_order_and_give_the_money_back() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let engine = open(dir.path());
+    engine
+        .pair(&server.url(), &server.pairing_code().await, "Kasir 1")
+        .await
+        .expect("pair");
+    engine.sync_once(0).await.expect("sync");
+    // A cashier mistake the engine catches before anything is stored.
+    for (s, field) in [
+        (sale("0812"), "target"),
+        (sale("081712345678"), "target"),
+        (
+            Sale {
+                sku: "nope".into(),
+                ..sale("081234567890")
+            },
+            "sku",
+        ),
+        (
+            Sale {
+                cash: Some(rp(5_000)),
+                ..sale("081234567890")
+            },
+            "cash_idr",
+        ),
+    ] {
+        let err = engine.place_order(&s).expect_err("refused");
+        assert_eq!(err.to_ui().field.as_deref(), Some(field), "{err}");
+    }
+    assert!(
+        engine.orders(10).expect("orders").is_empty(),
+        "refused sales store nothing"
+    );
+    let first = engine
+        .place_order(&sale("081234567890"))
+        .expect("first sale");
+    let repeat = engine
+        .place_order(&sale("081234567890"))
+        .expect_err("isi ke-2 needs confirming");
+    assert_eq!(repeat.to_ui().code, "repeat_sale");
+    engine
+        .place_order(&Sale {
+            confirm_repeat: true,
+            ..sale("081234567890")
+        })
+        .expect("confirmed isi ke-2");
+
+    // The supplier cost rises before the order reaches the server: "harga berubah".
+    let offer = SupplierProduct {
+        sku: "tsel10".into(),
+        supplier: "digiflazz".into(),
+        supplier_sku: "tsel10".into(),
+        cost: rp(11_000),
+        priority: 1,
+        active: true,
+    };
+    server
+        .app
+        .store
+        .upsert_supplier_product(&offer, Utc::now())
+        .await
+        .expect("price up");
+    server.app.catalogue.invalidate().await;
+    let report = engine.sync_once(0).await.expect("sync");
+    assert_eq!(report.rejected, 2);
+    let failed = engine
+        .order(&first.id.to_string())
+        .expect("read")
+        .expect("order");
+    assert_eq!(failed.status, OrderStatus::Failed);
+    assert_eq!(
+        failed.failure.as_ref().map(|f| f.code.as_str()),
+        Some("price_changed")
+    );
+    let day = engine
+        .daily_report(engine.today().expect("today"))
+        .expect("report");
+    assert_eq!(
+        (day.failed_count, day.cash_expected_idr),
+        (2, rp(0)),
+        "the cash went back to the customers"
+    );
+    assert_eq!(
+        engine.saldo().expect("saldo").available_idr,
+        rp(300_000),
+        "no hold remains"
+    );
+    assert_device_books(&engine);
+}
+
+#[test]
+fn prices_follow_the_most_specific_rule() {
+    let dir = tempfile::tempdir().expect("dir");
+    let engine = open(dir.path());
+    engine
+        .save_price_rule(&konter_client::catalog::SellingRule {
+            scope: konter_client::catalog::RuleScope::Category,
+            key: "pulsa".into(),
+            markup: Markup::Percent {
+                percent: rust_decimal::Decimal::from_str("10").expect("dec"),
+            },
+            round_to: rp(1_000),
+        })
+        .expect("rule");
+    let bad = engine.save_price_rule(&konter_client::catalog::SellingRule {
+        scope: konter_client::catalog::RuleScope::Brand,
+        key: "TELKOMSEL".into(),
+        markup: Markup::Fixed { idr: rp(1_000) },
+        round_to: rp(250),
+    });
+    assert_eq!(
+        bad.expect_err("bad rounding").to_ui().field.as_deref(),
+        Some("round_to")
+    );
+    assert_eq!(engine.price_rules().expect("rules").len(), 1);
+}
