@@ -17,6 +17,10 @@ say "starting a throwaway PostgreSQL for the store conformance suite"
 pg_start off
 export KONTER_TEST_REQUIRE_PG=1
 
+say "python-escpos, the independent encoder the receipt bytes are checked against"
+python3 -m pip install --quiet --disable-pip-version-check python-escpos
+export KONTER_TEST_REQUIRE_PYESCPOS=1
+
 say "cargo test"
 cargo test --workspace --locked
 

@@ -95,11 +95,6 @@ async fn create_inner<S: Store + Clone + 'static>(
             Some("max_price_idr"),
         ));
     }
-    let shop = app
-        .store
-        .shop(device.shop_id)
-        .await?
-        .ok_or_else(|| ApiFailure::not_found("toko", "shop"))?;
     let catalogue = app.catalogue.get(&app.store).await?;
     let entry = catalogue.entry(sku.as_str()).ok_or_else(|| {
         ApiFailure::new(
@@ -113,7 +108,7 @@ async fn create_inner<S: Store + Clone + 'static>(
     let target = Target::parse(entry.product.input, target_text, entry.product.operator)
         .map_err(|e| ApiFailure::invalid(&e as &dyn FieldError))?;
     let now = Utc::now();
-    let (price, cost) = catalogue.quote(entry, shop.tier, now).map_err(|why| {
+    let (price, cost) = catalogue.quote(entry, device.tier, now).map_err(|why| {
         let (id, en) = why.message();
         ApiFailure::new(
             StatusCode::UNPROCESSABLE_ENTITY,

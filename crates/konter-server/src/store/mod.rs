@@ -32,6 +32,8 @@ pub struct Shop {
 pub struct AuthDevice {
     pub device_id: DeviceId,
     pub shop_id: ShopId,
+    /// The shop's price tier, read with the token so pricing needs no second query.
+    pub tier: Tier,
 }
 
 /// One supplier's offer of a product.
@@ -153,6 +155,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("the commit failed: {0}")]
     CommitFailed(String),
+    /// Another transaction stored the same order id first (PostgreSQL).
+    #[error("a concurrent request stored this order first")]
+    RaceLost,
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

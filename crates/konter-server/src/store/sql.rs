@@ -124,7 +124,7 @@ async fn group_commit(writer: SqlitePool, mut jobs: mpsc::Receiver<IntakeJob>) {
         match SqliteStore::place_orders_on(&writer, &orders).await {
             Ok(outcomes) => {
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {
-                    let _ = reply.send(outcome);
+                    let _ = reply.send(Ok(outcome));
                 }
             }
             Err(e) => {
@@ -141,10 +141,20 @@ impl PgStore {
     /// PostgreSQL commits concurrent transactions together by itself, so each order is
     /// its own transaction.
     async fn place_order_routed(&self, new: &NewOrder) -> StoreResult<PlaceOutcome> {
-        Self::place_orders_on(&self.writer, std::slice::from_ref(new))
-            .await?
-            .pop()
-            .unwrap_or_else(|| Err(StoreError::CommitFailed("no outcome".into())))
+        match Self::place_orders_on(&self.writer, std::slice::from_ref(new)).await {
+            Ok(mut outcomes) => outcomes
+                .pop()
+                .ok_or_else(|| StoreError::CommitFailed("no outcome".into())),
+            // The transaction was rolled back; the other one's order is the answer.
+            Err(StoreError::RaceLost) => {
+                let stored = self
+                    .order(new.id)
+                    .await?
+                    .ok_or(StoreError::NotFound("order"))?;
+                Ok(PlaceOutcome::Exists(stored))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     pub async fn open(url: &str) -> StoreResult<PgStore> {
@@ -186,6 +196,15 @@ fn saldo_from(saldo_acct: (i64, i64), holds_acct: (i64, i64)) -> Saldo {
     }
 }
 
+/// The shop's saldo from the account totals a posting returned, when it touched both.
+fn saldo_from_totals(totals: &[(Account, (i64, i64))], shop: ShopId) -> Option<Saldo> {
+    let find = |a: Account| totals.iter().find(|(acct, _)| *acct == a).map(|(_, t)| *t);
+    Some(saldo_from(
+        find(Account::ShopSaldo(shop))?,
+        find(Account::ShopHolds(shop))?,
+    ))
+}
+
 fn time_text(t: Option<NaiveTime>) -> Option<String> {
     t.map(|t| t.format("%H:%M").to_string())
 }
@@ -206,7 +225,8 @@ struct EventMeta<'a> {
 
 /// Whether a guarded posting went through.
 enum Posted {
-    Done,
+    /// Written; the (debits, credits) of every account it touched, after it.
+    Done(Vec<(Account, (i64, i64))>),
     /// The guarded account would have gone below zero; nothing was written by this call,
     /// and the caller must roll back.
     Short,
@@ -222,42 +242,48 @@ macro_rules! sql_store {
                 guard_saldo: bool,
                 now: DateTime<Utc>,
             ) -> StoreResult<Posted> {
+                let mut totals = Vec::with_capacity(posting.entries().len());
                 for e in posting.entries() {
                     let key = e.account.key();
                     let (debit, credit) = match e.side {
                         Side::Debit => (e.amount.idr(), 0),
                         Side::Credit => (0, e.amount.idr()),
                     };
-                    if guard_saldo && e.side == Side::Debit && matches!(e.account, Account::ShopSaldo(_)) {
+                    let row = if guard_saldo && e.side == Side::Debit && matches!(e.account, Account::ShopSaldo(_)) {
                         // Atomic check-and-debit: under concurrency PostgreSQL re-evaluates
                         // the condition on the latest row version, so two holds can never
                         // both spend the same rupiah.
-                        let done = sqlx::query(
+                        let row = sqlx::query(
                             "UPDATE accounts SET debits_idr = debits_idr + $2 \
-                             WHERE key = $1 AND credits_idr - debits_idr >= $2",
+                             WHERE key = $1 AND credits_idr - debits_idr >= $2 RETURNING debits_idr, credits_idr",
                         )
                         .bind(&key)
                         .bind(debit)
-                        .execute(&mut **tx)
+                        .fetch_optional(&mut **tx)
                         .await?;
-                        if done.rows_affected() != 1 {
-                            return Ok(Posted::Short);
+                        match row {
+                            Some(row) => row,
+                            // Nothing was written by this call: the guarded entry comes first.
+                            None if totals.is_empty() => return Ok(Posted::Short),
+                            None => return Err(StoreError::Corrupt("a guarded debit must be the first entry".into())),
                         }
-                        continue;
-                    }
-                    sqlx::query(
-                        "INSERT INTO accounts (key, shop_id, debits_idr, credits_idr) \
-                         VALUES ($1, $2, $3, $4) \
-                         ON CONFLICT (key) DO UPDATE SET \
-                           debits_idr = accounts.debits_idr + excluded.debits_idr, \
-                           credits_idr = accounts.credits_idr + excluded.credits_idr",
-                    )
-                    .bind(&key)
-                    .bind(e.account.shop().map(|s| s.to_string()))
-                    .bind(debit)
-                    .bind(credit)
-                    .execute(&mut **tx)
-                    .await?;
+                    } else {
+                        sqlx::query(
+                            "INSERT INTO accounts (key, shop_id, debits_idr, credits_idr) \
+                             VALUES ($1, $2, $3, $4) \
+                             ON CONFLICT (key) DO UPDATE SET \
+                               debits_idr = accounts.debits_idr + excluded.debits_idr, \
+                               credits_idr = accounts.credits_idr + excluded.credits_idr \
+                             RETURNING debits_idr, credits_idr",
+                        )
+                        .bind(&key)
+                        .bind(e.account.shop().map(|s| s.to_string()))
+                        .bind(debit)
+                        .bind(credit)
+                        .fetch_one(&mut **tx)
+                        .await?
+                    };
+                    totals.push((e.account, (row.try_get::<i64, _>(0)?, row.try_get::<i64, _>(1)?)));
                 }
                 let event_id: i64 = sqlx::query(
                     "INSERT INTO ledger_events (kind, shop_id, order_id, deposit_id, reference, created_at) \
@@ -272,19 +298,20 @@ macro_rules! sql_store {
                 .fetch_one(&mut **tx)
                 .await?
                 .try_get(0)?;
+                // All entries in one statement: one round trip instead of one per entry.
+                let values: Vec<String> = (0..posting.entries().len())
+                    .map(|i| format!("($1, ${}, ${}, ${})", 3 * i + 2, 3 * i + 3, 3 * i + 4))
+                    .collect();
+                let sql = format!(
+                    "INSERT INTO ledger_entries (event_id, account, side, amount_idr) VALUES {}",
+                    values.join(", ")
+                );
+                let mut insert = sqlx::query(&sql).bind(event_id);
                 for e in posting.entries() {
-                    sqlx::query(
-                        "INSERT INTO ledger_entries (event_id, account, side, amount_idr) \
-                         VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(event_id)
-                    .bind(e.account.key())
-                    .bind(e.side.code())
-                    .bind(e.amount.idr())
-                    .execute(&mut **tx)
-                    .await?;
+                    insert = insert.bind(e.account.key()).bind(e.side.code()).bind(e.amount.idr());
                 }
-                Ok(Posted::Done)
+                insert.execute(&mut **tx).await?;
+                Ok(Posted::Done(totals))
             }
 
             async fn saldo_in(
@@ -318,28 +345,7 @@ macro_rules! sql_store {
                 kind: &ChangeKind,
                 now: DateTime<Utc>,
             ) -> StoreResult<i64> {
-                // The shop row's lock (PostgreSQL) or the single writer (SQLite) serialises
-                // this shop's feed writers until commit, so sequence order is commit order.
-                let seq: i64 = sqlx::query(
-                    "UPDATE shops SET next_seq = next_seq + 1 WHERE id = $1 RETURNING next_seq - 1",
-                )
-                .bind(shop.to_string())
-                .fetch_optional(&mut **tx)
-                .await?
-                .ok_or(StoreError::NotFound("shop"))?
-                .try_get(0)?;
-                let payload = serde_json::to_string(kind)
-                    .map_err(|e| StoreError::Corrupt(format!("change payload: {e}")))?;
-                sqlx::query(
-                    "INSERT INTO changes (shop_id, seq, payload, created_at) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(shop.to_string())
-                .bind(seq)
-                .bind(payload)
-                .bind(ms(now))
-                .execute(&mut **tx)
-                .await?;
-                Ok(seq)
+                Self::append_changes_in(tx, shop, std::slice::from_ref(kind), now).await
             }
 
             async fn saldo_change(
@@ -428,14 +434,29 @@ macro_rules! sql_store {
                 })
             }
 
-            /// Places one order inside `tx`, in a savepoint of its own: a refusal or a
-            /// failure rolls back this order only, so many orders can share one commit.
+            /// Places one order inside `tx`. Refusals (a known id, a short saldo) are
+            /// found before anything is written, so many orders can share one transaction
+            /// without savepoints; any error means the caller rolls the whole batch back.
             async fn place_order_in(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 new: &NewOrder,
             ) -> StoreResult<PlaceOutcome> {
-                use sqlx::Connection;
-                let mut sp = (&mut **tx).begin().await?;
+                let existing = sqlx::query("SELECT * FROM orders WHERE id = $1")
+                    .bind(new.id.to_string())
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                if let Some(row) = existing {
+                    return Ok(PlaceOutcome::Exists(Self::order_from_row(&row)?));
+                }
+                let meta = EventMeta { shop: Some(new.shop_id), order: Some(new.id), ..EventMeta::default() };
+                let posting = Posting::hold(new.shop_id, new.price)?;
+                let totals = match Self::apply_posting(tx, &posting, meta, true, new.now).await? {
+                    Posted::Done(totals) => totals,
+                    Posted::Short => {
+                        let saldo = Self::saldo_in(&mut **tx, new.shop_id).await?;
+                        return Ok(PlaceOutcome::SaldoShort { available: saldo.available_idr });
+                    }
+                };
                 let inserted = sqlx::query(
                     "INSERT INTO orders (id, shop_id, device_id, request_hash, sku, target, status, price_idr, cost_idr, max_price_idr, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) ON CONFLICT (id) DO NOTHING",
@@ -451,22 +472,12 @@ macro_rules! sql_store {
                 .bind(new.cost.idr())
                 .bind(new.max_price.idr())
                 .bind(ms(new.now))
-                .execute(&mut *sp)
+                .execute(&mut **tx)
                 .await?;
                 if inserted.rows_affected() != 1 {
-                    sp.rollback().await?;
-                    let row = sqlx::query("SELECT * FROM orders WHERE id = $1")
-                        .bind(new.id.to_string())
-                        .fetch_one(&mut **tx)
-                        .await?;
-                    return Ok(PlaceOutcome::Exists(Self::order_from_row(&row)?));
-                }
-                let meta = EventMeta { shop: Some(new.shop_id), order: Some(new.id), ..EventMeta::default() };
-                let posting = Posting::hold(new.shop_id, new.price)?;
-                if let Posted::Short = Self::apply_posting(&mut sp, &posting, meta, true, new.now).await? {
-                    sp.rollback().await?;
-                    let saldo = Self::saldo_in(&mut **tx, new.shop_id).await?;
-                    return Ok(PlaceOutcome::SaldoShort { available: saldo.available_idr });
+                    // A concurrent transaction (PostgreSQL) stored the same id first; the
+                    // caller rolls back this one and answers with the stored order.
+                    return Err(StoreError::RaceLost);
                 }
                 sqlx::query(
                     "INSERT INTO holds (order_id, shop_id, amount_idr, state, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -476,7 +487,7 @@ macro_rules! sql_store {
                 .bind(new.price.idr())
                 .bind(HoldState::Pending.code())
                 .bind(ms(new.now))
-                .execute(&mut *sp)
+                .execute(&mut **tx)
                 .await?;
                 let order = Order {
                     id: new.id,
@@ -490,31 +501,74 @@ macro_rules! sql_store {
                     created_at: from_ms(ms(new.now))?,
                     updated_at: from_ms(ms(new.now))?,
                 };
-                Self::append_change_in(&mut sp, new.shop_id, &ChangeKind::Order { order: order.clone() }, new.now).await?;
-                let meta = EventMeta { shop: Some(new.shop_id), order: Some(new.id), ..EventMeta::default() };
-                let negative = new.price.checked_neg().map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                Self::saldo_change(&mut sp, new.shop_id, SaldoReason::Hold, negative, &meta, new.now).await?;
-                sp.commit().await?;
+                let saldo = saldo_from_totals(&totals, new.shop_id)
+                    .ok_or_else(|| StoreError::Corrupt("a hold touches saldo and holds".into()))?;
+                let movement = SaldoMovement {
+                    reason: SaldoReason::Hold,
+                    amount_idr: new.price.checked_neg().map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    order_id: Some(new.id),
+                    deposit_id: None,
+                    reference: None,
+                    saldo,
+                };
+                let changes = [ChangeKind::Order { order: order.clone() }, ChangeKind::Saldo { movement }];
+                Self::append_changes_in(tx, new.shop_id, &changes, new.now).await?;
                 Ok(PlaceOutcome::Created(order))
             }
 
-            /// Places a batch of orders in one transaction (one commit, one fsync), each in
-            /// its own savepoint. A failed commit fails every order of the batch.
-            pub async fn place_orders(&self, batch: &[NewOrder]) -> StoreResult<Vec<StoreResult<PlaceOutcome>>> {
+            /// Places a batch of orders in one transaction (one commit, one fsync). A store
+            /// error fails the whole batch and nothing of it is kept.
+            pub async fn place_orders(&self, batch: &[NewOrder]) -> StoreResult<Vec<PlaceOutcome>> {
                 Self::place_orders_on(&self.writer, batch).await
             }
 
             async fn place_orders_on(
                 writer: &sqlx::Pool<$db>,
                 batch: &[NewOrder],
-            ) -> StoreResult<Vec<StoreResult<PlaceOutcome>>> {
+            ) -> StoreResult<Vec<PlaceOutcome>> {
                 let mut tx = writer.begin().await?;
                 let mut outcomes = Vec::with_capacity(batch.len());
                 for new in batch {
-                    outcomes.push(Self::place_order_in(&mut tx, new).await);
+                    outcomes.push(Self::place_order_in(&mut tx, new).await?);
                 }
                 tx.commit().await?;
                 Ok(outcomes)
+            }
+
+            /// Appends changes to a shop's feed with one sequence bump for all of them.
+            async fn append_changes_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                shop: ShopId,
+                kinds: &[ChangeKind],
+                now: DateTime<Utc>,
+            ) -> StoreResult<i64> {
+                let n = kinds.len() as i64;
+                // The shop row's lock (PostgreSQL) or the single writer (SQLite) serialises
+                // this shop's feed writers until commit, so sequence order is commit order.
+                let first: i64 = sqlx::query(
+                    "UPDATE shops SET next_seq = next_seq + $2 WHERE id = $1 RETURNING next_seq - $2",
+                )
+                .bind(shop.to_string())
+                .bind(n)
+                .fetch_optional(&mut **tx)
+                .await?
+                .ok_or(StoreError::NotFound("shop"))?
+                .try_get(0)?;
+                let values: Vec<String> = (0..kinds.len())
+                    .map(|i| format!("($1, $2, ${}, ${})", 2 * i + 3, 2 * i + 4))
+                    .collect();
+                let sql = format!(
+                    "INSERT INTO changes (shop_id, created_at, seq, payload) VALUES {}",
+                    values.join(", ")
+                );
+                let mut insert = sqlx::query(&sql).bind(shop.to_string()).bind(ms(now));
+                for (i, kind) in kinds.iter().enumerate() {
+                    let payload = serde_json::to_string(kind)
+                        .map_err(|e| StoreError::Corrupt(format!("change payload: {e}")))?;
+                    insert = insert.bind(first + i as i64).bind(payload);
+                }
+                insert.execute(&mut **tx).await?;
+                Ok(first + n - 1)
             }
 
             async fn deposit_where(&self, column: &'static str, value: String) -> StoreResult<Option<StoredDeposit>> {
@@ -630,15 +684,18 @@ macro_rules! sql_store {
 
             async fn device_by_token(&self, token_hash: &str) -> StoreResult<Option<AuthDevice>> {
                 let row = sqlx::query(
-                    "SELECT id, shop_id FROM devices WHERE token_hash = $1 AND revoked_at IS NULL",
+                    "SELECT d.id, d.shop_id, s.tier FROM devices d JOIN shops s ON s.id = d.shop_id \
+                     WHERE d.token_hash = $1 AND d.revoked_at IS NULL",
                 )
                 .bind(token_hash)
                 .fetch_optional(&self.reader)
                 .await?;
                 row.map(|r| {
+                    let tier: String = r.try_get(2)?;
                     Ok(AuthDevice {
                         device_id: parse_id("device id", &r.try_get::<String, _>(0)?)?,
                         shop_id: parse_id("shop id", &r.try_get::<String, _>(1)?)?,
+                        tier: tier.parse().map_err(|_| corrupt("tier", &tier))?,
                     })
                 })
                 .transpose()
