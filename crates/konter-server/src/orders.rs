@@ -71,9 +71,44 @@ async fn create_inner<S: Store + Clone + 'static>(
     req: CreateOrder,
 ) -> ApiResult<(StatusCode, Order)> {
     let hash = request_hash(&req)?;
-    if let Some(stored) = app.store.order(req.id).await? {
-        return replay(stored, device, &hash, &app.metrics);
+    let new = match validate(app, device, &req, &hash).await {
+        Ok(new) => new,
+        // A retry of a stored order gets the stored answer even when the same request
+        // would no longer pass today (the product went inactive, the price rose). Looking
+        // only on this path saves a read on every new order.
+        Err(refusal) => {
+            return match app.store.order(req.id).await? {
+                Some(stored) => replay(stored, device, &hash, &app.metrics),
+                None => Err(refusal),
+            };
+        }
+    };
+    let price = new.price;
+    match app.store.place_order(&new).await? {
+        PlaceOutcome::Created(order) => {
+            Metrics::inc(&app.metrics.orders_accepted);
+            app.feed.changed(device.shop_id);
+            tracing::info!(order_id = %order.id, shop_id = %device.shop_id, sku = %order.sku, price_idr = price.idr(), "order accepted");
+            Ok((StatusCode::CREATED, order))
+        }
+        PlaceOutcome::Exists(stored) => replay(stored, device, &hash, &app.metrics),
+        PlaceOutcome::SaldoShort { available } => Err(ApiFailure::new(
+            StatusCode::PAYMENT_REQUIRED,
+            "saldo_short",
+            &format!("saldo tidak cukup: tersedia {available}, perlu {price}"),
+            &format!("saldo too low: {available} available, {price} needed"),
+            Some("max_price_idr"),
+        )),
     }
+}
+
+/// Checks a new order against the catalogue and prices it; the order to store, or why not.
+async fn validate<S: Store + Clone + 'static>(
+    app: &App<S>,
+    device: AuthDevice,
+    req: &CreateOrder,
+    hash: &str,
+) -> ApiResult<NewOrder> {
     if req.inquiry_id.is_some() {
         return Err(ApiFailure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -121,34 +156,18 @@ async fn create_inner<S: Store + Clone + 'static>(
     if price > max_price {
         return Err(price_changed(price, max_price));
     }
-    let new = NewOrder {
+    Ok(NewOrder {
         id: req.id,
         shop_id: device.shop_id,
         device_id: device.device_id,
-        request_hash: hash.clone(),
+        request_hash: hash.to_owned(),
         sku: sku.to_string(),
         target: target.to_string(),
         price,
         cost,
         max_price,
         now,
-    };
-    match app.store.place_order(&new).await? {
-        PlaceOutcome::Created(order) => {
-            Metrics::inc(&app.metrics.orders_accepted);
-            app.feed.changed(device.shop_id);
-            tracing::info!(order_id = %order.id, shop_id = %device.shop_id, sku = %order.sku, price_idr = price.idr(), "order accepted");
-            Ok((StatusCode::CREATED, order))
-        }
-        PlaceOutcome::Exists(stored) => replay(stored, device, &hash, &app.metrics),
-        PlaceOutcome::SaldoShort { available } => Err(ApiFailure::new(
-            StatusCode::PAYMENT_REQUIRED,
-            "saldo_short",
-            &format!("saldo tidak cukup: tersedia {available}, perlu {price}"),
-            &format!("saldo too low: {available} available, {price} needed"),
-            Some("max_price_idr"),
-        )),
-    }
+    })
 }
 
 fn price_changed(price: Rupiah, max: Rupiah) -> ApiFailure {

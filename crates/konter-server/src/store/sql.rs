@@ -434,29 +434,15 @@ macro_rules! sql_store {
                 })
             }
 
-            /// Places one order inside `tx`. Refusals (a known id, a short saldo) are
-            /// found before anything is written, so many orders can share one transaction
-            /// without savepoints; any error means the caller rolls the whole batch back.
+            /// Places one order inside `tx`. A refusal (a known id, a short saldo) leaves
+            /// nothing behind, so many orders can share one transaction without
+            /// savepoints; any error means the caller rolls the whole batch back.
             async fn place_order_in(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 new: &NewOrder,
             ) -> StoreResult<PlaceOutcome> {
-                let existing = sqlx::query("SELECT * FROM orders WHERE id = $1")
-                    .bind(new.id.to_string())
-                    .fetch_optional(&mut **tx)
-                    .await?;
-                if let Some(row) = existing {
-                    return Ok(PlaceOutcome::Exists(Self::order_from_row(&row)?));
-                }
-                let meta = EventMeta { shop: Some(new.shop_id), order: Some(new.id), ..EventMeta::default() };
-                let posting = Posting::hold(new.shop_id, new.price)?;
-                let totals = match Self::apply_posting(tx, &posting, meta, true, new.now).await? {
-                    Posted::Done(totals) => totals,
-                    Posted::Short => {
-                        let saldo = Self::saldo_in(&mut **tx, new.shop_id).await?;
-                        return Ok(PlaceOutcome::SaldoShort { available: saldo.available_idr });
-                    }
-                };
+                // The order row first: its primary key is the idempotency check, so the
+                // common case (a new id) costs no extra read.
                 let inserted = sqlx::query(
                     "INSERT INTO orders (id, shop_id, device_id, request_hash, sku, target, status, price_idr, cost_idr, max_price_idr, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) ON CONFLICT (id) DO NOTHING",
@@ -475,10 +461,30 @@ macro_rules! sql_store {
                 .execute(&mut **tx)
                 .await?;
                 if inserted.rows_affected() != 1 {
-                    // A concurrent transaction (PostgreSQL) stored the same id first; the
-                    // caller rolls back this one and answers with the stored order.
-                    return Err(StoreError::RaceLost);
+                    let row = sqlx::query("SELECT * FROM orders WHERE id = $1")
+                        .bind(new.id.to_string())
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                    return match row {
+                        Some(row) => Ok(PlaceOutcome::Exists(Self::order_from_row(&row)?)),
+                        // PostgreSQL: another transaction holds the id but has not committed.
+                        None => Err(StoreError::RaceLost),
+                    };
                 }
+                let meta = EventMeta { shop: Some(new.shop_id), order: Some(new.id), ..EventMeta::default() };
+                let posting = Posting::hold(new.shop_id, new.price)?;
+                let totals = match Self::apply_posting(tx, &posting, meta, true, new.now).await? {
+                    Posted::Done(totals) => totals,
+                    Posted::Short => {
+                        // Refused: take the order row back out, so nothing of it stays.
+                        sqlx::query("DELETE FROM orders WHERE id = $1")
+                            .bind(new.id.to_string())
+                            .execute(&mut **tx)
+                            .await?;
+                        let saldo = Self::saldo_in(&mut **tx, new.shop_id).await?;
+                        return Ok(PlaceOutcome::SaldoShort { available: saldo.available_idr });
+                    }
+                };
                 sqlx::query(
                     "INSERT INTO holds (order_id, shop_id, amount_idr, state, created_at) VALUES ($1, $2, $3, $4, $5)",
                 )
