@@ -70,6 +70,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Prints an order's receipt (a pending slip while it is not finished; `--copy` marks a
+    /// reprint SALINAN) to a printer: file:PATH, tcp:HOST:PORT, usb:/dev/usb/lp0, serial:/dev/ttyUSB0.
+    Print {
+        order_id: String,
+        #[arg(long)]
+        printer: String,
+        /// Columns: 32 (58 mm), 42 or 48 (80 mm).
+        #[arg(long, default_value_t = 32)]
+        width: u16,
+        #[arg(long)]
+        copy: bool,
+        /// Also print the plain-text preview on standard output.
+        #[arg(long)]
+        preview: bool,
+    },
+    /// Changes a setting (printer, printer_width, auto_print, kick_drawer, shop_address,
+    /// shop_phone, receipt_footer, utc_offset_h).
+    Set { key: String, value: String },
     /// The day's report.
     Report {
         #[arg(long, value_name = "YYYY-MM-DD")]
@@ -248,6 +266,23 @@ async fn run(cli: Cli) -> Result<(), EngineError> {
                     s.local_held_idr.idr()
                 );
             }
+        }
+        Command::Print {
+            order_id,
+            printer,
+            width,
+            copy,
+            preview,
+        } => {
+            let rendered = engine.print_now(&order_id, &printer, width, copy).await?;
+            if preview {
+                print!("{}", rendered.preview_text);
+            }
+            eprintln!("printed {} bytes to {printer}", rendered.bytes.len());
+        }
+        Command::Set { key, value } => {
+            engine.set_setting(&key, &value)?;
+            eprintln!("{key} = {value}");
         }
         Command::Report {
             date,

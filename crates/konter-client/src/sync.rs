@@ -171,6 +171,13 @@ pub(crate) fn apply_order(tx: &Transaction<'_>, order: &Order) -> EngineResult<b
         "INSERT INTO order_history (order_id, status, at) VALUES (?1, ?2, ?3)",
         params![id, to.code(), now],
     )?;
+    // Auto-print goes through the queue, so a missing printer never holds up the sync.
+    if crate::print::auto_print_due(tx, to)? {
+        tx.execute(
+            "INSERT INTO print_jobs (order_id, kind, status, created_at, updated_at) VALUES (?1, 'receipt', 'queued', ?2, ?2)",
+            params![id, now],
+        )?;
+    }
     Ok(true)
 }
 

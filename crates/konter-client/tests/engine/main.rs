@@ -559,3 +559,116 @@ fn prices_follow_the_most_specific_rule() {
     );
     assert_eq!(engine.price_rules().expect("rules").len(), 1);
 }
+
+/// Every line of the preview is in the printed bytes, in order, and no byte outside the
+/// printer's code page is there: the receipt decodes back to the text the UI showed.
+fn assert_decodes_to(bytes: &[u8], preview: &str) {
+    assert!(
+        bytes.iter().all(|b| *b < 0xB0),
+        "no UTF-8 or box-drawing byte reaches the printer"
+    );
+    let mut from = 0;
+    for line in preview.lines().filter(|l| !l.trim().is_empty()) {
+        let needle = line.trim().as_bytes();
+        let found = bytes[from..]
+            .windows(needle.len())
+            .position(|w| w == needle);
+        let at = found.unwrap_or_else(|| panic!("line {line:?} is not in the printed bytes"));
+        from += at + needle.len();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn receipts_print_to_a_file_printer_and_auto_print_on_success() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let engine = open(dir.path());
+    engine
+        .pair(&server.url(), &server.pairing_code().await, "Kasir 1")
+        .await
+        .expect("pair");
+    let order = engine
+        .place_order(&Sale {
+            cash: Some(rp(15_000)),
+            ..sale("081234567890")
+        })
+        .expect("sell");
+    let id = order.id.to_string();
+    let file = dir.path().join("slip.bin");
+    let printer = format!("file:{}", file.display());
+
+    // Not finished yet: only the "not finished" slip may print.
+    let slip = engine
+        .print_now(&id, &printer, 32, false)
+        .await
+        .expect("slip");
+    assert!(
+        slip.preview_text.contains("BELUM SELESAI"),
+        "{}",
+        slip.preview_text
+    );
+    assert!(!slip.preview_text.contains("41002315042959"));
+
+    engine
+        .set_setting(
+            "printer",
+            &format!("file:{}", dir.path().join("auto.bin").display()),
+        )
+        .expect("printer");
+    engine
+        .set_setting("auto_print", "true")
+        .expect("auto print");
+    assert!(
+        engine.set_setting("printer_width", "40").is_err(),
+        "40 columns is no printer"
+    );
+    engine.sync_once(0).await.expect("sync");
+    server
+        .settle(
+            &token(dir.path()),
+            &id,
+            json!({"outcome": "success", "sn": "41002315042959"}),
+        )
+        .await;
+    engine.sync_once(0).await.expect("sync");
+    let jobs = engine.run_print_queue().await.expect("queue");
+    assert_eq!(
+        jobs.iter().map(|j| j.status.as_str()).collect::<Vec<_>>(),
+        vec!["done"],
+        "{jobs:?}"
+    );
+    let auto = std::fs::read(dir.path().join("auto.bin")).expect("auto-printed");
+    assert!(
+        auto.windows(14).any(|w| w == b"41002315042959"),
+        "the SN is on the receipt"
+    );
+
+    // The CLI over the same store: a reprint says SALINAN and decodes back to its preview.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_konter"))
+        .args([
+            "--data-dir",
+            &dir.path().display().to_string(),
+            "print",
+            &id,
+            "--printer",
+            &printer,
+            "--width",
+            "32",
+            "--copy",
+            "--preview",
+        ])
+        .env("KONTER_TOKEN_STORE", "file")
+        .output()
+        .expect("konter print");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let preview = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        preview.contains("SALINAN") && preview.contains("0812-3456-7890"),
+        "{preview}"
+    );
+    assert_decodes_to(&std::fs::read(&file).expect("printed"), &preview);
+}
