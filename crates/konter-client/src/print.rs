@@ -60,6 +60,22 @@ fn paper_width(columns: u16) -> EngineResult<PaperWidth> {
     }
 }
 
+fn printer_address(text: &str) -> EngineResult<PrinterAddress> {
+    text.parse().map_err(|e: konter_receipt::AddressError| {
+        EngineError::input("printer", &e.message_id(), &e.to_string(), "printer")
+    })
+}
+
+/// Sends a job off the async threads: printer I/O blocks (device files, TCP writes).
+async fn send(address: PrinterAddress, bytes: Vec<u8>) -> EngineResult<()> {
+    tokio::task::spawn_blocking(move || {
+        konter_receipt::send(&address, &bytes, &SendTimeouts::default())
+    })
+    .await
+    .map_err(|e| EngineError::Io(e.to_string()))?
+    .map_err(|e| EngineError::Io(e.to_string()))
+}
+
 impl Engine {
     fn shop_profile(&self) -> EngineResult<(ShopProfile, i32)> {
         let conn = self.db();
@@ -153,10 +169,7 @@ impl Engine {
         columns: u16,
         copy: bool,
     ) -> EngineResult<RenderedReceipt> {
-        let address: PrinterAddress =
-            printer.parse().map_err(|e: konter_receipt::AddressError| {
-                EngineError::input("printer", &e.message_id(), &e.to_string(), "printer")
-            })?;
+        let address = printer_address(printer)?;
         let rendered = self
             .receipt(order_id, columns, copy, false)?
             .ok_or_else(|| {
@@ -167,13 +180,38 @@ impl Engine {
                     "order_id",
                 )
             })?;
-        let bytes = rendered.bytes.clone();
-        tokio::task::spawn_blocking(move || {
-            konter_receipt::send(&address, &bytes, &SendTimeouts::default())
-        })
-        .await
-        .map_err(|e| EngineError::Io(e.to_string()))?
-        .map_err(|e| EngineError::Io(e.to_string()))?;
+        send(address, rendered.bytes.clone()).await?;
+        Ok(rendered)
+    }
+
+    /// A test page from the settings screen: the shop header and a sample line at the
+    /// configured width, through the same path as a receipt. It is marked as a test so it
+    /// cannot pass for a sale.
+    pub async fn test_print(&self, printer: &str, columns: u16) -> EngineResult<RenderedReceipt> {
+        let address = printer_address(printer)?;
+        let (shop, _) = self.shop_profile()?;
+        let order = ReceiptOrder {
+            reference: "TES-PRINTER".into(),
+            status: OrderStatus::Pending,
+            product_name: "TES PRINTER - BUKAN TRANSAKSI".into(),
+            target: Target::Phone(
+                "081200000000"
+                    .parse()
+                    .map_err(|e| EngineError::from_field(&e))?,
+            ),
+            sn: None,
+            price: konter_domain::money::Rupiah::ZERO,
+            cash: None,
+            cashier: "-".into(),
+            ordered_at: Utc::now(),
+        };
+        // A pending slip: the one kind that never claims anything was delivered.
+        let receipt = Receipt::for_order(&shop, &order, Wanted::Receipt, PrintCopy::Original)
+            .map_err(|e| EngineError::Io(e.to_string()))?
+            .ok_or_else(|| EngineError::Corrupt("a pending slip is always printable".into()))?;
+        let rendered = konter_receipt::render(&receipt, paper_width(columns)?)
+            .map_err(|e| EngineError::Io(e.to_string()))?;
+        send(address, rendered.bytes.clone()).await?;
         Ok(rendered)
     }
 

@@ -671,6 +671,25 @@ async fn receipts_print_to_a_file_printer_and_auto_print_on_success() {
         "{preview}"
     );
     assert_decodes_to(&std::fs::read(&file).expect("printed"), &preview);
+
+    let test_page = dir.path().join("test.bin");
+    let page = engine
+        .test_print(&format!("file:{}", test_page.display()), 48)
+        .await
+        .expect("test print");
+    assert!(
+        page.preview_text.contains("TES PRINTER") && page.preview_text.contains("BELUM SELESAI"),
+        "{}",
+        page.preview_text
+    );
+    assert_decodes_to(
+        &std::fs::read(&test_page).expect("printed"),
+        &page.preview_text,
+    );
+    assert!(
+        engine.test_print("lpt1", 32).await.is_err(),
+        "an address that is no printer is refused"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
