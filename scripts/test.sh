@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 . scripts/pg.sh
 
-need_debs build-essential pkg-config chromium
+need_debs build-essential pkg-config chromium dbus gnome-keyring
 
 say "cargo fmt --check"
 cargo fmt --all --check
@@ -23,6 +23,15 @@ export KONTER_TEST_REQUIRE_PYESCPOS=1
 
 say "cargo test"
 cargo test --workspace --locked
+
+say "device token in a real Secret Service (gnome-keyring under dbus-run-session)"
+(
+  # Not HOME: cargo and rustup live there.
+  XDG_DATA_HOME="$(mktemp -d)" XDG_RUNTIME_DIR="$(mktemp -d)"
+  export XDG_DATA_HOME XDG_RUNTIME_DIR
+  chmod 700 "$XDG_RUNTIME_DIR"
+  timeout 300 dbus-run-session -- sh -c 'printf konter-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && cargo test --locked -p konter-client --test keyring -- --ignored'
+)
 
 say "UI: type check, unit tests, browser tests (screenshots in ui/artifacts/screenshots)"
 (
