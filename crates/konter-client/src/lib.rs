@@ -18,7 +18,8 @@ pub mod sync;
 pub mod token;
 
 /// Settings the owner may change, with what each accepts.
-const SETTINGS: [(&str, &str); 8] = [
+const SETTINGS: [(&str, &str); 9] = [
+    ("max_queue_age_h", "hours from 1 to 168"),
     (
         "printer",
         "tcp:HOST:PORT, file:PATH, usb:/dev/usb/lp0 or serial:/dev/ttyUSB0",
@@ -49,6 +50,7 @@ impl Engine {
             "printer_width" => matches!(value, "32" | "42" | "48"),
             "auto_print" | "kick_drawer" => matches!(value, "true" | "false"),
             "utc_offset_h" => matches!(value, "7" | "8" | "9"),
+            "max_queue_age_h" => value.parse::<i64>().is_ok_and(|h| (1..=168).contains(&h)),
             _ => value.chars().count() <= 200,
         };
         if !ok {

@@ -291,3 +291,133 @@ pub struct LocalSaldo {
     pub available_idr: Rupiah,
     pub as_of: Option<DateTime<Utc>>,
 }
+
+/// How long an order may wait in the outbox before it needs confirming again: prices and
+/// the customer's intent both go stale. The owner sets `max_queue_age_h`; a day by default.
+pub const DEFAULT_MAX_QUEUE_AGE_H: i64 = 24;
+
+pub(crate) fn max_queue_age_ms(conn: &Connection) -> EngineResult<i64> {
+    let hours = db::setting(conn, "max_queue_age_h")?
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|h| (1..=24 * 7).contains(h))
+        .unwrap_or(DEFAULT_MAX_QUEUE_AGE_H);
+    Ok(hours * 3_600_000)
+}
+
+impl Engine {
+    /// Queued orders too old to be sent without a cashier confirming them.
+    pub fn stale_orders(&self) -> EngineResult<Vec<LocalOrder>> {
+        let conn = self.db();
+        let cutoff = now_ms() - max_queue_age_ms(&conn)?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE id IN (SELECT order_id FROM outbox WHERE created_at < ?1) ORDER BY created_at"
+        ))?;
+        let rows = stmt.query_map([cutoff], order_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Confirms a stale queued order at today's saldo price: the order is sent again with
+    /// that price as its limit. The customer already paid, so their price stays; a change in
+    /// the saldo price moves the local hold, and the shop's margin, by the difference.
+    pub fn reconfirm(&self, order_id: &str) -> EngineResult<LocalOrder> {
+        let mut conn = self.db();
+        let tx = conn.transaction()?;
+        let order = load_order(&tx, order_id)?
+            .filter(|o| o.status == OrderStatus::Queued)
+            .ok_or_else(|| {
+                EngineError::input(
+                    "not_queued",
+                    "pesanan ini tidak sedang antre",
+                    "this order is not queued",
+                    "order_id",
+                )
+            })?;
+        let item = catalog::item(&tx, &order.sku)?
+            .filter(|i| i.product.active)
+            .ok_or_else(|| {
+                EngineError::input(
+                    "product_unavailable",
+                    "produk tidak tersedia lagi; batalkan pesanan",
+                    "the product is no longer available; cancel the order",
+                    "order_id",
+                )
+            })?;
+        let cost = item.price_idr;
+        let diff = cost.idr() - order.cost_idr.idr();
+        let ledger = |e: konter_ledger::LedgerError| EngineError::Corrupt(e.to_string());
+        if diff > 0 {
+            db::post(
+                &tx,
+                &Posting::device_hold(Rupiah::from_idr(diff)).map_err(ledger)?,
+                Some(order_id),
+            )?;
+        } else if diff < 0 {
+            db::post(
+                &tx,
+                &Posting::device_void_hold(Rupiah::from_idr(-diff)).map_err(ledger)?,
+                Some(order_id),
+            )?;
+        }
+        let body: String = tx.query_row(
+            "SELECT body FROM outbox WHERE order_id = ?1",
+            [order_id],
+            |r| r.get(0),
+        )?;
+        let mut request: CreateOrder =
+            serde_json::from_str(&body).map_err(|e| EngineError::Corrupt(e.to_string()))?;
+        request.max_price_idr = cost;
+        let body =
+            serde_json::to_string(&request).map_err(|e| EngineError::Corrupt(e.to_string()))?;
+        let now = now_ms();
+        tx.execute(
+            "UPDATE outbox SET body = ?2, created_at = ?3 WHERE order_id = ?1",
+            params![order_id, body, now],
+        )?;
+        tx.execute(
+            "UPDATE orders SET cost_idr = ?2, updated_at = ?3 WHERE id = ?1",
+            params![order_id, cost.idr(), now],
+        )?;
+        let order = load_order(&tx, order_id)?
+            .ok_or_else(|| EngineError::Corrupt("order vanished".into()))?;
+        tx.commit()?;
+        Ok(order)
+    }
+
+    /// Cancels a queued order that never reached the server: it fails locally, the cash goes
+    /// back to the customer and the hold is released.
+    pub fn cancel_queued(&self, order_id: &str) -> EngineResult<LocalOrder> {
+        let mut conn = self.db();
+        let tx = conn.transaction()?;
+        let order = load_order(&tx, order_id)?
+            .filter(|o| o.status == OrderStatus::Queued)
+            .ok_or_else(|| {
+                EngineError::input(
+                    "not_queued",
+                    "pesanan ini tidak sedang antre",
+                    "this order is not queued",
+                    "order_id",
+                )
+            })?;
+        let failed = konter_domain::api::v1::Order {
+            id: order.id,
+            sku: Sku::parse(&order.sku).map_err(|e| EngineError::from_field(&e))?,
+            target: order.target.clone(),
+            status: OrderStatus::Failed,
+            price_idr: order.cost_idr,
+            sn: None,
+            pln_token: None,
+            failure: Some(konter_domain::api::v1::Failure {
+                code: "cancelled".into(),
+                message: "dibatalkan kasir sebelum terkirim / cancelled before it was sent".into(),
+            }),
+            created_at: order.created_at,
+            updated_at: Utc::now(),
+        };
+        crate::sync::apply_order(&tx, &failed)?;
+        tx.execute("DELETE FROM outbox WHERE order_id = ?1", [order_id])?;
+        let order = load_order(&tx, order_id)?
+            .ok_or_else(|| EngineError::Corrupt("order vanished".into()))?;
+        tx.commit()?;
+        Ok(order)
+    }
+}

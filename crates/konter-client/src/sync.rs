@@ -256,10 +256,13 @@ impl Engine {
         loop {
             let rows: Vec<(i64, String, String)> = {
                 let conn = self.db();
+                // Orders queued longer than the owner allows wait for a cashier to confirm
+                // them at today's price (or cancel them); they are never sent on their own.
+                let cutoff = now_ms() - crate::sell::max_queue_age_ms(&conn)?;
                 let mut stmt = conn.prepare_cached(
-                    "SELECT seq, order_id, body FROM outbox ORDER BY seq LIMIT ?1",
+                    "SELECT seq, order_id, body FROM outbox WHERE created_at >= ?2 ORDER BY seq LIMIT ?1",
                 )?;
-                let rows = stmt.query_map([MAX_BATCH_ORDERS as i64], |r| {
+                let rows = stmt.query_map(params![MAX_BATCH_ORDERS as i64, cutoff], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                 })?;
                 rows.collect::<Result<_, _>>()?

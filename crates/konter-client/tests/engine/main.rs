@@ -771,3 +771,50 @@ async fn cashiers_log_in_by_pin_and_a_shift_closes_against_the_drawer() {
         "the owner opened no shift"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orders_queued_too_long_wait_for_a_cashier() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let engine = open(dir.path());
+    engine
+        .pair(&server.url(), &server.pairing_code().await, "Kasir 1")
+        .await
+        .expect("pair");
+    let old = engine.place_order(&sale("081234567891")).expect("sell");
+    let gone = engine.place_order(&sale("081234567892")).expect("sell");
+    // Both were queued 25 hours ago (the device was offline for a day).
+    let conn = rusqlite::Connection::open(dir.path().join("konter.db")).expect("db");
+    conn.execute(
+        "UPDATE outbox SET created_at = created_at - 25 * 3600000",
+        [],
+    )
+    .expect("age");
+    drop(conn);
+    assert!(engine.set_setting("max_queue_age_h", "0").is_err());
+    let report = engine.sync_once(0).await.expect("sync");
+    assert_eq!(report.sent, 0, "stale orders are not sent on their own");
+    assert_eq!(server.order_count().await, 0);
+    assert_eq!(engine.stale_orders().expect("stale").len(), 2);
+
+    engine
+        .reconfirm(&old.id.to_string())
+        .expect("confirmed at today's price");
+    let cancelled = engine.cancel_queued(&gone.id.to_string()).expect("cancel");
+    assert_eq!(cancelled.status, OrderStatus::Failed);
+    assert!(engine.stale_orders().expect("stale").is_empty());
+    engine.sync_once(0).await.expect("sync");
+    assert_eq!(
+        server.order_count().await,
+        1,
+        "only the confirmed order went out"
+    );
+    let day = engine
+        .daily_report(engine.today().expect("today"))
+        .expect("report");
+    assert_eq!(
+        day.cash_expected_idr, old.price_idr,
+        "the cancelled sale's cash went back"
+    );
+    assert_device_books(&engine);
+}
