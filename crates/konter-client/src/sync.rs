@@ -426,6 +426,9 @@ impl Engine {
                 r = self.sync_once(wait) => r,
                 _ = stop.changed() => return,
             };
+            // Receipts waiting for the printer go out between rounds; a printer that is off
+            // only keeps its jobs queued.
+            let _ = self.run_print_queue().await;
             match outcome {
                 Ok(_) => backoff_ms = 1_000,
                 Err(EngineError::NotPaired) => backoff_ms = MAX_BACKOFF_MS,
