@@ -296,6 +296,20 @@ pub struct LocalSaldo {
 /// the customer's intent both go stale. The owner sets `max_queue_age_h`; a day by default.
 pub const DEFAULT_MAX_QUEUE_AGE_H: i64 = 24;
 
+/// An order still in the outbox, or an error naming `order_id`.
+fn queued_order(conn: &Connection, order_id: &str) -> EngineResult<LocalOrder> {
+    load_order(conn, order_id)?
+        .filter(|o| o.status == OrderStatus::Queued)
+        .ok_or_else(|| {
+            EngineError::input(
+                "not_queued",
+                "pesanan ini tidak sedang antre",
+                "this order is not queued",
+                "order_id",
+            )
+        })
+}
+
 pub(crate) fn max_queue_age_ms(conn: &Connection) -> EngineResult<i64> {
     let hours = db::setting(conn, "max_queue_age_h")?
         .and_then(|v| v.parse::<i64>().ok())
@@ -322,16 +336,7 @@ impl Engine {
     pub fn reconfirm(&self, order_id: &str) -> EngineResult<LocalOrder> {
         let mut conn = self.db();
         let tx = conn.transaction()?;
-        let order = load_order(&tx, order_id)?
-            .filter(|o| o.status == OrderStatus::Queued)
-            .ok_or_else(|| {
-                EngineError::input(
-                    "not_queued",
-                    "pesanan ini tidak sedang antre",
-                    "this order is not queued",
-                    "order_id",
-                )
-            })?;
+        let order = queued_order(&tx, order_id)?;
         let item = catalog::item(&tx, &order.sku)?
             .filter(|i| i.product.active)
             .ok_or_else(|| {
@@ -388,16 +393,7 @@ impl Engine {
     pub fn cancel_queued(&self, order_id: &str) -> EngineResult<LocalOrder> {
         let mut conn = self.db();
         let tx = conn.transaction()?;
-        let order = load_order(&tx, order_id)?
-            .filter(|o| o.status == OrderStatus::Queued)
-            .ok_or_else(|| {
-                EngineError::input(
-                    "not_queued",
-                    "pesanan ini tidak sedang antre",
-                    "this order is not queued",
-                    "order_id",
-                )
-            })?;
+        let order = queued_order(&tx, order_id)?;
         let failed = konter_domain::api::v1::Order {
             id: order.id,
             sku: Sku::parse(&order.sku).map_err(|e| EngineError::from_field(&e))?,

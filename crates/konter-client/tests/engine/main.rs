@@ -205,6 +205,17 @@ impl Server {
     }
 }
 
+/// A fresh device paired with the server.
+async fn paired(server: &Server) -> (tempfile::TempDir, Engine) {
+    let dir = tempfile::tempdir().expect("dir");
+    let engine = open(dir.path());
+    engine
+        .pair(&server.url(), &server.pairing_code().await, "Kasir 1")
+        .await
+        .expect("pair");
+    (dir, engine)
+}
+
 fn open(dir: &Path) -> Engine {
     Engine::open(dir, Box::new(FileStore::new(dir))).expect("engine")
 }
@@ -443,12 +454,7 @@ async fn a_crash_after_the_server_committed_resends_without_duplicates() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_fail_the_order_and_give_the_money_back() {
     let server = Server::start().await;
-    let dir = tempfile::tempdir().expect("dir");
-    let engine = open(dir.path());
-    engine
-        .pair(&server.url(), &server.pairing_code().await, "Kasir 1")
-        .await
-        .expect("pair");
+    let (_dir, engine) = paired(&server).await;
     engine.sync_once(0).await.expect("sync");
     // A cashier mistake the engine catches before anything is stored.
     for (s, field) in [
@@ -581,12 +587,7 @@ fn assert_decodes_to(bytes: &[u8], preview: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn receipts_print_to_a_file_printer_and_auto_print_on_success() {
     let server = Server::start().await;
-    let dir = tempfile::tempdir().expect("dir");
-    let engine = open(dir.path());
-    engine
-        .pair(&server.url(), &server.pairing_code().await, "Kasir 1")
-        .await
-        .expect("pair");
+    let (dir, engine) = paired(&server).await;
     let order = engine
         .place_order(&Sale {
             cash: Some(rp(15_000)),
@@ -696,12 +697,7 @@ async fn receipts_print_to_a_file_printer_and_auto_print_on_success() {
 async fn cashiers_log_in_by_pin_and_a_shift_closes_against_the_drawer() {
     use konter_client::cashiers::{LoginGuard, MAX_FAILED_LOGINS, Role};
     let server = Server::start().await;
-    let dir = tempfile::tempdir().expect("dir");
-    let engine = open(dir.path());
-    engine
-        .pair(&server.url(), &server.pairing_code().await, "Kasir 1")
-        .await
-        .expect("pair");
+    let (dir, engine) = paired(&server).await;
     let owner = engine
         .create_cashier("Pak Budi", Role::Owner, "1234")
         .expect("owner");
@@ -775,12 +771,7 @@ async fn cashiers_log_in_by_pin_and_a_shift_closes_against_the_drawer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn orders_queued_too_long_wait_for_a_cashier() {
     let server = Server::start().await;
-    let dir = tempfile::tempdir().expect("dir");
-    let engine = open(dir.path());
-    engine
-        .pair(&server.url(), &server.pairing_code().await, "Kasir 1")
-        .await
-        .expect("pair");
+    let (dir, engine) = paired(&server).await;
     let old = engine.place_order(&sale("081234567891")).expect("sell");
     let gone = engine.place_order(&sale("081234567892")).expect("sell");
     // Both were queued 25 hours ago (the device was offline for a day).
