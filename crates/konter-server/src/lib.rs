@@ -17,6 +17,7 @@ pub mod midtrans;
 pub mod orders;
 pub mod pricing;
 pub mod store;
+pub mod suppliers;
 
 use std::sync::Arc;
 

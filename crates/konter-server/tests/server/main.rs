@@ -7,4 +7,5 @@ mod cli;
 mod conformance;
 mod deposits;
 mod feed;
+mod suppliers;
 mod support;
