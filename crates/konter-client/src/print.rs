@@ -1,7 +1,7 @@
 //! Receipts from the device store: the order as committed, the shop's receipt settings,
 //! and a print queue in the store so a sale never waits on the printer.
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use konter_domain::order::OrderStatus;
 use konter_domain::target::{InputSchema, Target};
 use konter_receipt::{
@@ -277,15 +277,4 @@ impl Engine {
 /// Whether an order's new status should print by itself (auto-print on success).
 pub(crate) fn auto_print_due(conn: &rusqlite::Connection, to: OrderStatus) -> EngineResult<bool> {
     Ok(to == OrderStatus::Success && db::setting(conn, "auto_print")?.as_deref() == Some("true"))
-}
-
-/// When a receipt was printed last, for the history screen.
-pub fn last_printed(engine: &Engine, order_id: &str) -> EngineResult<Option<DateTime<Utc>>> {
-    let conn = engine.db();
-    let ms: Option<i64> = conn.query_row(
-        "SELECT MAX(updated_at) FROM print_jobs WHERE order_id = ?1 AND status = 'done'",
-        [order_id],
-        |r| r.get(0),
-    )?;
-    Ok(ms.map(db::from_ms))
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use konter_domain::api::v1::{CreateOrder, Saldo};
-use konter_domain::catalogue::{Category, Sku};
+use konter_domain::catalogue::Sku;
 use konter_domain::ids::OrderId;
 use konter_domain::money::Rupiah;
 use konter_domain::order::OrderStatus;
@@ -274,11 +274,6 @@ impl Engine {
                 .and_then(|v| v.parse().ok())
                 .map(from_ms),
         })
-    }
-
-    /// Products of the catalogue's categories, for the game and e-money screens.
-    pub fn category_products(&self, category: Category) -> EngineResult<Vec<catalog::QuoteItem>> {
-        self.products(category)
     }
 }
 

@@ -17,7 +17,7 @@ use konter_domain::api::v1::{
 };
 use konter_domain::order::{OrderStatus, Transition};
 use konter_ledger::{Account, Entry, EventKind, Posting};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Transaction, params};
 use serde::Serialize;
 
 use crate::Engine;
@@ -468,16 +468,4 @@ fn apply_change(tx: &Transaction<'_>, kind: &ChangeKind) -> EngineResult<()> {
         }
     }
     Ok(())
-}
-
-/// The cursor, for tests and diagnostics.
-pub fn cursor(engine: &Engine) -> EngineResult<i64> {
-    Ok(engine
-        .db()
-        .query_row("SELECT value FROM settings WHERE key = 'cursor'", [], |r| {
-            r.get::<_, String>(0)
-        })
-        .optional()?
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0))
 }

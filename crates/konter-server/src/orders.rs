@@ -27,8 +27,8 @@ fn replay(
     hash: &str,
     app_metrics: &Metrics,
 ) -> ApiResult<(StatusCode, Order)> {
+    // A conflict is counted as a rejection by `create`, like every other refusal.
     if stored.shop_id != device.shop_id || stored.request_hash != hash {
-        Metrics::inc(&app_metrics.orders_rejected);
         return Err(ApiFailure::new(
             StatusCode::CONFLICT,
             "id_conflict",

@@ -316,13 +316,8 @@ async fn an_online_sale_reaches_success_with_its_sn() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_sales_drain_exactly_once_after_a_restart() {
     let mut server = Server::start().await;
-    let dir = tempfile::tempdir().expect("dir");
+    let (dir, engine) = paired(&server).await;
     {
-        let engine = open(dir.path());
-        engine
-            .pair(&server.url(), &server.pairing_code().await, "Kasir 1")
-            .await
-            .expect("pair");
         engine
             .sync_once(0)
             .await
@@ -356,6 +351,7 @@ async fn offline_sales_drain_exactly_once_after_a_restart() {
             "beyond the saldo, sales are refused locally"
         );
     }
+    drop(engine);
     // The device closed; reopen it and bring the server back.
     server.restart().await;
     let engine = open(dir.path());
@@ -394,14 +390,9 @@ async fn offline_sales_drain_exactly_once_after_a_restart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_after_the_server_committed_resends_without_duplicates() {
     let server = Server::start().await;
-    let dir = tempfile::tempdir().expect("dir");
+    let (dir, engine) = paired(&server).await;
     let backup = tempfile::tempdir().expect("backup");
     {
-        let engine = open(dir.path());
-        engine
-            .pair(&server.url(), &server.pairing_code().await, "Kasir 1")
-            .await
-            .expect("pair");
         engine.sync_once(0).await.expect("sync");
         for i in 0..5 {
             engine
@@ -409,6 +400,7 @@ async fn a_crash_after_the_server_committed_resends_without_duplicates() {
                 .expect("sell");
         }
     }
+    drop(engine);
     // Keep the device as it was before the send: restoring it afterwards is a crash
     // between the server's commit and the device recording the answer.
     for f in [

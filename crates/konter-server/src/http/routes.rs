@@ -111,14 +111,9 @@ pub async fn catalog<S: Store + Clone + 'static>(
     State(app): State<App<S>>,
     Device(device): Device,
 ) -> ApiResult<Json<Catalog>> {
-    let shop = app
-        .store
-        .shop(device.shop_id)
-        .await?
-        .ok_or_else(|| ApiFailure::not_found("toko", "shop"))?;
     let snapshot = app.catalogue.get(&app.store).await?;
     Ok(Json(Catalog {
-        items: snapshot.items_for(shop.tier),
+        items: snapshot.items_for(device.tier),
         as_of: Utc::now(),
     }))
 }

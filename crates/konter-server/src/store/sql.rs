@@ -524,10 +524,6 @@ macro_rules! sql_store {
 
             /// Places a batch of orders in one transaction (one commit, one fsync). A store
             /// error fails the whole batch and nothing of it is kept.
-            pub async fn place_orders(&self, batch: &[NewOrder]) -> StoreResult<Vec<PlaceOutcome>> {
-                Self::place_orders_on(&self.writer, batch).await
-            }
-
             async fn place_orders_on(
                 writer: &sqlx::Pool<$db>,
                 batch: &[NewOrder],

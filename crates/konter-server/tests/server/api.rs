@@ -142,6 +142,16 @@ async fn an_order_is_accepted_once_and_retries_get_the_stored_answer() {
     assert_eq!(err["code"], "id_conflict");
     assert_eq!(err["field"], "id");
     assert_eq!(fingerprint(&w).await, before, "a conflict changes nothing");
+    let (_, metrics) = call(&w.router, "GET", "/metrics", None, None).await;
+    let metrics = metrics.as_str().expect("text").to_owned();
+    assert!(
+        metrics.contains("konter_orders_rejected_total 1\n"),
+        "one conflict, counted once: {metrics}"
+    );
+    assert!(
+        metrics.contains("konter_orders_replayed_total 1\n"),
+        "{metrics}"
+    );
     let (_, saldo) = call(&w.router, "GET", "/v1/saldo", Some(&w.token_a), None).await;
     assert_eq!(
         saldo,
