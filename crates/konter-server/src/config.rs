@@ -81,6 +81,10 @@ pub struct Digiflazz {
     pub webhook_secret: Secret,
     #[serde(default)]
     pub testing: bool,
+    /// Least time between two questions about one ref_id; Digiflazz asks for a minute, the
+    /// sandbox needs less.
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub status_interval_ms: Option<u64>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -89,6 +93,9 @@ pub struct Iak {
     pub base_url: String,
     pub username: String,
     pub api_key: Secret,
+    /// Least time between two status checks of one ref_id.
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub status_interval_ms: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -102,6 +109,23 @@ pub struct Gateways {
 pub struct Midtrans {
     pub base_url: String,
     pub server_key: Secret,
+}
+
+/// A whole number from TOML (`1000`) or from the environment, where every value is text.
+fn number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Number(u64),
+        Text(String),
+    }
+    match Either::deserialize(d)? {
+        Either::Number(n) => Ok(Some(n)),
+        Either::Text(t) => t
+            .parse()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("'{t}' is not a whole number"))),
+    }
 }
 
 /// Switches for test and demo setups only.

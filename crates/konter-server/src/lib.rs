@@ -11,6 +11,7 @@ pub mod catalogue_file;
 pub mod config;
 pub mod deposits;
 pub mod feed;
+pub mod fulfil;
 pub mod http;
 pub mod metrics;
 pub mod midtrans;
@@ -24,9 +25,11 @@ use std::sync::Arc;
 use auth::PairLimiter;
 use config::Config;
 use feed::FeedNotifier;
+use fulfil::Wake;
 use metrics::Metrics;
 use midtrans::Midtrans;
 use pricing::CatalogueCache;
+use suppliers::Suppliers;
 
 /// Everything a request handler needs. Cheap to clone.
 #[derive(Clone)]
@@ -39,6 +42,10 @@ pub struct App<S> {
     pub pair_limiter: Arc<PairLimiter>,
     /// The payment gateway, when configured.
     pub midtrans: Option<Midtrans>,
+    /// The configured suppliers.
+    pub suppliers: Suppliers,
+    /// Wakes the fulfilment workers when an order arrives.
+    pub fulfil_wake: Wake,
 }
 
 impl<S: store::Store + Clone + 'static> App<S> {
@@ -50,6 +57,7 @@ impl<S: store::Store + Clone + 'static> App<S> {
             .as_ref()
             .map(Midtrans::new)
             .transpose()?;
+        let suppliers = Suppliers::from_config(&config)?;
         Ok(App {
             store,
             config: Arc::new(config),
@@ -58,6 +66,8 @@ impl<S: store::Store + Clone + 'static> App<S> {
             catalogue: Arc::new(CatalogueCache::default()),
             pair_limiter: Arc::new(PairLimiter::default()),
             midtrans,
+            suppliers,
+            fulfil_wake: Wake::default(),
         })
     }
 }

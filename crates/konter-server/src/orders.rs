@@ -87,6 +87,7 @@ async fn create_inner<S: Store + Clone + 'static>(
     match app.store.place_order(&new).await? {
         PlaceOutcome::Created(order) => {
             Metrics::inc(&app.metrics.orders_accepted);
+            app.fulfil_wake.order_arrived();
             app.feed.changed(device.shop_id);
             tracing::info!(order_id = %order.id, shop_id = %device.shop_id, sku = %order.sku, price_idr = price.idr(), "order accepted");
             Ok((StatusCode::CREATED, order))

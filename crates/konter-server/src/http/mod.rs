@@ -4,6 +4,7 @@
 pub mod error;
 pub mod extract;
 mod feed;
+mod hooks;
 pub mod openapi;
 mod routes;
 
@@ -192,6 +193,54 @@ fn routes_table<S: Store + Clone + 'static>() -> Vec<(RouteDoc, MethodRouter<App
         (
             doc(
                 "POST",
+                "/v1/inquiries/pln",
+                "PLN customer name and tariff/power for a meter or customer number",
+                true,
+                Some(schema::<w::PlnInquiryRequest>),
+                Some(schema::<w::PlnInquiry>),
+                200,
+            ),
+            post(routes::pln_inquiry::<S>),
+        ),
+        (
+            doc(
+                "POST",
+                "/v1/inquiries/game",
+                "A game account's nickname, where a supplier offers the check",
+                true,
+                Some(schema::<w::GameInquiryRequest>),
+                Some(schema::<w::GameInquiry>),
+                200,
+            ),
+            post(routes::game_inquiry::<S>),
+        ),
+        (
+            doc(
+                "POST",
+                "/hooks/digiflazz",
+                "Digiflazz transaction webhook (X-Hub-Signature, HMAC-SHA1)",
+                false,
+                None,
+                None,
+                200,
+            ),
+            post(hooks::digiflazz::<S>),
+        ),
+        (
+            doc(
+                "POST",
+                "/hooks/iak",
+                "IAK top-up callback (md5 sign in the body)",
+                false,
+                None,
+                None,
+                200,
+            ),
+            post(hooks::iak::<S>),
+        ),
+        (
+            doc(
+                "POST",
                 "/hooks/midtrans",
                 "Midtrans payment notification (signed)",
                 false,
@@ -246,16 +295,30 @@ pub async fn serve<S: Store + Clone + 'static>(
 }
 
 /// Serves until `shutdown` completes, then closes idle connections and lets requests in
-/// flight finish.
+/// flight finish. With a supplier configured, the fulfilment workers run alongside and
+/// stop after the last request; without one, orders wait in the queue.
 pub async fn serve_until<S: Store + Clone + 'static>(
     listener: tokio::net::TcpListener,
     state: App<S>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let workers = state
+        .suppliers
+        .any()
+        .then(|| tokio::spawn(crate::fulfil::Fulfiller::new(state.clone()).run(stopped)));
+    if workers.is_none() {
+        tracing::warn!("no supplier is configured: orders wait until one is");
+    }
     let router = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, router)
+    let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    let _ = stop.send(true);
+    if let Some(w) = workers {
+        let _ = w.await;
+    }
+    served
 }
 
 async fn shutdown_signal() {

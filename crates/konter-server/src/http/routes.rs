@@ -9,10 +9,13 @@ use axum::response::IntoResponse;
 use chrono::Utc;
 use konter_domain::api::v1::{
     BatchOrders, BatchOrdersResult, BatchResult, Catalog, CreateDeposit, CreateOrder, Deposit,
-    MAX_BATCH_ORDERS, Order, PairRequest, PairResponse, Saldo,
+    GameInquiry, GameInquiryRequest, MAX_BATCH_ORDERS, Order, PairRequest, PairResponse,
+    PlnInquiry, PlnInquiryRequest, Saldo,
 };
+use konter_domain::game::{GameTarget, SupplierFormat};
 use konter_domain::ids::{DepositId, DeviceId, OrderId};
 use konter_domain::money::Rupiah;
+use konter_domain::pln::PlnNumber;
 use serde::Deserialize;
 
 use super::error::{ApiFailure, ApiResult};
@@ -21,6 +24,7 @@ use crate::App;
 use crate::auth::{CODE_LEN, hash_secret, new_token, normalise_code};
 use crate::metrics::Metrics;
 use crate::store::{PairOutcome, Settlement, Store};
+use crate::suppliers::InquiryError;
 use crate::{deposits, orders};
 
 /// Longest device name kept; a label for the owner, not a document.
@@ -268,4 +272,84 @@ pub async fn settle<S: Store + Clone + 'static>(
     Metrics::inc(&app.metrics.orders_settled);
     app.feed.changed(device.shop_id);
     Ok(Json(order))
+}
+
+fn inquiry_failure(e: InquiryError, what: &str) -> ApiFailure {
+    match e {
+        InquiryError::NotFound(message) => ApiFailure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not_found",
+            &format!("{what} tidak ditemukan: {message}"),
+            &format!("{what} not found: {message}"),
+            Some("target"),
+        ),
+        InquiryError::NotOffered => ApiFailure::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "inquiry_unavailable",
+            "cek nama tidak tersedia untuk produk ini",
+            "no supplier offers this check",
+            None,
+        ),
+        InquiryError::Unavailable(why) => {
+            tracing::warn!(error = %why, "an inquiry got no answer");
+            ApiFailure::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "inquiry_unavailable",
+                "pemasok tidak menjawab; coba lagi atau lanjutkan tanpa cek nama",
+                "the supplier did not answer; retry or go on without the check",
+                None,
+            )
+        }
+    }
+}
+
+/// `POST /v1/inquiries/pln`: the customer's name and tariff/power before a PLN sale.
+pub async fn pln_inquiry<S: Store + Clone + 'static>(
+    State(app): State<App<S>>,
+    Device(_device): Device,
+    ApiJson(req): ApiJson<PlnInquiryRequest>,
+) -> ApiResult<Json<PlnInquiry>> {
+    let number = PlnNumber::parse(&req.target).map_err(|e| ApiFailure::invalid(&e))?;
+    let (result, call) = app.suppliers.pln_inquiry(number.as_str()).await;
+    if let Some(call) = call {
+        let outcome = match &result {
+            Ok(_) => "success",
+            Err(InquiryError::NotFound(_)) => "not_found",
+            Err(_) => "unavailable",
+        };
+        let row = crate::fulfil::audit_row(None, None, "inquiry", &call, outcome, Utc::now());
+        crate::fulfil::log_call(&app.store, &row).await;
+    }
+    result
+        .map(Json)
+        .map_err(|e| inquiry_failure(e, "nomor PLN"))
+}
+
+/// `POST /v1/inquiries/game`: a game account's nickname; `available: false` when no
+/// supplier offers the check.
+pub async fn game_inquiry<S: Store + Clone + 'static>(
+    State(app): State<App<S>>,
+    Device(_device): Device,
+    ApiJson(req): ApiJson<GameInquiryRequest>,
+) -> ApiResult<Json<GameInquiry>> {
+    let target = GameTarget::parse(req.game, &req.target).map_err(|e| ApiFailure::invalid(&e))?;
+    let (result, _call) = app
+        .suppliers
+        .game_inquiry(req.game, &target.customer_no(SupplierFormat::Iak))
+        .await;
+    match result {
+        Ok(nickname) => Ok(Json(GameInquiry {
+            game: req.game,
+            target: target.to_string(),
+            nickname: Some(nickname),
+            available: true,
+        })),
+        Err(InquiryError::NotOffered) => Ok(Json(GameInquiry {
+            game: req.game,
+            target: target.to_string(),
+            nickname: None,
+            available: false,
+        })),
+        Err(e) => Err(inquiry_failure(e, "ID game")),
+    }
 }

@@ -110,6 +110,111 @@ pub enum Settlement {
     },
 }
 
+/// Where one purchase attempt stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttemptState {
+    /// Committed before the supplier call; what became of it is unknown until an answer.
+    Sent,
+    /// The supplier took it and will answer later.
+    Pending,
+    Success,
+    Failed,
+}
+
+impl AttemptState {
+    pub fn code(self) -> &'static str {
+        match self {
+            AttemptState::Sent => "sent",
+            AttemptState::Pending => "pending",
+            AttemptState::Success => "success",
+            AttemptState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<AttemptState> {
+        [
+            AttemptState::Sent,
+            AttemptState::Pending,
+            AttemptState::Success,
+            AttemptState::Failed,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+
+    /// Whether the supplier may still change its mind without a refund.
+    pub fn is_open(self) -> bool {
+        matches!(self, AttemptState::Sent | AttemptState::Pending)
+    }
+}
+
+/// One purchase sent (or about to be sent) to a supplier.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attempt {
+    pub order_id: OrderId,
+    /// 1 for the first supplier tried, 2 for the next, …
+    pub n: i64,
+    pub supplier: String,
+    pub supplier_sku: String,
+    pub ref_id: String,
+    pub state: AttemptState,
+    /// What we expected to pay, then what the supplier charged.
+    pub cost: Rupiah,
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub sn: Option<String>,
+    pub last_call_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What a fulfilment step wrote about an attempt, in one transaction with the order's
+/// settlement and the job's next step.
+#[derive(Clone, Debug)]
+pub struct AttemptResult {
+    pub order_id: OrderId,
+    pub n: i64,
+    pub state: AttemptState,
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub sn: Option<String>,
+    /// What the supplier charged, when it said.
+    pub cost: Option<Rupiah>,
+    /// The order's end, if this is it.
+    pub settle: Option<Settlement>,
+    /// Move the order to `pending` (the supplier took it).
+    pub order_pending: bool,
+    pub job: JobNext,
+    pub now: DateTime<Utc>,
+}
+
+/// What the fulfilment queue does with an order next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobNext {
+    /// The order is final.
+    Done,
+    /// Look again at this time.
+    At(DateTime<Utc>),
+    /// The supplier can no longer be asked; an operator must look.
+    Review,
+}
+
+/// One request to a supplier or webhook from one, as the audit trail keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SupplierCall {
+    pub order_id: Option<OrderId>,
+    pub ref_id: Option<String>,
+    pub supplier: String,
+    pub operation: String,
+    /// The request with credentials and signatures removed.
+    pub request: String,
+    pub response: String,
+    pub http_status: Option<i64>,
+    pub latency_ms: i64,
+    /// The outcome class we read from it.
+    pub outcome: String,
+    pub at: DateTime<Utc>,
+}
+
 /// The result of pairing a device.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PairOutcome {
@@ -232,6 +337,57 @@ pub trait Store: Send + Sync {
         settlement: &Settlement,
         now: DateTime<Utc>,
     ) -> impl Future<Output = StoreResult<Order>> + Send;
+
+    /// Leases up to `limit` due fulfilment jobs to `owner` until `lease_until`. On
+    /// PostgreSQL several processes claim concurrently without taking the same job.
+    fn claim_jobs(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<OrderId>>> + Send;
+    /// An order with its attempts, oldest first.
+    fn fulfilment(
+        &self,
+        id: OrderId,
+    ) -> impl Future<Output = StoreResult<Option<(StoredOrder, Vec<Attempt>)>>> + Send;
+    /// Commits a new attempt (state `sent`) before its supplier call and moves the order to
+    /// `processing`. `false` when attempt `n` exists already: another worker got there first
+    /// and nothing was written.
+    fn begin_attempt(&self, attempt: &Attempt) -> impl Future<Output = StoreResult<bool>> + Send;
+    /// Writes what an attempt came to, the order's settlement and the job's next step in one
+    /// transaction. `None` when the attempt was no longer open (a webhook or another worker
+    /// recorded it first; a refund applies only to a successful attempt): nothing changes.
+    fn record_attempt(
+        &self,
+        result: &AttemptResult,
+    ) -> impl Future<Output = StoreResult<Option<Order>>> + Send;
+    /// Releases an order's job lease and sets its next step, leaving attempts alone. A
+    /// `Done` with an order to settle goes through [`Store::record_attempt`] instead.
+    fn schedule_job(
+        &self,
+        id: OrderId,
+        next: JobNext,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Fails an order that never reached a supplier attempt (no supplier offers it, its
+    /// target no longer parses), voiding the hold and closing the job.
+    fn fail_unsent(
+        &self,
+        id: OrderId,
+        code: &str,
+        message: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = StoreResult<Order>> + Send;
+    fn attempt_by_ref(
+        &self,
+        ref_id: &str,
+    ) -> impl Future<Output = StoreResult<Option<Attempt>>> + Send;
+    fn log_call(&self, call: &SupplierCall) -> impl Future<Output = StoreResult<()>> + Send;
+    fn calls(&self, order: OrderId) -> impl Future<Output = StoreResult<Vec<SupplierCall>>> + Send;
+    /// How many jobs are open, for the metrics and the tests.
+    fn open_jobs(&self) -> impl Future<Output = StoreResult<i64>> + Send;
 
     fn saldo(&self, shop: ShopId) -> impl Future<Output = StoreResult<Saldo>> + Send;
     /// Credits a hand-taken deposit once per `(shop, reference)`; `false` when that

@@ -32,8 +32,9 @@ use sqlx::sqlite::{
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    AuditReport, AuthDevice, CatalogueEntry, NewOrder, PairOutcome, PlaceOutcome, Settlement, Shop,
-    Store, StoreError, StoreResult, StoredDeposit, StoredOrder, SupplierProduct,
+    Attempt, AttemptResult, AttemptState, AuditReport, AuthDevice, CatalogueEntry, JobNext,
+    NewOrder, PairOutcome, PlaceOutcome, Settlement, Shop, Store, StoreError, StoreResult,
+    StoredDeposit, StoredOrder, SupplierCall, SupplierProduct,
 };
 
 /// How long a SQLite connection waits for a lock before failing. Only the CLI and the
@@ -233,7 +234,7 @@ enum Posted {
 }
 
 macro_rules! sql_store {
-    ($store:ident, $db:ty, $migrator:expr, $for_update:literal) => {
+    ($store:ident, $db:ty, $migrator:expr, $for_update:literal, $skip_locked:literal) => {
         impl $store {
             async fn apply_posting(
                 tx: &mut sqlx::Transaction<'_, $db>,
@@ -495,6 +496,13 @@ macro_rules! sql_store {
                 .bind(ms(new.now))
                 .execute(&mut **tx)
                 .await?;
+                sqlx::query(
+                    "INSERT INTO fulfil_jobs (order_id, state, next_at, updated_at) VALUES ($1, 'open', $2, $2)",
+                )
+                .bind(new.id.to_string())
+                .bind(ms(new.now))
+                .execute(&mut **tx)
+                .await?;
                 let order = Order {
                     id: new.id,
                     sku: Sku::parse(&new.sku).map_err(|_| corrupt("sku", &new.sku))?,
@@ -571,6 +579,179 @@ macro_rules! sql_store {
                 }
                 insert.execute(&mut **tx).await?;
                 Ok(first + n - 1)
+            }
+
+            /// Ends an order: posts or voids its hold (or refunds a success), in `tx`. Settling a
+            /// final order the same way again changes nothing.
+            async fn settle_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                id: OrderId,
+                settlement: &Settlement,
+                now: DateTime<Utc>,
+            ) -> StoreResult<Order> {
+                let sql = concat!("SELECT * FROM orders WHERE id = $1", $for_update);
+                let row = sqlx::query(sql)
+                    .bind(id.to_string())
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .ok_or(StoreError::NotFound("order"))?;
+                let stored = Self::order_from_row(&row)?;
+                let mut order = stored.order;
+                let shop = stored.shop_id;
+                let target_status = match settlement {
+                    Settlement::Success { .. } => OrderStatus::Success,
+                    Settlement::Failed { .. } => OrderStatus::Failed,
+                    Settlement::Refunded { .. } => OrderStatus::Refunded,
+                };
+                match order.status.apply(target_status) {
+                    Ok(Transition::Ignored) => return Ok(order),
+                    Err(conflict) => return Err(StoreError::Conflict(conflict.to_string())),
+                    Ok(Transition::Moved(_)) => {}
+                }
+                let price = order.price_idr;
+                let (hold_to, posting, reason, change) = match settlement {
+                    Settlement::Success { cost, .. } => (
+                        Some(HoldState::Posted),
+                        Posting::post_hold(shop, price, *cost)?,
+                        SaldoReason::Charge,
+                        Rupiah::ZERO,
+                    ),
+                    Settlement::Failed { .. } => (
+                        Some(HoldState::Voided),
+                        Posting::void_hold(shop, price)?,
+                        SaldoReason::Release,
+                        price,
+                    ),
+                    Settlement::Refunded { .. } => (
+                        None,
+                        Posting::refund(shop, price, stored.cost)?,
+                        SaldoReason::Refund,
+                        price,
+                    ),
+                };
+                if let Some(to) = hold_to {
+                    // Exactly once: only a pending hold can be posted or voided.
+                    let done = sqlx::query(
+                        "UPDATE holds SET state = $2, settled_at = $3 WHERE order_id = $1 AND state = $4",
+                    )
+                    .bind(id.to_string())
+                    .bind(to.code())
+                    .bind(ms(now))
+                    .bind(HoldState::Pending.code())
+                    .execute(&mut **tx)
+                    .await?;
+                    if done.rows_affected() != 1 {
+                        return Err(StoreError::Conflict(format!("hold of order {id} is not pending")));
+                    }
+                }
+                let meta = EventMeta { shop: Some(shop), order: Some(id), ..EventMeta::default() };
+                Self::apply_posting(tx, &posting, meta, false, now).await?;
+                order.status = target_status;
+                order.updated_at = from_ms(ms(now))?;
+                let mut cost = stored.cost;
+                match settlement {
+                    Settlement::Success { sn, pln_token, cost: c } => {
+                        order.sn = sn.clone();
+                        order.pln_token = pln_token.clone();
+                        cost = *c;
+                    }
+                    Settlement::Failed { code, message } | Settlement::Refunded { code, message } => {
+                        order.failure = Some(Failure { code: code.clone(), message: message.clone() });
+                    }
+                }
+                sqlx::query(
+                    "UPDATE orders SET status = $2, sn = $3, pln_token = $4, failure_code = $5, failure_message = $6, \
+                     cost_idr = $7, updated_at = $8 WHERE id = $1",
+                )
+                .bind(id.to_string())
+                .bind(order.status.code())
+                .bind(&order.sn)
+                .bind(&order.pln_token)
+                .bind(order.failure.as_ref().map(|f| f.code.clone()))
+                .bind(order.failure.as_ref().map(|f| f.message.clone()))
+                .bind(cost.idr())
+                .bind(ms(now))
+                .execute(&mut **tx)
+                .await?;
+                Self::append_change_in(tx, shop, &ChangeKind::Order { order: order.clone() }, now).await?;
+                let meta = EventMeta { shop: Some(shop), order: Some(id), ..EventMeta::default() };
+                Self::saldo_change(tx, shop, reason, change, &meta, now).await?;
+                Ok(order)
+            }
+
+            /// Moves an order forward to `to` (never back), with its change; `None` when it
+            /// was there or past it already.
+            async fn advance_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                id: OrderId,
+                to: OrderStatus,
+                now: DateTime<Utc>,
+            ) -> StoreResult<Option<Order>> {
+                let sql = concat!("SELECT * FROM orders WHERE id = $1", $for_update);
+                let row = sqlx::query(sql)
+                    .bind(id.to_string())
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .ok_or(StoreError::NotFound("order"))?;
+                let stored = Self::order_from_row(&row)?;
+                let mut order = stored.order;
+                match order.status.apply(to) {
+                    Ok(Transition::Moved(_)) => {}
+                    Ok(Transition::Ignored) | Err(_) => return Ok(None),
+                }
+                order.status = to;
+                order.updated_at = from_ms(ms(now))?;
+                sqlx::query("UPDATE orders SET status = $2, updated_at = $3 WHERE id = $1")
+                    .bind(id.to_string())
+                    .bind(to.code())
+                    .bind(ms(now))
+                    .execute(&mut **tx)
+                    .await?;
+                Self::append_change_in(tx, stored.shop_id, &ChangeKind::Order { order: order.clone() }, now).await?;
+                Ok(Some(order))
+            }
+
+            /// Sets a job's next step and frees its lease.
+            async fn set_job_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                id: OrderId,
+                next: JobNext,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                let (state, at) = match next {
+                    JobNext::Done => ("done", now),
+                    JobNext::At(at) => ("open", at),
+                    JobNext::Review => ("review", now),
+                };
+                sqlx::query(
+                    "UPDATE fulfil_jobs SET state = $2, next_at = $3, lease_owner = NULL, lease_until = NULL, updated_at = $4 \
+                     WHERE order_id = $1",
+                )
+                .bind(id.to_string())
+                .bind(state)
+                .bind(ms(at))
+                .bind(ms(now))
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            fn attempt_from_row(row: &<$db as sqlx::Database>::Row) -> StoreResult<Attempt> {
+                let state: String = row.try_get("state")?;
+                Ok(Attempt {
+                    order_id: parse_id("order id", &row.try_get::<String, _>("order_id")?)?,
+                    n: row.try_get("n")?,
+                    supplier: row.try_get("supplier")?,
+                    supplier_sku: row.try_get("supplier_sku")?,
+                    ref_id: row.try_get("ref_id")?,
+                    state: AttemptState::parse(&state).ok_or_else(|| corrupt("attempt state", &state))?,
+                    cost: Rupiah::from_idr(row.try_get("cost_idr")?),
+                    code: row.try_get("code")?,
+                    message: row.try_get("message")?,
+                    sn: row.try_get("sn")?,
+                    last_call_at: from_ms(row.try_get("last_call_at")?)?,
+                    created_at: from_ms(row.try_get("created_at")?)?,
+                })
             }
 
             async fn deposit_where(&self, column: &'static str, value: String) -> StoreResult<Option<StoredDeposit>> {
@@ -858,95 +1039,187 @@ macro_rules! sql_store {
 
             async fn settle_order(&self, id: OrderId, settlement: &Settlement, now: DateTime<Utc>) -> StoreResult<Order> {
                 let mut tx = self.writer.begin().await?;
-                let sql = concat!("SELECT * FROM orders WHERE id = $1", $for_update);
-                let row = sqlx::query(sql)
-                    .bind(id.to_string())
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(StoreError::NotFound("order"))?;
-                let stored = Self::order_from_row(&row)?;
-                let mut order = stored.order;
-                let shop = stored.shop_id;
-                let target_status = match settlement {
-                    Settlement::Success { .. } => OrderStatus::Success,
-                    Settlement::Failed { .. } => OrderStatus::Failed,
-                    Settlement::Refunded { .. } => OrderStatus::Refunded,
-                };
-                match order.status.apply(target_status) {
-                    Ok(Transition::Ignored) => return Ok(order),
-                    Err(conflict) => return Err(StoreError::Conflict(conflict.to_string())),
-                    Ok(Transition::Moved(_)) => {}
-                }
-                let price = order.price_idr;
-                let (hold_to, posting, reason, change) = match settlement {
-                    Settlement::Success { cost, .. } => (
-                        Some(HoldState::Posted),
-                        Posting::post_hold(shop, price, *cost)?,
-                        SaldoReason::Charge,
-                        Rupiah::ZERO,
-                    ),
-                    Settlement::Failed { .. } => (
-                        Some(HoldState::Voided),
-                        Posting::void_hold(shop, price)?,
-                        SaldoReason::Release,
-                        price,
-                    ),
-                    Settlement::Refunded { .. } => (
-                        None,
-                        Posting::refund(shop, price, stored.cost)?,
-                        SaldoReason::Refund,
-                        price,
-                    ),
-                };
-                if let Some(to) = hold_to {
-                    // Exactly once: only a pending hold can be posted or voided.
-                    let done = sqlx::query(
-                        "UPDATE holds SET state = $2, settled_at = $3 WHERE order_id = $1 AND state = $4",
-                    )
-                    .bind(id.to_string())
-                    .bind(to.code())
-                    .bind(ms(now))
-                    .bind(HoldState::Pending.code())
-                    .execute(&mut *tx)
-                    .await?;
-                    if done.rows_affected() != 1 {
-                        return Err(StoreError::Conflict(format!("hold of order {id} is not pending")));
-                    }
-                }
-                let meta = EventMeta { shop: Some(shop), order: Some(id), ..EventMeta::default() };
-                Self::apply_posting(&mut tx, &posting, meta, false, now).await?;
-                order.status = target_status;
-                order.updated_at = from_ms(ms(now))?;
-                let mut cost = stored.cost;
-                match settlement {
-                    Settlement::Success { sn, pln_token, cost: c } => {
-                        order.sn = sn.clone();
-                        order.pln_token = pln_token.clone();
-                        cost = *c;
-                    }
-                    Settlement::Failed { code, message } | Settlement::Refunded { code, message } => {
-                        order.failure = Some(Failure { code: code.clone(), message: message.clone() });
-                    }
-                }
-                sqlx::query(
-                    "UPDATE orders SET status = $2, sn = $3, pln_token = $4, failure_code = $5, failure_message = $6, \
-                     cost_idr = $7, updated_at = $8 WHERE id = $1",
-                )
-                .bind(id.to_string())
-                .bind(order.status.code())
-                .bind(&order.sn)
-                .bind(&order.pln_token)
-                .bind(order.failure.as_ref().map(|f| f.code.clone()))
-                .bind(order.failure.as_ref().map(|f| f.message.clone()))
-                .bind(cost.idr())
-                .bind(ms(now))
-                .execute(&mut *tx)
-                .await?;
-                Self::append_change_in(&mut tx, shop, &ChangeKind::Order { order: order.clone() }, now).await?;
-                let meta = EventMeta { shop: Some(shop), order: Some(id), ..EventMeta::default() };
-                Self::saldo_change(&mut tx, shop, reason, change, &meta, now).await?;
+                let order = Self::settle_in(&mut tx, id, settlement, now).await?;
+                Self::set_job_in(&mut tx, id, JobNext::Done, now).await?;
                 tx.commit().await?;
                 Ok(order)
+            }
+
+            async fn claim_jobs(&self, owner: &str, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OrderId>> {
+                let sql = concat!(
+                    "UPDATE fulfil_jobs SET lease_owner = $1, lease_until = $2 WHERE order_id IN (",
+                    "SELECT order_id FROM fulfil_jobs WHERE state = 'open' AND next_at <= $3 ",
+                    "AND (lease_until IS NULL OR lease_until < $3) ORDER BY next_at LIMIT $4",
+                    $skip_locked,
+                    ") RETURNING order_id"
+                );
+                let rows = sqlx::query(sql)
+                    .bind(owner)
+                    .bind(ms(lease_until))
+                    .bind(ms(now))
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.writer)
+                    .await?;
+                rows.iter()
+                    .map(|r| parse_id("order id", &r.try_get::<String, _>(0)?))
+                    .collect()
+            }
+
+            async fn fulfilment(&self, id: OrderId) -> StoreResult<Option<(StoredOrder, Vec<Attempt>)>> {
+                let mut conn = self.reader.acquire().await?;
+                let Some(row) = sqlx::query("SELECT * FROM orders WHERE id = $1")
+                    .bind(id.to_string())
+                    .fetch_optional(&mut *conn)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                let order = Self::order_from_row(&row)?;
+                let attempts = sqlx::query("SELECT * FROM attempts WHERE order_id = $1 ORDER BY n")
+                    .bind(id.to_string())
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .iter()
+                    .map(Self::attempt_from_row)
+                    .collect::<StoreResult<Vec<_>>>()?;
+                Ok(Some((order, attempts)))
+            }
+
+            async fn begin_attempt(&self, a: &Attempt) -> StoreResult<bool> {
+                let mut tx = self.writer.begin().await?;
+                let inserted = sqlx::query(
+                    "INSERT INTO attempts (order_id, n, supplier, supplier_sku, ref_id, state, cost_idr, last_call_at, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) ON CONFLICT DO NOTHING",
+                )
+                .bind(a.order_id.to_string())
+                .bind(a.n)
+                .bind(&a.supplier)
+                .bind(&a.supplier_sku)
+                .bind(&a.ref_id)
+                .bind(AttemptState::Sent.code())
+                .bind(a.cost.idr())
+                .bind(ms(a.created_at))
+                .execute(&mut *tx)
+                .await?;
+                if inserted.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                Self::advance_in(&mut tx, a.order_id, OrderStatus::Processing, a.created_at).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn record_attempt(&self, r: &AttemptResult) -> StoreResult<Option<Order>> {
+                let mut tx = self.writer.begin().await?;
+                // A refund reverses a success; everything else answers an open attempt.
+                let (from_a, from_b) = match r.settle {
+                    Some(Settlement::Refunded { .. }) => (AttemptState::Success, AttemptState::Success),
+                    _ => (AttemptState::Sent, AttemptState::Pending),
+                };
+                let updated = sqlx::query(
+                    "UPDATE attempts SET state = $3, code = COALESCE($4, code), message = COALESCE($5, message), \
+                     sn = COALESCE($6, sn), cost_idr = COALESCE($7, cost_idr), last_call_at = $8, updated_at = $8 \
+                     WHERE order_id = $1 AND n = $2 AND state IN ($9, $10)",
+                )
+                .bind(r.order_id.to_string())
+                .bind(r.n)
+                .bind(r.state.code())
+                .bind(&r.code)
+                .bind(&r.message)
+                .bind(&r.sn)
+                .bind(r.cost.map(Rupiah::idr))
+                .bind(ms(r.now))
+                .bind(from_a.code())
+                .bind(from_b.code())
+                .execute(&mut *tx)
+                .await?;
+                if updated.rows_affected() != 1 {
+                    return Ok(None);
+                }
+                let mut order = None;
+                if r.order_pending {
+                    order = Self::advance_in(&mut tx, r.order_id, OrderStatus::Pending, r.now).await?;
+                }
+                if let Some(settlement) = &r.settle {
+                    order = Some(Self::settle_in(&mut tx, r.order_id, settlement, r.now).await?);
+                }
+                Self::set_job_in(&mut tx, r.order_id, r.job, r.now).await?;
+                tx.commit().await?;
+                match order {
+                    Some(order) => Ok(Some(order)),
+                    None => Ok(self.order(r.order_id).await?.map(|s| s.order)),
+                }
+            }
+
+            async fn schedule_job(&self, id: OrderId, next: JobNext, now: DateTime<Utc>) -> StoreResult<()> {
+                let mut tx = self.writer.begin().await?;
+                Self::set_job_in(&mut tx, id, next, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn fail_unsent(&self, id: OrderId, code: &str, message: &str, now: DateTime<Utc>) -> StoreResult<Order> {
+                let settlement = Settlement::Failed { code: code.to_owned(), message: message.to_owned() };
+                self.settle_order(id, &settlement, now).await
+            }
+
+            async fn attempt_by_ref(&self, ref_id: &str) -> StoreResult<Option<Attempt>> {
+                let row = sqlx::query("SELECT * FROM attempts WHERE ref_id = $1")
+                    .bind(ref_id)
+                    .fetch_optional(&self.reader)
+                    .await?;
+                row.as_ref().map(Self::attempt_from_row).transpose()
+            }
+
+            async fn log_call(&self, c: &SupplierCall) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO supplier_calls (order_id, ref_id, supplier, operation, request, response, http_status, latency_ms, outcome, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(c.order_id.map(|o| o.to_string()))
+                .bind(&c.ref_id)
+                .bind(&c.supplier)
+                .bind(&c.operation)
+                .bind(&c.request)
+                .bind(&c.response)
+                .bind(c.http_status)
+                .bind(c.latency_ms)
+                .bind(&c.outcome)
+                .bind(ms(c.at))
+                .execute(&self.writer)
+                .await?;
+                Ok(())
+            }
+
+            async fn calls(&self, order: OrderId) -> StoreResult<Vec<SupplierCall>> {
+                let rows = sqlx::query("SELECT * FROM supplier_calls WHERE order_id = $1 ORDER BY id")
+                    .bind(order.to_string())
+                    .fetch_all(&self.reader)
+                    .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(SupplierCall {
+                            order_id: Some(order),
+                            ref_id: row.try_get("ref_id")?,
+                            supplier: row.try_get("supplier")?,
+                            operation: row.try_get("operation")?,
+                            request: row.try_get("request")?,
+                            response: row.try_get("response")?,
+                            http_status: row.try_get("http_status")?,
+                            latency_ms: row.try_get("latency_ms")?,
+                            outcome: row.try_get("outcome")?,
+                            at: from_ms(row.try_get("created_at")?)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn open_jobs(&self) -> StoreResult<i64> {
+                let n: i64 = sqlx::query("SELECT COUNT(*) FROM fulfil_jobs WHERE state = 'open'")
+                    .fetch_one(&self.reader)
+                    .await?
+                    .try_get(0)?;
+                Ok(n)
             }
 
             async fn saldo(&self, shop: ShopId) -> StoreResult<Saldo> {
@@ -1209,11 +1482,13 @@ sql_store!(
     SqliteStore,
     sqlx::Sqlite,
     sqlx::migrate!("../../migrations/server/sqlite"),
+    "",
     ""
 );
 sql_store!(
     PgStore,
     sqlx::Postgres,
     sqlx::migrate!("../../migrations/server/postgres"),
-    " FOR UPDATE"
+    " FOR UPDATE",
+    " FOR UPDATE SKIP LOCKED"
 );

@@ -5,16 +5,26 @@
 
 use std::time::Duration;
 
+use hmac::{Hmac, Mac};
+use konter_domain::api::v1::PlnInquiry;
 use md5::{Digest, Md5};
 use serde_json::{Value, json};
+use sha1::Sha1;
 
-use super::Outcome;
+use super::{Call, InquiryError, Outcome, Purchase, post_json};
 use crate::config::Digiflazz as DigiflazzConfig;
 
+/// The name catalogues and the audit trail use.
+pub const NAME: &str = "digiflazz";
 /// A top-up answers in a few seconds; past this it is an unknown outcome, asked about later
 /// under the same ref_id.
 const TIMEOUT: Duration = Duration::from_secs(30);
+/// An inquiry is asked while the cashier waits: a short wait, then "not available".
+const INQUIRY_TIMEOUT: Duration = Duration::from_secs(8);
+/// Digiflazz: no status query about one ref_id within a minute of the last (§1.2).
+pub const DEFAULT_STATUS_INTERVAL: Duration = Duration::from_secs(60);
 
+#[derive(Clone)]
 pub struct Digiflazz {
     config: DigiflazzConfig,
     http: reqwest::Client,
@@ -24,6 +34,25 @@ pub fn sign(username: &str, api_key: &str, suffix: &str) -> String {
     hex::encode(Md5::digest(
         format!("{username}{api_key}{suffix}").as_bytes(),
     ))
+}
+
+/// Checks a webhook's `X-Hub-Signature` (`sha1=` + hex HMAC-SHA1 of the raw body) in
+/// constant time. An empty secret accepts nothing: an unsigned hook cannot move money.
+pub fn verify_webhook(secret: &str, body: &[u8], header: Option<&str>) -> bool {
+    let Some(hex_sig) = header.and_then(|h| h.strip_prefix("sha1=")) else {
+        return false;
+    };
+    let Ok(sig) = hex::decode(hex_sig.trim()) else {
+        return false;
+    };
+    if secret.is_empty() {
+        return false;
+    }
+    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(secret.as_bytes()) else {
+        return false;
+    };
+    mac.update(body);
+    mac.verify_slice(&sig).is_ok()
 }
 
 /// The class of an answer, from its `status` and `rc` (§1.4).
@@ -48,6 +77,8 @@ pub fn classify(status: &str, rc: &str, message: &str, sn: &str, price: Option<i
             "83" | "85" | "86" => Outcome::Unknown {
                 reason: format!("rc {rc}: {message}"),
             },
+            // Reversed; after a success this is a refund.
+            "74" => Outcome::Refunded { code, message },
             _ => Outcome::FailedFinal { code, message },
         },
         other => Outcome::Unknown {
@@ -56,10 +87,24 @@ pub fn classify(status: &str, rc: &str, message: &str, sn: &str, price: Option<i
     }
 }
 
+/// The class of a transaction `data` object (an answer or a webhook body's `data`).
+pub fn classify_data(d: &Value) -> Outcome {
+    classify(
+        d["status"].as_str().unwrap_or_default(),
+        d["rc"].as_str().unwrap_or_default(),
+        d["message"].as_str().unwrap_or_default(),
+        d["sn"].as_str().unwrap_or_default(),
+        // The doc types `price` as an integer; accept a numeric string too.
+        d["price"]
+            .as_i64()
+            .or_else(|| d["price"].as_str().and_then(|p| p.parse().ok())),
+    )
+}
+
 impl Digiflazz {
     pub fn new(config: DigiflazzConfig) -> Result<Digiflazz, reqwest::Error> {
         Ok(Digiflazz {
-            http: reqwest::Client::builder().timeout(TIMEOUT).build()?,
+            http: reqwest::Client::builder().build()?,
             config,
         })
     }
@@ -68,70 +113,121 @@ impl Digiflazz {
         format!("{}{path}", self.config.base_url.trim_end_matches('/'))
     }
 
-    async fn post(&self, path: &str, body: &Value) -> Result<Value, String> {
-        let resp = self
-            .http
-            .post(self.url(path))
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| e.without_url().to_string())?;
-        let status = resp.status();
-        let value: Value = resp
-            .json()
-            .await
-            .map_err(|e| format!("HTTP {status}: unreadable answer: {}", e.without_url()))?;
-        if status.is_server_error() {
-            return Err(format!("HTTP {status}"));
-        }
-        Ok(value)
+    pub fn status_interval(&self) -> Duration {
+        self.config
+            .status_interval_ms
+            .map_or(DEFAULT_STATUS_INTERVAL, Duration::from_millis)
     }
 
-    /// Buys `sku` for `customer_no` under `ref_id`, or — the same call — asks what became of
-    /// that ref_id. `max_price` makes a price jump fail (rc 69) instead of overcharging.
-    pub async fn topup(
-        &self,
-        ref_id: &str,
-        sku: &str,
-        customer_no: &str,
-        max_price_idr: i64,
-    ) -> Outcome {
+    pub fn webhook_secret(&self) -> &str {
+        self.config.webhook_secret.expose()
+    }
+
+    fn transaction_body(&self, p: &Purchase) -> Value {
         let c = &self.config;
         let mut body = json!({
             "username": c.username,
-            "buyer_sku_code": sku,
-            "customer_no": customer_no,
-            "ref_id": ref_id,
-            "max_price": max_price_idr,
-            "sign": sign(&c.username, c.api_key.expose(), ref_id),
+            "buyer_sku_code": p.supplier_sku,
+            "customer_no": p.customer_no,
+            "ref_id": p.ref_id,
+            "max_price": p.max_price.idr(),
+            "sign": sign(&c.username, c.api_key.expose(), &p.ref_id),
         });
         if c.testing {
             body["testing"] = json!(true);
         }
-        match self.post("/transaction", &body).await {
-            Ok(v) => {
-                let d = &v["data"];
-                classify(
-                    d["status"].as_str().unwrap_or_default(),
-                    d["rc"].as_str().unwrap_or_default(),
-                    d["message"].as_str().unwrap_or_default(),
-                    d["sn"].as_str().unwrap_or_default(),
-                    d["price"].as_i64(),
-                )
-            }
+        body
+    }
+
+    async fn transaction(&self, p: &Purchase, operation: &'static str) -> (Outcome, Call) {
+        let body = self.transaction_body(p);
+        let (answer, call) = post_json(
+            &self.http,
+            self.url("/transaction"),
+            operation,
+            &body,
+            TIMEOUT,
+        )
+        .await;
+        let outcome = match answer {
+            Ok(v) => classify_data(&v["data"]),
             Err(reason) => Outcome::Unknown { reason },
-        }
+        };
+        (outcome, call)
+    }
+
+    /// Buys `p.supplier_sku` for `p.customer_no` under `p.ref_id`. `max_price` makes a price
+    /// jump fail (rc 69) instead of overcharging.
+    pub async fn topup(&self, p: &Purchase) -> (Outcome, Call) {
+        self.transaction(p, "topup").await
+    }
+
+    /// Asks what became of `p.ref_id`: Digiflazz's status check is the same request again
+    /// (§1.2), so it can never buy twice under one ref_id.
+    pub async fn status(&self, p: &Purchase) -> (Outcome, Call) {
+        self.transaction(p, "status").await
+    }
+
+    /// The PLN customer behind a meter or customer number (§1.3 "Inquiry PLN").
+    pub async fn pln_inquiry(&self, target: &str) -> (Result<PlnInquiry, InquiryError>, Call) {
+        let c = &self.config;
+        let body = json!({
+            "username": c.username,
+            "customer_no": target,
+            "sign": sign(&c.username, c.api_key.expose(), target),
+        });
+        let (answer, call) = post_json(
+            &self.http,
+            self.url("/inquiry-pln"),
+            "inquiry_pln",
+            &body,
+            INQUIRY_TIMEOUT,
+        )
+        .await;
+        let v = match answer {
+            Ok(v) => v,
+            Err(why) => return (Err(InquiryError::Unavailable(why)), call),
+        };
+        let d = &v["data"];
+        let text = |k: &str| d[k].as_str().filter(|s| !s.is_empty()).map(str::to_owned);
+        let result = match d["status"].as_str() {
+            Some("Sukses") => Ok(PlnInquiry {
+                target: target.to_owned(),
+                name: text("name").unwrap_or_default(),
+                meter_no: text("meter_no"),
+                subscriber_id: text("subscriber_id"),
+                segment_power: text("segment_power"),
+            }),
+            Some("Gagal") => Err(InquiryError::NotFound(
+                text("message").unwrap_or_else(|| "nomor tidak ditemukan".into()),
+            )),
+            _ => Err(InquiryError::Unavailable(format!("unexpected answer: {v}"))),
+        };
+        (result, call)
     }
 
     /// The deposit left at Digiflazz, in rupiah.
     pub async fn balance(&self) -> Result<i64, String> {
         let c = &self.config;
         let body = json!({"cmd": "deposit", "username": c.username, "sign": sign(&c.username, c.api_key.expose(), "depo")});
-        let v = self.post("/cek-saldo", &body).await?;
-        v["data"]["deposit"]
-            .as_f64()
-            .map(|d| d as i64)
-            .or_else(|| v["data"]["deposit"].as_i64())
+        let (answer, _) = post_json(
+            &self.http,
+            self.url("/cek-saldo"),
+            "balance",
+            &body,
+            INQUIRY_TIMEOUT,
+        )
+        .await;
+        let v = answer?;
+        // The doc types the deposit as a number that may carry a fraction; whole rupiah.
+        let deposit = &v["data"]["deposit"];
+        deposit
+            .as_i64()
+            .or_else(|| {
+                deposit
+                    .as_number()
+                    .and_then(|n| n.to_string().split('.').next()?.parse().ok())
+            })
             .ok_or_else(|| format!("no deposit in {v}"))
     }
 }
@@ -184,11 +280,31 @@ mod tests {
             "a wrong number fails at once"
         );
         assert!(matches!(c("Gagal", "52"), Outcome::FailedFinal { .. }));
-        assert!(matches!(c("Gagal", "74"), Outcome::FailedFinal { .. }));
+        assert!(matches!(c("Gagal", "74"), Outcome::Refunded { .. }));
         assert!(
             matches!(c("Gagal", "85"), Outcome::Unknown { .. }),
             "rate limited: ask again"
         );
         assert!(matches!(c("", ""), Outcome::Unknown { .. }));
+    }
+
+    #[test]
+    fn webhook_signatures_are_checked() {
+        let body = br#"{"data":{"ref_id":"K1-1","status":"Sukses"}}"#;
+        let mut mac = Hmac::<Sha1>::new_from_slice(b"s3cret").expect("any key length");
+        mac.update(body);
+        let good = format!("sha1={}", hex::encode(mac.finalize().into_bytes()));
+        assert!(verify_webhook("s3cret", body, Some(&good)));
+        assert!(!verify_webhook("other", body, Some(&good)), "wrong secret");
+        assert!(
+            !verify_webhook("s3cret", b"{}", Some(&good)),
+            "changed body"
+        );
+        assert!(!verify_webhook("s3cret", body, None), "no header");
+        assert!(!verify_webhook("s3cret", body, Some("sha1=zz")), "not hex");
+        assert!(
+            !verify_webhook("", body, Some(&good)),
+            "no secret configured"
+        );
     }
 }

@@ -1,7 +1,21 @@
 //! Supplier adapters. Each maps its supplier's answers to one [`Outcome`] class, so the
 //! fulfilment workers decide by class, never by a supplier's raw codes.
+//!
+//! Every call returns, beside its result, a [`Call`]: the request with credentials and
+//! signatures removed, the raw answer, the HTTP status and the latency, for the audit trail.
 
 pub mod digiflazz;
+pub mod iak;
+
+use std::time::{Duration, Instant};
+
+use konter_domain::api::v1::PlnInquiry;
+use konter_domain::game::{Game, SupplierFormat};
+use konter_domain::ids::OrderId;
+use konter_domain::money::Rupiah;
+use serde_json::Value;
+
+use crate::config::Config;
 
 /// What a purchase attempt came to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,4 +35,279 @@ pub enum Outcome {
     /// Our side is wrong (keys, signature, IP, balance): no purchase was made, and an
     /// operator must act before any other order is sent to this supplier.
     RejectedConfig { code: String, message: String },
+    /// A delivered purchase was reversed by the supplier (Digiflazz rc 74).
+    Refunded { code: String, message: String },
+}
+
+impl Outcome {
+    /// The class name kept in the audit trail.
+    pub fn class(&self) -> &'static str {
+        match self {
+            Outcome::Success { .. } => "success",
+            Outcome::FailedFinal { .. } => "failed_final",
+            Outcome::FailedTryElsewhere { .. } => "failed_try_elsewhere",
+            Outcome::Pending => "pending",
+            Outcome::Unknown { .. } => "unknown",
+            Outcome::RejectedConfig { .. } => "rejected_config",
+            Outcome::Refunded { .. } => "refunded",
+        }
+    }
+}
+
+/// One HTTP exchange with a supplier, for the audit trail.
+#[derive(Clone, Debug, Default)]
+pub struct Call {
+    pub operation: &'static str,
+    /// The request body without `username`, `sign` or any key.
+    pub request: Value,
+    /// The answer as received (or why there was none).
+    pub response: String,
+    pub http_status: Option<u16>,
+    pub latency: Duration,
+}
+
+/// A purchase (or the question about one) as an adapter needs it.
+#[derive(Clone, Debug)]
+pub struct Purchase {
+    pub ref_id: String,
+    pub supplier_sku: String,
+    /// Already in the supplier's format ([`SupplierFormat`]).
+    pub customer_no: String,
+    /// The most the supplier may charge: a price jump fails the purchase instead.
+    pub max_price: Rupiah,
+}
+
+/// Why an inquiry gave no answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InquiryError {
+    /// The supplier says the number or id is wrong.
+    NotFound(String),
+    /// No configured supplier offers this inquiry.
+    NotOffered,
+    /// The supplier did not answer in time or answered nonsense.
+    Unavailable(String),
+}
+
+/// The ref_id of attempt `n` of an order: `K`, the order id in base 36, `-`, `n`. At most
+/// 29 characters of `[A-Za-z0-9-]` (ARCHITECTURE.md keeps ref_ids within 30), and derived,
+/// so a restarted worker computes the same one.
+pub fn ref_id(order: OrderId, n: i64) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut v = order.as_uuid().as_u128();
+    let mut out = Vec::with_capacity(25);
+    while v > 0 {
+        out.push(DIGITS[(v % 36) as usize]);
+        v /= 36;
+    }
+    out.reverse();
+    format!("K{}-{n}", String::from_utf8_lossy(&out))
+}
+
+/// Fields that never go into the audit trail.
+const REDACTED_FIELDS: [&str; 3] = ["username", "sign", "api_key"];
+
+/// The request body as the audit trail keeps it.
+pub fn redact(body: &Value) -> Value {
+    let mut v = body.clone();
+    if let Some(map) = v.as_object_mut() {
+        for key in REDACTED_FIELDS {
+            map.remove(key);
+        }
+    }
+    v
+}
+
+/// Posts a JSON body and reads a JSON answer. `Err` carries why the answer is unusable; the
+/// [`Call`] is filled either way.
+pub(crate) async fn post_json(
+    http: &reqwest::Client,
+    url: String,
+    operation: &'static str,
+    body: &Value,
+    timeout: Duration,
+) -> (Result<Value, String>, Call) {
+    let started = Instant::now();
+    let mut call = Call {
+        operation,
+        request: redact(body),
+        ..Call::default()
+    };
+    let sent = http.post(url).json(body).timeout(timeout).send().await;
+    let resp = match sent {
+        Ok(resp) => resp,
+        Err(e) => {
+            let why = e.without_url().to_string();
+            call.response = format!("(no answer: {why})");
+            call.latency = started.elapsed();
+            return (Err(why), call);
+        }
+    };
+    let status = resp.status();
+    call.http_status = Some(status.as_u16());
+    let text = resp.text().await;
+    call.latency = started.elapsed();
+    let text = match text {
+        Ok(text) => text,
+        Err(e) => {
+            let why = format!("HTTP {status}: the answer broke off: {}", e.without_url());
+            call.response = format!("(no answer: {why})");
+            return (Err(why), call);
+        }
+    };
+    call.response = text.clone();
+    if status.is_server_error() {
+        return (Err(format!("HTTP {status}")), call);
+    }
+    match serde_json::from_str::<Value>(&text) {
+        Ok(v) => (Ok(v), call),
+        Err(e) => (Err(format!("HTTP {status}: unreadable answer: {e}")), call),
+    }
+}
+
+/// The configured suppliers, by the name the catalogue uses (`digiflazz`, `iak`).
+#[derive(Clone, Default)]
+pub struct Suppliers {
+    pub digiflazz: Option<digiflazz::Digiflazz>,
+    pub iak: Option<iak::Iak>,
+}
+
+impl Suppliers {
+    pub fn from_config(config: &Config) -> Result<Suppliers, reqwest::Error> {
+        Ok(Suppliers {
+            digiflazz: config
+                .suppliers
+                .digiflazz
+                .clone()
+                .map(digiflazz::Digiflazz::new)
+                .transpose()?,
+            iak: config
+                .suppliers
+                .iak
+                .clone()
+                .map(iak::Iak::new)
+                .transpose()?,
+        })
+    }
+
+    /// Whether any supplier is configured.
+    pub fn any(&self) -> bool {
+        self.digiflazz.is_some() || self.iak.is_some()
+    }
+
+    /// Whether `name` is configured here.
+    pub fn has(&self, name: &str) -> bool {
+        match name {
+            digiflazz::NAME => self.digiflazz.is_some(),
+            iak::NAME => self.iak.is_some(),
+            _ => false,
+        }
+    }
+
+    pub fn format(name: &str) -> SupplierFormat {
+        if name == iak::NAME {
+            SupplierFormat::Iak
+        } else {
+            SupplierFormat::Digiflazz
+        }
+    }
+
+    /// The least time between two calls about one ref_id for this supplier.
+    pub fn status_interval(&self, name: &str) -> Duration {
+        match name {
+            digiflazz::NAME => self.digiflazz.as_ref().map(|d| d.status_interval()),
+            iak::NAME => self.iak.as_ref().map(|d| d.status_interval()),
+            _ => None,
+        }
+        .unwrap_or(Duration::from_secs(60))
+    }
+
+    /// Buys, under a new ref_id.
+    pub async fn topup(&self, name: &str, p: &Purchase) -> (Outcome, Call) {
+        match (name, &self.digiflazz, &self.iak) {
+            (digiflazz::NAME, Some(d), _) => d.topup(p).await,
+            (iak::NAME, _, Some(i)) => i.topup(p).await,
+            _ => not_configured(name),
+        }
+    }
+
+    /// Asks what became of a ref_id; never buys anything new.
+    pub async fn status(&self, name: &str, p: &Purchase) -> (Outcome, Call) {
+        match (name, &self.digiflazz, &self.iak) {
+            (digiflazz::NAME, Some(d), _) => d.status(p).await,
+            (iak::NAME, _, Some(i)) => i.status(p).await,
+            _ => not_configured(name),
+        }
+    }
+
+    /// A PLN customer's name and tariff, from the first supplier that offers the inquiry.
+    pub async fn pln_inquiry(
+        &self,
+        target: &str,
+    ) -> (Result<PlnInquiry, InquiryError>, Option<Call>) {
+        if let Some(d) = &self.digiflazz {
+            let (r, call) = d.pln_inquiry(target).await;
+            return (r, Some(call));
+        }
+        if let Some(i) = &self.iak {
+            let (r, call) = i.pln_inquiry(target).await;
+            return (r, Some(call));
+        }
+        (Err(InquiryError::NotOffered), None)
+    }
+
+    /// A game account's nickname; only IAK offers the check among ours.
+    pub async fn game_inquiry(
+        &self,
+        game: Game,
+        customer_no: &str,
+    ) -> (Result<String, InquiryError>, Option<Call>) {
+        match &self.iak {
+            Some(i) => {
+                let (r, call) = i.game_inquiry(game, customer_no).await;
+                (r, Some(call))
+            }
+            None => (Err(InquiryError::NotOffered), None),
+        }
+    }
+}
+
+fn not_configured(name: &str) -> (Outcome, Call) {
+    (
+        Outcome::RejectedConfig {
+            code: "not_configured".into(),
+            message: format!("supplier '{name}' is not configured on this server"),
+        },
+        Call {
+            operation: "none",
+            ..Call::default()
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ref_ids_are_short_derived_and_distinct() {
+        let a = OrderId::new();
+        let b = OrderId::new();
+        assert_eq!(ref_id(a, 1), ref_id(a, 1), "derived, not random");
+        assert_ne!(ref_id(a, 1), ref_id(a, 2));
+        assert_ne!(ref_id(a, 1), ref_id(b, 1));
+        for r in [ref_id(a, 1), ref_id(b, 99)] {
+            assert!(r.len() <= 30, "{r}");
+            assert!(
+                r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+                "{r}"
+            );
+        }
+    }
+
+    #[test]
+    fn audit_copies_never_hold_credentials() {
+        let body = serde_json::json!({"username": "u", "sign": "abc", "ref_id": "K1-1"});
+        let kept = redact(&body);
+        assert_eq!(kept, serde_json::json!({"ref_id": "K1-1"}));
+    }
 }

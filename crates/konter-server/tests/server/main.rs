@@ -7,5 +7,6 @@ mod cli;
 mod conformance;
 mod deposits;
 mod feed;
+mod fulfil;
 mod suppliers;
 mod support;

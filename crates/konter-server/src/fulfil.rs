@@ -1,0 +1,562 @@
+//! Fulfilment: the workers that take accepted orders to their suppliers, exactly once.
+//!
+//! The queue is the `fulfil_jobs` table. A worker leases a due job and does one step:
+//!
+//! * the last attempt is open (`sent` or `pending`): **ask** the supplier about its ref_id —
+//!   never buy again under a new one while an outcome is unknown — no sooner than the
+//!   supplier's status interval after the last call, and never past [`MAX_ASK_AGE`];
+//! * otherwise **buy** from the next supplier offering the product (by priority), after
+//!   committing the attempt row with its derived ref_id; with no supplier left, fail the
+//!   order and void its hold.
+//!
+//! Answers and webhooks go through [`apply`], which writes the attempt, the order's
+//! settlement and the job's next step in one transaction. Each outcome class:
+//!
+//! | class                  | attempt  | order                        | job                        |
+//! |------------------------|----------|------------------------------|----------------------------|
+//! | success                | success  | success, hold posted, SN     | done                       |
+//! | pending                | pending  | pending                      | ask after the interval     |
+//! | unknown                | as it was| as it was                    | ask after the interval     |
+//! | failed, try elsewhere  | failed   | (next supplier)              | now                        |
+//! | rejected (our config)  | failed   | (next supplier; logged loud) | now                        |
+//! | failed, final          | failed   | failed, hold voided          | done                       |
+//! | refunded (after success)| failed  | refunded, saldo back         | done                       |
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use konter_domain::api::v1::Order;
+use konter_domain::catalogue::Category;
+use konter_domain::ids::OrderId;
+use konter_domain::money::Rupiah;
+use konter_domain::pln::PlnToken;
+use konter_domain::target::Target;
+use tokio::sync::{Notify, Semaphore, watch};
+
+use crate::App;
+use crate::store::{
+    Attempt, AttemptResult, AttemptState, JobNext, Settlement, Store, StoreResult, StoredOrder,
+    SupplierCall,
+};
+use crate::suppliers::{Call, Outcome, Purchase, Suppliers, ref_id};
+
+/// Order steps in flight in one process.
+pub const MAX_STEPS: usize = 64;
+/// Supplier calls in flight per supplier in one process: suppliers throttle buyers that
+/// open too many connections.
+pub const PER_SUPPLIER_CALLS: usize = 32;
+/// A claimed job is this process's for this long; a crashed process's jobs return to the
+/// queue after it. Longer than the slowest supplier call (30 s) plus the writes around it.
+pub const LEASE: Duration = Duration::from_secs(90);
+/// How often an idle worker looks for due jobs when nothing wakes it.
+pub const IDLE_POLL: Duration = Duration::from_millis(200);
+/// Digiflazz treats a status query about a ref_id older than 90 days as a new purchase
+/// (§1.2), so past this an open attempt goes to an operator instead.
+pub const MAX_ASK_AGE: chrono::Duration = chrono::Duration::days(89);
+
+/// Wakes the workers when an order arrives.
+#[derive(Clone, Default)]
+pub struct Wake(Arc<Notify>);
+
+impl Wake {
+    pub fn order_arrived(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// What a cashier reads when an order fails, by why.
+fn failure_text(outcome: &Outcome) -> (&'static str, String) {
+    match outcome {
+        Outcome::FailedFinal { code, message } => {
+            // The customer's number is wrong: Digiflazz 52/54/57, IAK 14/16/203.
+            let wrong_number = matches!(
+                code.as_str(),
+                "52" | "54" | "57" | "14" | "16" | "203" | "141" | "142"
+            );
+            if wrong_number {
+                (
+                    "wrong_number",
+                    format!("Nomor tujuan salah / wrong destination number ({message})"),
+                )
+            } else {
+                (
+                    "supplier_failed",
+                    format!("Transaksi gagal di pemasok / failed at the supplier ({message})"),
+                )
+            }
+        }
+        Outcome::Refunded { message, .. } => (
+            "refunded",
+            format!("Transaksi dibatalkan pemasok / reversed by the supplier ({message})"),
+        ),
+        _ => (
+            "unavailable",
+            "Produk sedang gangguan di semua pemasok; saldo dikembalikan / product unavailable at every supplier; saldo returned".into(),
+        ),
+    }
+}
+
+/// The customer number in the supplier's format, from the order's stored target.
+fn customer_no(
+    order: &Order,
+    category_input: konter_domain::target::InputSchema,
+    supplier: &str,
+) -> Option<String> {
+    let target = Target::parse(category_input, &order.target, None).ok()?;
+    Some(target.customer_no(Suppliers::format(supplier)))
+}
+
+/// The audit-trail row of one exchange; `outcome` is the class read from it.
+pub fn audit_row(
+    order: Option<OrderId>,
+    ref_id: Option<&str>,
+    supplier: &str,
+    call: &Call,
+    outcome: &str,
+    at: DateTime<Utc>,
+) -> SupplierCall {
+    SupplierCall {
+        order_id: order,
+        ref_id: ref_id.map(str::to_owned),
+        supplier: supplier.to_owned(),
+        operation: call.operation.to_owned(),
+        request: call.request.to_string(),
+        response: call.response.clone(),
+        http_status: call.http_status.map(i64::from),
+        latency_ms: i64::try_from(call.latency.as_millis()).unwrap_or(i64::MAX),
+        outcome: outcome.to_owned(),
+        at,
+    }
+}
+
+/// Keeps a supplier exchange in the audit trail; a failure to write it is logged, never
+/// allowed to stop the money path.
+pub async fn log_call<S: Store>(store: &S, row: &SupplierCall) {
+    if let Err(e) = store.log_call(row).await {
+        tracing::warn!(error = %e, "the supplier call could not be kept in the audit trail");
+    }
+}
+
+/// Writes what `outcome` means for `attempt` (of `stored`), from a worker's answer or a
+/// webhook. `None` when the attempt was already past this (a duplicate or late answer):
+/// nothing changed.
+pub async fn apply<S: Store + Clone + 'static>(
+    app: &App<S>,
+    stored: &StoredOrder,
+    attempt: &Attempt,
+    outcome: &Outcome,
+    is_pln: bool,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<Order>> {
+    let interval = app.suppliers.status_interval(&attempt.supplier);
+    let later = now + chrono::Duration::from_std(interval).unwrap_or(chrono::Duration::seconds(60));
+    let mut r = AttemptResult {
+        order_id: attempt.order_id,
+        n: attempt.n,
+        state: attempt.state,
+        code: None,
+        message: None,
+        sn: None,
+        cost: None,
+        settle: None,
+        order_pending: false,
+        job: JobNext::At(later),
+        now,
+    };
+    match outcome {
+        Outcome::Success { sn, cost_idr } => {
+            if attempt.state == AttemptState::Success {
+                return Ok(None);
+            }
+            let cost = cost_idr.map_or(attempt.cost, Rupiah::from_idr);
+            let pln_token = is_pln
+                .then(|| PlnToken::from_sn(sn).ok().map(|t| t.to_string()))
+                .flatten();
+            r.state = AttemptState::Success;
+            r.code = Some("00".into());
+            r.sn = Some(sn.clone());
+            r.cost = Some(cost);
+            r.settle = Some(Settlement::Success {
+                sn: Some(sn.clone()),
+                pln_token,
+                cost,
+            });
+            r.job = JobNext::Done;
+        }
+        Outcome::Pending => {
+            r.state = AttemptState::Pending;
+            r.order_pending = true;
+        }
+        Outcome::Unknown { reason } => {
+            r.message = Some(reason.clone());
+        }
+        Outcome::FailedTryElsewhere { code, message }
+        | Outcome::RejectedConfig { code, message } => {
+            if let Outcome::RejectedConfig { .. } = outcome {
+                tracing::error!(supplier = %attempt.supplier, code = %code, message = %message,
+                    "the supplier refused our request: check its credentials, IP allow-list and deposit");
+            }
+            r.state = AttemptState::Failed;
+            r.code = Some(code.clone());
+            r.message = Some(message.clone());
+            r.job = JobNext::At(now);
+        }
+        Outcome::FailedFinal { code, message } | Outcome::Refunded { code, message } => {
+            let refund = matches!(outcome, Outcome::Refunded { .. })
+                && attempt.state == AttemptState::Success;
+            let (reason, text) = failure_text(outcome);
+            r.state = AttemptState::Failed;
+            r.code = Some(code.clone());
+            r.message = Some(message.clone());
+            r.settle = Some(if refund {
+                Settlement::Refunded {
+                    code: reason.into(),
+                    message: text,
+                }
+            } else {
+                Settlement::Failed {
+                    code: reason.into(),
+                    message: text,
+                }
+            });
+            r.job = JobNext::Done;
+        }
+    }
+    let order = app.store.record_attempt(&r).await?;
+    if order.is_some() {
+        app.feed.changed(stored.shop_id);
+    }
+    Ok(order)
+}
+
+/// The fulfilment workers of one process.
+pub struct Fulfiller<S> {
+    app: App<S>,
+    owner: String,
+    steps: Arc<Semaphore>,
+    calls: HashMap<&'static str, Arc<Semaphore>>,
+}
+
+impl<S: Store + Clone + 'static> Fulfiller<S> {
+    pub fn new(app: App<S>) -> Arc<Fulfiller<S>> {
+        let calls = [
+            crate::suppliers::digiflazz::NAME,
+            crate::suppliers::iak::NAME,
+        ]
+        .into_iter()
+        .map(|n| (n, Arc::new(Semaphore::new(PER_SUPPLIER_CALLS))))
+        .collect();
+        Arc::new(Fulfiller {
+            app,
+            owner: format!("{}-{}", std::process::id(), uuid::Uuid::now_v7()),
+            steps: Arc::new(Semaphore::new(MAX_STEPS)),
+            calls,
+        })
+    }
+
+    /// Claims and works jobs until `stop` turns true; steps in flight finish first.
+    pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        tracing::info!(owner = %self.owner, "fulfilment workers started");
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            let free = self.steps.available_permits();
+            let claimed = if free == 0 {
+                Vec::new()
+            } else {
+                let now = Utc::now();
+                let until = now
+                    + chrono::Duration::from_std(LEASE).unwrap_or(chrono::Duration::seconds(90));
+                let limit = u32::try_from(free).unwrap_or(u32::MAX);
+                match self
+                    .app
+                    .store
+                    .claim_jobs(&self.owner, now, until, limit)
+                    .await
+                {
+                    Ok(ids) => ids,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "claiming fulfilment jobs failed; retrying");
+                        Vec::new()
+                    }
+                }
+            };
+            let idle = claimed.is_empty();
+            for id in claimed {
+                let Ok(permit) = self.steps.clone().acquire_owned().await else {
+                    return;
+                };
+                let me = self.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = me.step(id).await {
+                        tracing::warn!(order_id = %id, error = %e, "fulfilment step failed; the job is retried after its lease");
+                    }
+                    drop(permit);
+                });
+            }
+            if idle {
+                tokio::select! {
+                    _ = self.app.fulfil_wake.0.notified() => {}
+                    _ = tokio::time::sleep(IDLE_POLL) => {}
+                    _ = stop.changed() => {}
+                }
+            } else if self.steps.available_permits() == 0 {
+                // Wait for a step to finish before claiming more.
+                if let Ok(p) = self.steps.acquire().await {
+                    drop(p);
+                }
+            }
+        }
+        // Let steps in flight finish: their attempts are committed, their answers should be.
+        let _ = self
+            .steps
+            .acquire_many(u32::try_from(MAX_STEPS).unwrap_or(u32::MAX))
+            .await;
+        tracing::info!("fulfilment workers stopped");
+    }
+
+    /// One step of one order.
+    async fn step(&self, id: OrderId) -> StoreResult<()> {
+        let store = &self.app.store;
+        let now = Utc::now();
+        let Some((stored, attempts)) = store.fulfilment(id).await? else {
+            return store.schedule_job(id, JobNext::Done, now).await;
+        };
+        if stored.order.status.is_settled() {
+            return store.schedule_job(id, JobNext::Done, now).await;
+        }
+        let catalogue = self.app.catalogue.get(store).await?;
+        let Some(entry) = catalogue.entry(stored.order.sku.as_str()) else {
+            store
+                .fail_unsent(
+                    id,
+                    "unavailable",
+                    "Produk tidak ada lagi / the product no longer exists",
+                    now,
+                )
+                .await?;
+            self.app.feed.changed(stored.shop_id);
+            return Ok(());
+        };
+        let is_pln = entry.product.category == Category::Pln;
+        let input = entry.product.input;
+        if let Some(last) = attempts.last().filter(|a| a.state.is_open()) {
+            return self.ask(&stored, last, input, is_pln, now).await;
+        }
+        // Buy from the next supplier not tried yet.
+        let tried: Vec<&str> = attempts.iter().map(|a| a.supplier.as_str()).collect();
+        let mut offers: Vec<_> = entry
+            .suppliers
+            .iter()
+            .filter(|o| {
+                o.active
+                    && self.app.suppliers.has(&o.supplier)
+                    && !tried.contains(&o.supplier.as_str())
+            })
+            .collect();
+        offers.sort_by_key(|o| o.priority);
+        let Some(offer) = offers.first() else {
+            let (code, message) = failure_text(&Outcome::Pending);
+            store.fail_unsent(id, code, &message, now).await?;
+            self.app.feed.changed(stored.shop_id);
+            tracing::info!(order_id = %id, attempts = attempts.len(), "no supplier left; order failed, hold voided");
+            return Ok(());
+        };
+        let Some(customer_no) = customer_no(&stored.order, input, &offer.supplier) else {
+            store
+                .fail_unsent(
+                    id,
+                    "wrong_number",
+                    "Nomor tujuan tidak valid / invalid destination",
+                    now,
+                )
+                .await?;
+            self.app.feed.changed(stored.shop_id);
+            return Ok(());
+        };
+        let n = i64::try_from(attempts.len()).unwrap_or(i64::MAX - 1) + 1;
+        let attempt = Attempt {
+            order_id: id,
+            n,
+            supplier: offer.supplier.clone(),
+            supplier_sku: offer.supplier_sku.clone(),
+            ref_id: ref_id(id, n),
+            state: AttemptState::Sent,
+            cost: offer.cost,
+            code: None,
+            message: None,
+            sn: None,
+            last_call_at: now,
+            created_at: now,
+        };
+        // Committed before the call: after a crash, the attempt says "ask", not "buy".
+        if !store.begin_attempt(&attempt).await? {
+            return Ok(());
+        }
+        self.app.feed.changed(stored.shop_id);
+        let purchase = Purchase {
+            ref_id: attempt.ref_id.clone(),
+            supplier_sku: attempt.supplier_sku.clone(),
+            customer_no,
+            max_price: stored.order.price_idr,
+        };
+        let (outcome, call) = {
+            let _slot = self.call_slot(&attempt.supplier).await;
+            self.app.suppliers.topup(&attempt.supplier, &purchase).await
+        };
+        let at = Utc::now();
+        log_call(
+            store,
+            &audit_row(
+                Some(id),
+                Some(&attempt.ref_id),
+                &attempt.supplier,
+                &call,
+                outcome.class(),
+                at,
+            ),
+        )
+        .await;
+        tracing::info!(order_id = %id, ref_id = %attempt.ref_id, supplier = %attempt.supplier, outcome = outcome.class(), "bought");
+        apply(&self.app, &stored, &attempt, &outcome, is_pln, at).await?;
+        Ok(())
+    }
+
+    /// Asks about an open attempt, when the supplier's limits allow.
+    async fn ask(
+        &self,
+        stored: &StoredOrder,
+        attempt: &Attempt,
+        input: konter_domain::target::InputSchema,
+        is_pln: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let store = &self.app.store;
+        if now - attempt.created_at > MAX_ASK_AGE {
+            tracing::error!(order_id = %attempt.order_id, ref_id = %attempt.ref_id,
+                "an attempt is too old to ask about; an operator must settle it");
+            return store
+                .schedule_job(attempt.order_id, JobNext::Review, now)
+                .await;
+        }
+        let interval = self.app.suppliers.status_interval(&attempt.supplier);
+        let due = attempt.last_call_at
+            + chrono::Duration::from_std(interval).unwrap_or(chrono::Duration::seconds(60));
+        if now < due {
+            return store
+                .schedule_job(attempt.order_id, JobNext::At(due), now)
+                .await;
+        }
+        let Some(customer_no) = customer_no(&stored.order, input, &attempt.supplier) else {
+            return store
+                .schedule_job(attempt.order_id, JobNext::Review, now)
+                .await;
+        };
+        let purchase = Purchase {
+            ref_id: attempt.ref_id.clone(),
+            supplier_sku: attempt.supplier_sku.clone(),
+            customer_no,
+            max_price: stored.order.price_idr,
+        };
+        let (outcome, call) = {
+            let _slot = self.call_slot(&attempt.supplier).await;
+            self.app
+                .suppliers
+                .status(&attempt.supplier, &purchase)
+                .await
+        };
+        let at = Utc::now();
+        log_call(
+            store,
+            &audit_row(
+                Some(attempt.order_id),
+                Some(&attempt.ref_id),
+                &attempt.supplier,
+                &call,
+                outcome.class(),
+                at,
+            ),
+        )
+        .await;
+        tracing::info!(order_id = %attempt.order_id, ref_id = %attempt.ref_id, outcome = outcome.class(), "asked");
+        if apply(&self.app, stored, attempt, &outcome, is_pln, at)
+            .await?
+            .is_none()
+        {
+            // A webhook answered first; make sure the job does not linger.
+            if let Some((s, _)) = store.fulfilment(attempt.order_id).await?
+                && s.order.status.is_settled()
+            {
+                store
+                    .schedule_job(attempt.order_id, JobNext::Done, at)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn call_slot(&self, supplier: &str) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        let sem = self.calls.get(supplier)?.clone();
+        sem.acquire_owned().await.ok()
+    }
+}
+
+/// Runs a webhook's outcome for `ref_id`; `false` when the ref_id is not ours.
+pub async fn webhook<S: Store + Clone + 'static>(
+    app: &App<S>,
+    supplier: &str,
+    ref_id: &str,
+    outcome: &Outcome,
+    call: &Call,
+) -> StoreResult<bool> {
+    let now = Utc::now();
+    let Some(attempt) = app.store.attempt_by_ref(ref_id).await? else {
+        log_call(
+            &app.store,
+            &audit_row(None, Some(ref_id), supplier, call, outcome.class(), now),
+        )
+        .await;
+        return Ok(false);
+    };
+    log_call(
+        &app.store,
+        &audit_row(
+            Some(attempt.order_id),
+            Some(ref_id),
+            supplier,
+            call,
+            outcome.class(),
+            now,
+        ),
+    )
+    .await;
+    let Some((stored, attempts)) = app.store.fulfilment(attempt.order_id).await? else {
+        return Ok(false);
+    };
+    // Only the latest attempt speaks for the order; an older one was closed before it.
+    let current = attempts
+        .iter()
+        .find(|a| a.n == attempt.n)
+        .cloned()
+        .unwrap_or(attempt);
+    let catalogue = app.catalogue.get(&app.store).await?;
+    let is_pln = catalogue
+        .entry(stored.order.sku.as_str())
+        .is_some_and(|e| e.product.category == Category::Pln);
+    let late_failure =
+        current.state == AttemptState::Success && !matches!(outcome, Outcome::Refunded { .. });
+    if late_failure || (!current.state.is_open() && current.state != AttemptState::Success) {
+        tracing::info!(
+            ref_id,
+            outcome = outcome.class(),
+            "a late or repeated webhook changes nothing"
+        );
+        return Ok(true);
+    }
+    let changed = apply(app, &stored, &current, outcome, is_pln, now).await?;
+    tracing::info!(order_id = %current.order_id, ref_id, outcome = outcome.class(), applied = changed.is_some(), "webhook");
+    Ok(true)
+}

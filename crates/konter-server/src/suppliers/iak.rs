@@ -1,0 +1,314 @@
+//! The IAK (Mobilepulsa) prepaid API v2 (suppliers.md §2): `api/top-up` (always PROCESS
+//! first), `api/check-status`, `api/inquiry-pln`, `api/inquiry-game`, `api/check-balance`,
+//! each signed `md5(username + api_key + suffix)`; callbacks carry the same sign in the
+//! body. Every rc of the §2.5 table maps to one [`Outcome`].
+
+use std::time::Duration;
+
+use konter_domain::api::v1::PlnInquiry;
+use konter_domain::game::Game;
+use serde_json::{Value, json};
+
+use super::digiflazz::sign;
+use super::{Call, InquiryError, Outcome, Purchase, post_json};
+use crate::config::Iak as IakConfig;
+
+pub const NAME: &str = "iak";
+const TIMEOUT: Duration = Duration::from_secs(30);
+const INQUIRY_TIMEOUT: Duration = Duration::from_secs(8);
+/// IAK states no limit; a status check every 30 s keeps us polite while the callback is
+/// the usual way the result arrives.
+pub const DEFAULT_STATUS_INTERVAL: Duration = Duration::from_secs(30);
+/// rc 06: the ref_id is unknown to IAK (the top-up never reached it).
+const NOT_FOUND: &str = "06";
+
+#[derive(Clone)]
+pub struct Iak {
+    config: IakConfig,
+    http: reqwest::Client,
+}
+
+/// IAK's game codes (§2.6) for the games we sell.
+pub fn game_code(game: Game) -> &'static str {
+    match game {
+        Game::MobileLegends => "103",
+        Game::FreeFire => "135",
+        Game::GenshinImpact => "172",
+    }
+}
+
+/// The class of an answer from its `status` (0 PROCESS, 1 SUCCESS, 2 FAILED; a number in
+/// answers, a string in callbacks) and `rc` (§2.5).
+pub fn classify(status: &str, rc: &str, message: &str, sn: &str, price: Option<i64>) -> Outcome {
+    let code = rc.to_owned();
+    let message = message.to_owned();
+    match (status, rc) {
+        ("1", _) => Outcome::Success {
+            sn: sn.to_owned(),
+            cost_idr: price,
+        },
+        ("0", _) | (_, "39" | "201") => Outcome::Pending,
+        ("2", rc) => match rc {
+            // Our side: deposit, IP, account, signature, request format. Nothing bought.
+            "17" | "102" | "107" | "117" | "118" | "204" | "205" => {
+                Outcome::RejectedConfig { code, message }
+            }
+            // The product or IAK, not the customer: another supplier may deliver.
+            "20" | "106" | "110" => Outcome::FailedTryElsewhere { code, message },
+            _ => Outcome::FailedFinal { code, message },
+        },
+        _ => Outcome::Unknown {
+            reason: format!("unexpected status '{status}' (rc {rc})"),
+        },
+    }
+}
+
+/// A JSON value as text: IAK sends numbers in answers and strings in callbacks.
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The class of a top-up / check-status / callback `data` object.
+pub fn classify_data(d: &Value) -> Outcome {
+    classify(
+        &text(&d["status"]),
+        &text(&d["rc"]),
+        &text(&d["message"]),
+        &text(&d["sn"]),
+        text(&d["price"]).parse().ok(),
+    )
+}
+
+impl Iak {
+    pub fn new(config: IakConfig) -> Result<Iak, reqwest::Error> {
+        Ok(Iak {
+            http: reqwest::Client::builder().build()?,
+            config,
+        })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.config.base_url.trim_end_matches('/'))
+    }
+
+    fn sign(&self, suffix: &str) -> String {
+        sign(&self.config.username, self.config.api_key.expose(), suffix)
+    }
+
+    pub fn status_interval(&self) -> Duration {
+        self.config
+            .status_interval_ms
+            .map_or(DEFAULT_STATUS_INTERVAL, Duration::from_millis)
+    }
+
+    /// Whether a callback's in-body sign is ours (`md5(username + api_key + ref_id)`), in
+    /// constant time.
+    pub fn verify_callback(&self, ref_id: &str, sign: &str) -> bool {
+        let expected = self.sign(ref_id);
+        expected.len() == sign.len()
+            && expected
+                .bytes()
+                .zip(sign.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+
+    async fn call(
+        &self,
+        path: &str,
+        operation: &'static str,
+        body: &Value,
+        timeout: Duration,
+    ) -> (Outcome, Call) {
+        let (answer, call) = post_json(&self.http, self.url(path), operation, body, timeout).await;
+        let outcome = match answer {
+            Ok(v) => classify_data(&v["data"]),
+            Err(reason) => Outcome::Unknown { reason },
+        };
+        (outcome, call)
+    }
+
+    /// Buys; IAK answers PROCESS and calls back later. A re-posted ref_id is a status check
+    /// at IAK, so a retry cannot buy twice either.
+    pub async fn topup(&self, p: &Purchase) -> (Outcome, Call) {
+        let body = json!({
+            "username": self.config.username,
+            "ref_id": p.ref_id,
+            "customer_id": p.customer_no,
+            "product_code": p.supplier_sku,
+            "sign": self.sign(&p.ref_id),
+        });
+        self.call("/api/top-up", "topup", &body, TIMEOUT).await
+    }
+
+    /// Asks what became of `p.ref_id`. When IAK never saw it (rc 06, the top-up was lost on
+    /// the way), the same top-up is posted again under the same ref_id: IAK treats a known
+    /// ref_id as a status check, so this cannot buy twice.
+    pub async fn status(&self, p: &Purchase) -> (Outcome, Call) {
+        let body = json!({
+            "username": self.config.username,
+            "ref_id": p.ref_id,
+            "sign": self.sign(&p.ref_id),
+        });
+        let (outcome, call) = self
+            .call("/api/check-status", "status", &body, TIMEOUT)
+            .await;
+        match &outcome {
+            Outcome::FailedFinal { code, .. } if code == NOT_FOUND => self.topup(p).await,
+            _ => (outcome, call),
+        }
+    }
+
+    pub async fn pln_inquiry(&self, target: &str) -> (Result<PlnInquiry, InquiryError>, Call) {
+        let body = json!({
+            "username": self.config.username,
+            "customer_id": target,
+            "sign": self.sign(target),
+        });
+        let (answer, call) = post_json(
+            &self.http,
+            self.url("/api/inquiry-pln"),
+            "inquiry_pln",
+            &body,
+            INQUIRY_TIMEOUT,
+        )
+        .await;
+        let v = match answer {
+            Ok(v) => v,
+            Err(why) => return (Err(InquiryError::Unavailable(why)), call),
+        };
+        let d = if v["data"].is_object() {
+            &v["data"]
+        } else {
+            &v
+        };
+        let field = |k: &str| Some(text(&d[k])).filter(|s| !s.is_empty());
+        let result = match text(&d["status"]).as_str() {
+            "1" => Ok(PlnInquiry {
+                target: target.to_owned(),
+                name: field("name").unwrap_or_default(),
+                meter_no: field("meter_no"),
+                subscriber_id: field("subscriber_id"),
+                segment_power: field("segment_power"),
+            }),
+            "2" => Err(InquiryError::NotFound(
+                field("message").unwrap_or_else(|| "nomor tidak ditemukan".into()),
+            )),
+            _ => Err(InquiryError::Unavailable(format!("unexpected answer: {v}"))),
+        };
+        (result, call)
+    }
+
+    /// The nickname of a game account (`customer_no` in IAK's format).
+    pub async fn game_inquiry(
+        &self,
+        game: Game,
+        customer_no: &str,
+    ) -> (Result<String, InquiryError>, Call) {
+        let code = game_code(game);
+        let body = json!({
+            "username": self.config.username,
+            "game_code": code,
+            "customer_id": customer_no,
+            "sign": self.sign(code),
+        });
+        let (answer, call) = post_json(
+            &self.http,
+            self.url("/api/inquiry-game"),
+            "inquiry_game",
+            &body,
+            INQUIRY_TIMEOUT,
+        )
+        .await;
+        let v = match answer {
+            Ok(v) => v,
+            Err(why) => return (Err(InquiryError::Unavailable(why)), call),
+        };
+        let d = if v["data"].is_object() {
+            &v["data"]
+        } else {
+            &v
+        };
+        let result = match text(&d["status"]).as_str() {
+            "1" => Ok(text(&d["username"])),
+            "2" => match text(&d["rc"]).as_str() {
+                // Code not found / inquiry not needed: the check is not offered for this game.
+                "20" | "143" => Err(InquiryError::NotOffered),
+                _ => Err(InquiryError::NotFound(text(&d["message"]))),
+            },
+            _ => Err(InquiryError::Unavailable(format!("unexpected answer: {v}"))),
+        };
+        (result, call)
+    }
+
+    pub async fn balance(&self) -> Result<i64, String> {
+        let body = json!({"username": self.config.username, "sign": self.sign("bl")});
+        let (answer, _) = post_json(
+            &self.http,
+            self.url("/api/check-balance"),
+            "balance",
+            &body,
+            INQUIRY_TIMEOUT,
+        )
+        .await;
+        let v = answer?;
+        text(&v["data"]["balance"])
+            .parse()
+            .map_err(|_| format!("no balance in {v}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_class_of_the_rc_table() {
+        let c = |status, rc| classify(status, rc, "m", "SN1", Some(10_000));
+        assert!(matches!(c("1", "00"), Outcome::Success { .. }));
+        assert_eq!(c("0", "39"), Outcome::Pending, "PROCESS");
+        assert_eq!(c("0", "201"), Outcome::Pending, "undefined: ask CS, wait");
+        assert!(
+            matches!(c("2", "14"), Outcome::FailedFinal { .. }),
+            "wrong number"
+        );
+        assert!(matches!(c("2", "07"), Outcome::FailedFinal { .. }));
+        assert!(
+            matches!(c("2", "106"), Outcome::FailedTryElsewhere { .. }),
+            "product down"
+        );
+        assert!(
+            matches!(c("2", "110"), Outcome::FailedTryElsewhere { .. }),
+            "maintenance"
+        );
+        assert!(
+            matches!(c("2", "17"), Outcome::RejectedConfig { .. }),
+            "deposit"
+        );
+        assert!(
+            matches!(c("2", "204"), Outcome::RejectedConfig { .. }),
+            "sign"
+        );
+        assert!(matches!(c("", ""), Outcome::Unknown { .. }));
+    }
+
+    #[test]
+    fn callbacks_with_string_values_read_the_same() {
+        let answer =
+            json!({"status": 1, "rc": "00", "sn": "S1", "price": 10150, "message": "SUCCESS"});
+        let callback =
+            json!({"status": "1", "rc": "00", "sn": "S1", "price": "10150", "message": "SUCCESS"});
+        assert_eq!(classify_data(&answer), classify_data(&callback));
+        assert_eq!(
+            classify_data(&callback),
+            Outcome::Success {
+                sn: "S1".into(),
+                cost_idr: Some(10_150)
+            }
+        );
+    }
+}

@@ -1,0 +1,487 @@
+//! Fulfilment end to end: a server on a socket with its workers, konter-sandbox's Digiflazz
+//! and IAK on another, webhooks flowing back. Each test checks the order, the saldo, the
+//! sandbox's request log (what was bought, how often) and the ledger audit.
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::Utc;
+use konter_domain::api::v1::Order;
+use konter_domain::ids::OrderId;
+use konter_domain::order::OrderStatus;
+use konter_server::App;
+use konter_server::catalogue_file::CatalogueFile;
+use konter_server::config::{Config, Digiflazz, Iak, Secret};
+use konter_server::store::{Store, SupplierProduct};
+use serde_json::{Value, json};
+
+use crate::support::{pair, rp, sqlite, test_config};
+
+/// How long a test waits for an order to settle: pending delays and status intervals here
+/// are a few hundred milliseconds.
+const SETTLE_WAIT: Duration = Duration::from_secs(15);
+const PENDING_DELAY_MS: u64 = 300;
+
+pub struct Rig<S> {
+    pub app: App<S>,
+    pub base: String,
+    pub sandbox: String,
+    pub token: String,
+    pub http: reqwest::Client,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+/// A server config pointing both suppliers at the sandbox with short status intervals.
+pub fn supplier_config(sandbox: &str) -> Config {
+    let mut config = test_config();
+    config.testing.allow_manual_settle = false;
+    config.suppliers.digiflazz = Some(Digiflazz {
+        base_url: format!("{sandbox}/digiflazz/v1"),
+        username: konter_sandbox::digiflazz::DEFAULT_USERNAME.into(),
+        api_key: Secret::new(konter_sandbox::digiflazz::DEFAULT_PROD_KEY),
+        webhook_secret: Secret::new(konter_sandbox::digiflazz::DEFAULT_WEBHOOK_SECRET),
+        testing: false,
+        status_interval_ms: Some(200),
+    });
+    config.suppliers.iak = Some(Iak {
+        base_url: format!("{sandbox}/iak"),
+        username: konter_sandbox::iak::DEFAULT_USERNAME.into(),
+        api_key: Secret::new(konter_sandbox::iak::DEFAULT_PROD_KEY),
+        status_interval_ms: Some(200),
+    });
+    config
+}
+
+/// Starts the sandbox (webhooks to the server) and the server with its workers, loads the
+/// demo catalogue, creates shop `code` with Rp500.000 and pairs a device.
+pub async fn rig<S: Store + Clone + 'static>(store: S, code: &str) -> Rig<S> {
+    let server_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", server_listener.local_addr().expect("addr"));
+    let sandbox_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let sandbox = format!("http://{}", sandbox_listener.local_addr().expect("addr"));
+    let sim = konter_sandbox::Sandbox::new(konter_sandbox::Settings {
+        webhook_base: Some(base.clone()),
+        pending_delay_ms: PENDING_DELAY_MS,
+        ..konter_sandbox::Settings::default()
+    });
+    tokio::spawn(async move { axum::serve(sandbox_listener, konter_sandbox::router(sim)).await });
+
+    let catalogue = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/catalogue.toml");
+    CatalogueFile::read(&catalogue)
+        .expect("demo catalogue")
+        .load(&store, Utc::now())
+        .await
+        .expect("load");
+    let shop = store
+        .create_shop(
+            code,
+            "Konter Uji",
+            konter_domain::catalogue::Tier::Gold,
+            Utc::now(),
+        )
+        .await
+        .expect("shop");
+    store
+        .credit_manual(shop.id, rp(500_000), "modal", Utc::now())
+        .await
+        .expect("credit");
+    let app = App::new(store, supplier_config(&sandbox)).expect("app");
+    let token = pair(&app, &shop).await;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = app.clone();
+    tokio::spawn(async move {
+        konter_server::http::serve_until(server_listener, serving, async {
+            let _ = stopped.await;
+        })
+        .await
+    });
+    Rig {
+        app,
+        base,
+        sandbox,
+        token,
+        http: reqwest::Client::new(),
+        _stop: stop,
+    }
+}
+
+impl<S: Store + Clone + 'static> Rig<S> {
+    pub async fn order(&self, sku: &str, target: &str, max_price: i64) -> Order {
+        let resp = self
+            .http
+            .post(format!("{}/v1/orders", self.base))
+            .bearer_auth(&self.token)
+            .json(&json!({"id": OrderId::new(), "sku": sku, "target": target, "max_price_idr": max_price}))
+            .send()
+            .await
+            .expect("post order");
+        assert_eq!(resp.status(), 201, "order accepted");
+        resp.json().await.expect("order json")
+    }
+
+    /// Waits until the order is settled (success, failed or refunded) or `status`.
+    pub async fn wait_for(&self, id: OrderId, status: OrderStatus) -> Order {
+        let deadline = tokio::time::Instant::now() + SETTLE_WAIT;
+        loop {
+            let order = self
+                .app
+                .store
+                .order(id)
+                .await
+                .expect("read")
+                .expect("order")
+                .order;
+            if order.status == status {
+                return order;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "order {id} is still {} (waiting for {status})",
+                order.status
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    pub async fn sandbox_post(&self, path: &str, body: Value) -> Value {
+        self.http
+            .post(format!("{}{path}", self.sandbox))
+            .json(&body)
+            .send()
+            .await
+            .expect("sandbox")
+            .json()
+            .await
+            .unwrap_or(Value::Null)
+    }
+
+    /// Supplier purchase requests the sandbox received for `ref_prefix`, as (path, ref_id).
+    pub async fn purchases(&self, ref_prefix: &str) -> Vec<(String, String)> {
+        let log: Vec<Value> = self
+            .http
+            .get(format!("{}/_sandbox/requests", self.sandbox))
+            .send()
+            .await
+            .expect("log")
+            .json()
+            .await
+            .expect("log json");
+        log.iter()
+            .filter(|r| {
+                let p = r["path"].as_str().unwrap_or_default();
+                p.ends_with("/transaction")
+                    || p.ends_with("/top-up")
+                    || p.ends_with("/check-status")
+            })
+            .filter_map(|r| {
+                let ref_id = r["body"]["ref_id"].as_str()?;
+                ref_id.starts_with(ref_prefix).then(|| {
+                    (
+                        r["path"].as_str().unwrap_or_default().to_owned(),
+                        ref_id.to_owned(),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    pub async fn saldo_available(&self) -> i64 {
+        let v: Value = self
+            .http
+            .get(format!("{}/v1/saldo", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("saldo")
+            .json()
+            .await
+            .expect("saldo json");
+        v["available_idr"].as_i64().expect("available")
+    }
+
+    pub async fn audit_clean(&self) {
+        let report = self.app.store.audit().await.expect("audit");
+        assert!(report.problems.is_empty(), "audit: {:?}", report.problems);
+    }
+}
+
+/// The ref_id prefix of an order's attempts.
+fn refs(id: OrderId) -> String {
+    let r = konter_server::suppliers::ref_id(id, 1);
+    r[..r.len() - 1].to_owned()
+}
+
+#[tokio::test]
+async fn success_posts_the_hold_and_buys_once() {
+    let (store, _dir) = sqlite().await;
+    let rig = rig(store, "F1").await;
+    let before = rig.saldo_available().await;
+    let placed = rig.order("tsel10", "081234567890", 20_000).await;
+    let done = rig.wait_for(placed.id, OrderStatus::Success).await;
+    assert!(
+        done.sn.as_deref().is_some_and(|s| !s.is_empty()),
+        "SN stored"
+    );
+    assert_eq!(rig.saldo_available().await, before - placed.price_idr.idr());
+    let bought = rig.purchases(&refs(placed.id)).await;
+    assert_eq!(bought.len(), 1, "one purchase request: {bought:?}");
+    assert!(bought[0].0.ends_with("/v1/transaction"), "priority 1 first");
+    let calls = rig.app.store.calls(placed.id).await.expect("calls");
+    assert_eq!(calls.len(), 1);
+    assert!(
+        !calls[0].request.contains("sign"),
+        "no signature in the audit trail"
+    );
+    assert!(
+        !calls[0]
+            .request
+            .contains(konter_sandbox::digiflazz::DEFAULT_USERNAME)
+    );
+    rig.audit_clean().await;
+}
+
+#[tokio::test]
+async fn pln_success_keeps_the_token() {
+    let (store, _dir) = sqlite().await;
+    let rig = rig(store, "F2").await;
+    let placed = rig.order("pln20", "12345678900", 30_000).await;
+    let done = rig.wait_for(placed.id, OrderStatus::Success).await;
+    let token = done.pln_token.expect("token parsed from the SN");
+    assert_eq!(token.len(), 24, "20 digits in groups of four: {token}");
+    rig.audit_clean().await;
+}
+
+#[tokio::test]
+async fn pending_then_webhook_success_and_pending_then_failure_releases_the_hold() {
+    let (store, _dir) = sqlite().await;
+    let rig = rig(store, "F3").await;
+    let before = rig.saldo_available().await;
+    let ok = rig.order("tsel10", "081234567893", 20_000).await;
+    let bad = rig.order("tsel10", "081234567894", 20_000).await;
+    rig.wait_for(ok.id, OrderStatus::Pending).await;
+    let ok = rig.wait_for(ok.id, OrderStatus::Success).await;
+    let bad = rig.wait_for(bad.id, OrderStatus::Failed).await;
+    assert!(ok.sn.is_some());
+    let failure = bad.failure.expect("reason");
+    assert_eq!(failure.code, "supplier_failed", "{failure:?}");
+    assert_eq!(
+        rig.saldo_available().await,
+        before - ok.price_idr.idr(),
+        "the failed one's hold is back"
+    );
+    // A pending purchase is never bought again: every request for it carries its one ref_id.
+    for id in [ok.id, bad.id] {
+        let reqs = rig.purchases(&refs(id)).await;
+        assert!(reqs.iter().all(|(_, r)| r.ends_with("-1")), "{reqs:?}");
+    }
+    rig.audit_clean().await;
+}
+
+#[tokio::test]
+async fn a_wrong_number_fails_at_once_without_trying_another_supplier() {
+    let (store, _dir) = sqlite().await;
+    let rig = rig(store, "F4").await;
+    let before = rig.saldo_available().await;
+    let placed = rig.order("tsel10", "081234567896", 20_000).await;
+    let failed = rig.wait_for(placed.id, OrderStatus::Failed).await;
+    assert_eq!(failed.failure.expect("reason").code, "wrong_number");
+    let reqs = rig.purchases(&refs(placed.id)).await;
+    assert_eq!(reqs.len(), 1, "IAK is not tried: {reqs:?}");
+    assert_eq!(rig.saldo_available().await, before);
+    rig.audit_clean().await;
+}
+
+#[tokio::test]
+async fn a_product_down_fails_over_to_the_next_supplier_and_all_down_fails_the_order() {
+    let (store, _dir) = sqlite().await;
+    let rig = rig(store, "F5").await;
+    // Digiflazz does not know this SKU (rc 43, try elsewhere); IAK delivers.
+    rig.app
+        .store
+        .upsert_supplier_product(
+            &SupplierProduct {
+                sku: "tsel10".into(),
+                supplier: "digiflazz".into(),
+                supplier_sku: "no-such-sku".into(),
+                cost: rp(10_300),
+                priority: 1,
+                active: true,
+            },
+            Utc::now(),
+        )
+        .await
+        .expect("offer");
+    rig.app.catalogue.invalidate().await;
+    let before = rig.saldo_available().await;
+    let placed = rig.order("tsel10", "081234567890", 20_000).await;
+    let done = rig.wait_for(placed.id, OrderStatus::Success).await;
+    let reqs = rig.purchases(&refs(placed.id)).await;
+    assert!(
+        reqs[0].0.ends_with("/v1/transaction") && reqs[0].1.ends_with("-1"),
+        "{reqs:?}"
+    );
+    assert!(
+        reqs.iter()
+            .any(|(p, r)| p.ends_with("/api/top-up") && r.ends_with("-2")),
+        "{reqs:?}"
+    );
+    assert!(done.sn.is_some());
+    // Last digit 7: disrupted at both suppliers (rc 55, IAK 106): failed, saldo back.
+    let down = rig.order("tsel10", "081234567897", 20_000).await;
+    let failed = rig.wait_for(down.id, OrderStatus::Failed).await;
+    assert_eq!(failed.failure.expect("reason").code, "unavailable");
+    assert_eq!(rig.saldo_available().await, before - placed.price_idr.idr());
+    rig.audit_clean().await;
+}
+
+#[tokio::test]
+async fn a_dropped_answer_is_asked_about_under_the_same_ref_id_never_bought_again() {
+    let (store, _dir) = sqlite().await;
+    let rig = rig(store, "F6").await;
+    rig.sandbox_post(
+        "/_sandbox/faults",
+        json!({"api": "digiflazz", "drop_after_commit": true, "count": 1}),
+    )
+    .await;
+    let placed = rig.order("tsel10", "081234567890", 20_000).await;
+    rig.wait_for(placed.id, OrderStatus::Success).await;
+    let reqs = rig.purchases(&refs(placed.id)).await;
+    assert!(reqs.len() >= 2, "bought, then asked: {reqs:?}");
+    assert!(
+        reqs.iter()
+            .all(|(p, r)| p.ends_with("/v1/transaction") && r.ends_with("-1")),
+        "{reqs:?}"
+    );
+    rig.audit_clean().await;
+}
+
+#[tokio::test]
+async fn a_refund_after_success_gives_the_saldo_back() {
+    let (store, _dir) = sqlite().await;
+    let rig = rig(store, "F7").await;
+    let before = rig.saldo_available().await;
+    let placed = rig.order("tsel10", "081234567890", 20_000).await;
+    rig.wait_for(placed.id, OrderStatus::Success).await;
+    let ref_id = konter_server::suppliers::ref_id(placed.id, 1);
+    rig.sandbox_post(&format!("/_sandbox/digiflazz/{ref_id}/refund"), Value::Null)
+        .await;
+    let refunded = rig.wait_for(placed.id, OrderStatus::Refunded).await;
+    assert_eq!(refunded.failure.expect("reason").code, "refunded");
+    assert_eq!(rig.saldo_available().await, before);
+    rig.audit_clean().await;
+}
+
+#[tokio::test]
+async fn webhooks_bad_signatures_are_refused_and_duplicates_change_nothing() {
+    let (store, _dir) = sqlite().await;
+    let rig = rig(store, "F8").await;
+    rig.sandbox_post(
+        "/_sandbox/faults",
+        json!({"duplicate_webhooks": true, "out_of_order_webhooks": true}),
+    )
+    .await;
+    let placed = rig.order("tsel10", "081234567893", 20_000).await;
+    let done = rig.wait_for(placed.id, OrderStatus::Success).await;
+    // A forged "failed" webhook for the same ref_id: 401, the order stays a success.
+    let ref_id = konter_server::suppliers::ref_id(placed.id, 1);
+    let body = json!({"data": {"ref_id": ref_id, "status": "Gagal", "rc": "02", "message": "x"}})
+        .to_string();
+    let forged = rig
+        .http
+        .post(format!("{}/hooks/digiflazz", rig.base))
+        .header(
+            "x-hub-signature",
+            "sha1=0000000000000000000000000000000000000000",
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("hook");
+    assert_eq!(forged.status(), 401);
+    let iak_forged = rig
+        .http
+        .post(format!("{}/hooks/iak", rig.base))
+        .json(&json!({"data": {"ref_id": ref_id, "status": "2", "rc": "07", "sign": "nope"}}))
+        .send()
+        .await
+        .expect("hook");
+    assert_eq!(iak_forged.status(), 401);
+    tokio::time::sleep(Duration::from_millis(PENDING_DELAY_MS * 2)).await;
+    let after = rig
+        .app
+        .store
+        .order(placed.id)
+        .await
+        .expect("read")
+        .expect("order")
+        .order;
+    assert_eq!(after.status, OrderStatus::Success);
+    assert_eq!(after.sn, done.sn);
+    rig.audit_clean().await;
+}
+
+#[tokio::test]
+async fn inquiries_answer_through_the_suppliers() {
+    let (store, _dir) = sqlite().await;
+    let rig = rig(store, "F9").await;
+    let pln: Value = rig
+        .http
+        .post(format!("{}/v1/inquiries/pln", rig.base))
+        .bearer_auth(&rig.token)
+        .json(&json!({"target": "12345678900"}))
+        .send()
+        .await
+        .expect("inquiry")
+        .json()
+        .await
+        .expect("json");
+    assert!(pln["name"].as_str().is_some_and(|n| !n.is_empty()), "{pln}");
+    assert!(pln["segment_power"].as_str().is_some(), "{pln}");
+    let bad = rig
+        .http
+        .post(format!("{}/v1/inquiries/pln", rig.base))
+        .bearer_auth(&rig.token)
+        .json(&json!({"target": "123"}))
+        .send()
+        .await
+        .expect("inquiry");
+    assert_eq!(bad.status(), 422);
+    let body: Value = bad.json().await.expect("json");
+    assert_eq!(body["field"], "target", "{body}");
+    let game: Value = rig
+        .http
+        .post(format!("{}/v1/inquiries/game", rig.base))
+        .bearer_auth(&rig.token)
+        .json(&json!({"game": "mobile_legends", "target": "156378300|8483"}))
+        .send()
+        .await
+        .expect("inquiry")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(game["available"], true, "{game}");
+    assert!(
+        game["nickname"].as_str().is_some_and(|n| !n.is_empty()),
+        "{game}"
+    );
+}
+
+/// The same pipeline on PostgreSQL.
+#[tokio::test]
+async fn postgres_fulfils_the_same_way() {
+    let Some(store) = crate::support::postgres().await else {
+        return;
+    };
+    let rig = rig(store, "FP").await;
+    let ok = rig.order("tsel10", "081234567890", 20_000).await;
+    let pending = rig.order("tsel10", "081234567893", 20_000).await;
+    let wrong = rig.order("tsel10", "081234567896", 20_000).await;
+    rig.wait_for(ok.id, OrderStatus::Success).await;
+    rig.wait_for(pending.id, OrderStatus::Success).await;
+    rig.wait_for(wrong.id, OrderStatus::Failed).await;
+    rig.audit_clean().await;
+}
