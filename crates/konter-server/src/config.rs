@@ -53,7 +53,19 @@ pub struct Config {
     #[serde(default)]
     pub gateways: Gateways,
     #[serde(default)]
+    pub fulfilment: Fulfilment,
+    #[serde(default)]
     pub testing: Testing,
+}
+
+/// The fulfilment workers.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fulfilment {
+    /// How long a claimed job stays this process's; a crashed process's jobs come back
+    /// after it. Default [`crate::fulfil::LEASE`]; keep it longer than a supplier call.
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub lease_ms: Option<u64>,
 }
 
 fn default_db() -> String {
@@ -140,7 +152,14 @@ pub struct Testing {
 
 /// Top-level keys an environment variable may set; other `KONTER_*` variables belong to
 /// other programs (the device's `KONTER_TOKEN_STORE`, say) and are left alone.
-const TOP_LEVEL_KEYS: [&str; 5] = ["db", "listen", "suppliers", "gateways", "testing"];
+const TOP_LEVEL_KEYS: [&str; 6] = [
+    "db",
+    "listen",
+    "suppliers",
+    "gateways",
+    "fulfilment",
+    "testing",
+];
 
 impl Config {
     /// Reads the file (if given), then the environment.

@@ -235,6 +235,7 @@ pub async fn apply<S: Store + Clone + 'static>(
 pub struct Fulfiller<S> {
     app: App<S>,
     owner: String,
+    lease: chrono::Duration,
     steps: Arc<Semaphore>,
     calls: HashMap<&'static str, Arc<Semaphore>>,
 }
@@ -248,7 +249,13 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
         .into_iter()
         .map(|n| (n, Arc::new(Semaphore::new(PER_SUPPLIER_CALLS))))
         .collect();
+        let lease = app
+            .config
+            .fulfilment
+            .lease_ms
+            .map_or(LEASE, Duration::from_millis);
         Arc::new(Fulfiller {
+            lease: chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(90)),
             app,
             owner: format!("{}-{}", std::process::id(), uuid::Uuid::now_v7()),
             steps: Arc::new(Semaphore::new(MAX_STEPS)),
@@ -268,8 +275,7 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
                 Vec::new()
             } else {
                 let now = Utc::now();
-                let until = now
-                    + chrono::Duration::from_std(LEASE).unwrap_or(chrono::Duration::seconds(90));
+                let until = now + self.lease;
                 let limit = u32::try_from(free).unwrap_or(u32::MAX);
                 match self
                     .app

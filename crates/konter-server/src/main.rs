@@ -68,8 +68,23 @@ enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+    /// Orders.
+    Order {
+        #[command(subcommand)]
+        command: OrderCommand,
+    },
     /// Recomputes every balance from the ledger entries; exits 0 only when all agree.
     Audit,
+}
+
+#[derive(Subcommand)]
+enum OrderCommand {
+    /// Prints an order's whole history: the order, every supplier attempt and every
+    /// supplier call (credentials removed).
+    Show {
+        /// The order id (UUIDv7).
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -268,6 +283,64 @@ async fn run<S: Store + Clone + 'static>(
         } => {
             let loaded = CatalogueFile::read(&file)?.load(&store, now).await?;
             eprintln!("loaded {loaded} products from {}", file.display());
+        }
+        Command::Order {
+            command: OrderCommand::Show { id },
+        } => {
+            let id: konter_domain::ids::OrderId = id
+                .parse()
+                .map_err(|_| anyhow::anyhow!("'{id}' is not an order id (UUIDv7)"))?;
+            let Some((stored, attempts)) = store.fulfilment(id).await? else {
+                eprintln!("no order {id}");
+                return Ok(ExitCode::FAILURE);
+            };
+            let o = &stored.order;
+            println!(
+                "order {} sku={} target={} status={} price_idr={} cost_idr={} created={} updated={}",
+                o.id,
+                o.sku,
+                o.target,
+                o.status,
+                o.price_idr.idr(),
+                stored.cost.idr(),
+                o.created_at.to_rfc3339(),
+                o.updated_at.to_rfc3339()
+            );
+            if let Some(sn) = &o.sn {
+                println!("  sn={sn}");
+            }
+            if let Some(f) = &o.failure {
+                println!("  failure={} {}", f.code, f.message);
+            }
+            for a in &attempts {
+                println!(
+                    "attempt {} supplier={} sku={} ref_id={} state={} cost_idr={} code={} message={} sn={} at={}",
+                    a.n,
+                    a.supplier,
+                    a.supplier_sku,
+                    a.ref_id,
+                    a.state.code(),
+                    a.cost.idr(),
+                    a.code.as_deref().unwrap_or("-"),
+                    a.message.as_deref().unwrap_or("-"),
+                    a.sn.as_deref().unwrap_or("-"),
+                    a.created_at.to_rfc3339()
+                );
+            }
+            for c in store.calls(id).await? {
+                println!(
+                    "call {} {} {} ref_id={} http={} {}ms outcome={}\n  request  {}\n  response {}",
+                    c.at.to_rfc3339(),
+                    c.supplier,
+                    c.operation,
+                    c.ref_id.as_deref().unwrap_or("-"),
+                    c.http_status.map_or("-".to_owned(), |s| s.to_string()),
+                    c.latency_ms,
+                    c.outcome,
+                    c.request,
+                    c.response
+                );
+            }
         }
         Command::Audit => {
             let report = store.audit().await?;

@@ -215,6 +215,15 @@ fn parse_time(text: Option<String>) -> StoreResult<Option<NaiveTime>> {
         .transpose()
 }
 
+/// Where an account's row comes in the lock order (see `apply_posting`).
+fn lock_rank(account: &Account) -> u8 {
+    match account {
+        Account::ShopSaldo(_) => 0,
+        Account::ShopHolds(_) => 1,
+        _ => 2,
+    }
+}
+
 /// Who a posting is about, for the event row.
 #[derive(Default)]
 struct EventMeta<'a> {
@@ -244,7 +253,12 @@ macro_rules! sql_store {
                 now: DateTime<Utc>,
             ) -> StoreResult<Posted> {
                 let mut totals = Vec::with_capacity(posting.entries().len());
-                for e in posting.entries() {
+                // Rows are locked in one order in every transaction — a shop's saldo, then its
+                // holds, then the rest by key — so two postings can never wait on each other
+                // (PostgreSQL would abort one as a deadlock).
+                let mut entries: Vec<_> = posting.entries().iter().collect();
+                entries.sort_by_key(|e| (lock_rank(&e.account), e.account.key()));
+                for e in entries {
                     let key = e.account.key();
                     let (debit, credit) = match e.side {
                         Side::Debit => (e.amount.idr(), 0),

@@ -5,6 +5,7 @@
 mod api;
 mod cli;
 mod conformance;
+mod crash;
 mod deposits;
 mod feed;
 mod fulfil;

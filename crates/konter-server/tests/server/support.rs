@@ -32,10 +32,10 @@ pub async fn sqlite() -> (SqliteStore, tempfile::TempDir) {
     (store, dir)
 }
 
-/// A PostgreSQL store in a database of its own, or `None` when no server was started for
-/// the tests. `make test` always starts one and sets `KONTER_TEST_REQUIRE_PG`, so there a
+/// A fresh, empty PostgreSQL database's URL, or `None` when no server was started for the
+/// tests. `make test` always starts one and sets `KONTER_TEST_REQUIRE_PG`, so there a
 /// missing server is a failure, not a skip.
-pub async fn postgres() -> Option<PgStore> {
+pub async fn postgres_url() -> Option<String> {
     let Ok(admin_url) = std::env::var("KONTER_TEST_PG_URL") else {
         assert!(
             std::env::var_os("KONTER_TEST_REQUIRE_PG").is_none(),
@@ -56,9 +56,13 @@ pub async fn postgres() -> Option<PgStore> {
     let base = admin_url
         .rsplit_once('/')
         .map_or(admin_url.as_str(), |(b, _)| b);
-    let store = PgStore::open(&format!("{base}/{name}"))
-        .await
-        .expect("open test database");
+    Some(format!("{base}/{name}"))
+}
+
+/// A PostgreSQL store in a database of its own (see [`postgres_url`]).
+pub async fn postgres() -> Option<PgStore> {
+    let url = postgres_url().await?;
+    let store = PgStore::open(&url).await.expect("open test database");
     store.migrate().await.expect("migrate postgres");
     Some(store)
 }

@@ -1,0 +1,410 @@
+//! Crash safety and scale-out with the real `konter-server` binary against konter-sandbox:
+//! killed with SIGKILL again and again while it fulfils (the sandbox answers late, after the
+//! purchase is committed) and restarted on the same database; and two processes sharing one
+//! PostgreSQL queue. Every order must end settled, bought under exactly the ref_ids its
+//! outcome class allows, and the books must balance.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use konter_domain::ids::OrderId;
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_konter-server");
+/// How long the whole fleet of orders may take to settle after the last restart.
+const SETTLE_WAIT: Duration = Duration::from_secs(60);
+
+struct Fleet {
+    dir: tempfile::TempDir,
+    config: std::path::PathBuf,
+    base: String,
+    sandbox: String,
+    http: reqwest::Client,
+}
+
+/// A free local port (bound, then released for the server to take).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("free port")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// Starts the sandbox (webhooks to `base`, answers `delay_ms` after committing), writes a
+/// server config for `db` (`None`: SQLite in the temp dir) and sets up shop CRASH with the
+/// demo catalogue and saldo. Returns the fleet and a device pairing code.
+async fn fleet(db: Option<String>, port: u16, delay_ms: u64) -> (Fleet, String) {
+    let dir = tempfile::tempdir().expect("dir");
+    let base = format!("http://127.0.0.1:{port}");
+    let sandbox_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let sandbox = format!("http://{}", sandbox_listener.local_addr().expect("addr"));
+    let sim = konter_sandbox::Sandbox::new(konter_sandbox::Settings {
+        webhook_base: Some(base.clone()),
+        pending_delay_ms: 400,
+        ..konter_sandbox::Settings::default()
+    });
+    tokio::spawn(async move { axum::serve(sandbox_listener, konter_sandbox::router(sim)).await });
+    let http = reqwest::Client::new();
+    if delay_ms > 0 {
+        http.post(format!("{sandbox}/_sandbox/faults"))
+            .json(&json!({"delay_ms": delay_ms}))
+            .send()
+            .await
+            .expect("fault");
+    }
+    let db = db.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("konter.db").display()));
+    let config = dir.path().join("server.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"db = "{db}"
+listen = "127.0.0.1:{port}"
+[suppliers.digiflazz]
+base_url = "{sandbox}/digiflazz/v1"
+username = "{du}"
+api_key = "{dk}"
+webhook_secret = "{dw}"
+status_interval_ms = 300
+[suppliers.iak]
+base_url = "{sandbox}/iak"
+username = "{iu}"
+api_key = "{ik}"
+status_interval_ms = 300
+[fulfilment]
+lease_ms = 1500
+"#,
+            du = konter_sandbox::digiflazz::DEFAULT_USERNAME,
+            dk = konter_sandbox::digiflazz::DEFAULT_PROD_KEY,
+            dw = konter_sandbox::digiflazz::DEFAULT_WEBHOOK_SECRET,
+            iu = konter_sandbox::iak::DEFAULT_USERNAME,
+            ik = konter_sandbox::iak::DEFAULT_PROD_KEY,
+        ),
+    )
+    .expect("config");
+    let fleet = Fleet {
+        dir,
+        config,
+        base,
+        sandbox,
+        http,
+    };
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/catalogue.toml");
+    assert!(fleet.cli(&["migrate"]).0);
+    assert!(
+        fleet
+            .cli(&["shop", "create", "CRASH", "--name", "Konter Crash"])
+            .0
+    );
+    assert!(fleet.cli(&["catalog", "load", demo]).0);
+    assert!(
+        fleet
+            .cli(&["saldo", "credit", "CRASH", "50000000", "--ref", "modal"])
+            .0
+    );
+    let (ok, code) = fleet.cli(&["device", "pair-code", "CRASH"]);
+    assert!(ok);
+    (fleet, code.trim().to_owned())
+}
+
+impl Fleet {
+    fn cli(&self, args: &[&str]) -> (bool, String) {
+        let out = Command::new(BIN)
+            .arg("--config")
+            .arg(&self.config)
+            .args(args)
+            .output()
+            .expect("run konter-server");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    }
+
+    /// Starts a server on `port` and waits until it answers.
+    async fn start(&self, round: usize, port: u16) -> Child {
+        let log = std::fs::File::create(self.dir.path().join(format!("server-{round}.log")))
+            .expect("log file");
+        let child = Command::new(BIN)
+            .arg("--config")
+            .arg(&self.config)
+            .arg("serve")
+            .arg("--listen")
+            .arg(format!("127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("spawn server");
+        for _ in 0..200 {
+            if self
+                .http
+                .get(format!("http://127.0.0.1:{port}/healthz"))
+                .send()
+                .await
+                .is_ok()
+            {
+                return child;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        kill(child);
+        panic!("the server did not come up\n{}", self.problems());
+    }
+
+    /// The servers' error and warning lines, for a failure message.
+    fn problems(&self) -> String {
+        let mut out = String::new();
+        for round in 0..10 {
+            let path = self.dir.path().join(format!("server-{round}.log"));
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            for line in text
+                .lines()
+                .filter(|l| l.contains("ERROR") || l.contains("WARN"))
+                .take(20)
+            {
+                out.push_str(&format!("[server {round}] {line}\n"));
+            }
+        }
+        out
+    }
+
+    async fn pair(&self, code: &str) -> String {
+        let paired: Value = self
+            .http
+            .post(format!("{}/v1/devices/pair", self.base))
+            .json(&json!({"pairing_code": code, "device_name": "Kasir"}))
+            .send()
+            .await
+            .expect("pair")
+            .json()
+            .await
+            .expect("pair json");
+        paired["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Waits until every order is success or failed; their statuses.
+    async fn settled(
+        &self,
+        token: &str,
+        orders: &BTreeMap<OrderId, u32>,
+    ) -> BTreeMap<OrderId, String> {
+        let deadline = tokio::time::Instant::now() + SETTLE_WAIT;
+        let mut statuses = BTreeMap::new();
+        for id in orders.keys() {
+            loop {
+                let o: Value = self
+                    .http
+                    .get(format!("{}/v1/orders/{id}", self.base))
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .expect("get")
+                    .json()
+                    .await
+                    .expect("json");
+                let status = o["status"].as_str().unwrap_or_default().to_owned();
+                if matches!(status.as_str(), "success" | "failed") {
+                    statuses.insert(*id, status);
+                    break;
+                }
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "order {id} is still {status}\n{}",
+                    self.problems()
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+        statuses
+    }
+
+    /// Checks with the sandbox's request log that each order was bought under exactly the
+    /// ref_ids its last digit allows, and ended as it should; then the ledger audit.
+    async fn assert_bought_once(
+        &self,
+        orders: &BTreeMap<OrderId, u32>,
+        statuses: &BTreeMap<OrderId, String>,
+    ) {
+        let log: Vec<Value> = self
+            .http
+            .get(format!("{}/_sandbox/requests", self.sandbox))
+            .send()
+            .await
+            .expect("log")
+            .json()
+            .await
+            .expect("log json");
+        let mut bought: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
+        for r in &log {
+            let (Some(ref_id), Some(path)) = (r["body"]["ref_id"].as_str(), r["path"].as_str())
+            else {
+                continue;
+            };
+            if path.ends_with("/transaction") || path.ends_with("/top-up") {
+                let prefix = ref_id
+                    .rsplit_once('-')
+                    .map_or(ref_id, |(p, _)| p)
+                    .to_owned();
+                bought.entry(prefix).or_default().insert((
+                    r["api"].as_str().unwrap_or_default().to_owned(),
+                    ref_id.to_owned(),
+                ));
+            }
+        }
+        for (id, digit) in orders {
+            let first = konter_server::suppliers::ref_id(*id, 1);
+            let prefix = first
+                .rsplit_once('-')
+                .map_or(first.as_str(), |(p, _)| p)
+                .to_owned();
+            let status = &statuses[id];
+            let mut expected: BTreeSet<(String, String)> =
+                [("digiflazz".to_owned(), first.clone())].into();
+            if *digit == 7 {
+                expected.insert(("iak".to_owned(), format!("{prefix}-2")));
+            }
+            assert_eq!(
+                bought.get(&prefix),
+                Some(&expected),
+                "order {id} (digit {digit}, {status})"
+            );
+            let want = if matches!(digit, 0 | 3 | 5) {
+                "success"
+            } else {
+                "failed"
+            };
+            assert_eq!(status, want, "order {id} (digit {digit})");
+        }
+        let (ok, out) = self.cli(&["audit"]);
+        assert!(ok, "audit: {out}");
+    }
+}
+
+fn kill(mut child: Child) {
+    // `Child::kill` is SIGKILL on Unix: no shutdown code runs.
+    child.kill().expect("kill -9");
+    let _ = child.wait();
+}
+
+/// Last digits: 0 success, 3 pending then success, 5 "router issue" pending then success,
+/// 6 wrong number, 7 down at both suppliers (failover, then failed).
+const DIGITS: [u32; 5] = [0, 3, 5, 6, 7];
+
+fn new_order(i: usize, round: usize) -> (OrderId, u32, Value) {
+    let digit = DIGITS[(i + round) % DIGITS.len()];
+    let id = OrderId::new();
+    let target = format!("0812{:07}{digit}", round * 100_000 + i);
+    (
+        id,
+        digit,
+        json!({"id": id, "sku": "tsel10", "target": target, "max_price_idr": 20_000}),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_mid_fulfilment_every_order_is_bought_exactly_once() {
+    let port = free_port();
+    // Every supplier answer comes 200 ms after its purchase is committed: kills land there.
+    let (fleet, code) = fleet(None, port, 200).await;
+    let mut server = fleet.start(0, port).await;
+    let token = fleet.pair(&code).await;
+    let mut orders = BTreeMap::new();
+    let kill_after_ms = [120, 350, 200, 500, 90, 700];
+    for (round, wait) in kill_after_ms.iter().enumerate() {
+        for i in 0..8 {
+            let (id, digit, body) = new_order(i, round);
+            let resp = fleet
+                .http
+                .post(format!("{}/v1/orders", fleet.base))
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await
+                .expect("order");
+            assert_eq!(
+                resp.status(),
+                201,
+                "{}",
+                resp.text().await.unwrap_or_default()
+            );
+            orders.insert(id, digit);
+        }
+        tokio::time::sleep(Duration::from_millis(*wait)).await;
+        kill(server);
+        server = fleet.start(round + 1, port).await;
+    }
+    let statuses = fleet.settled(&token, &orders).await;
+    kill(server);
+    fleet.assert_bought_once(&orders, &statuses).await;
+}
+
+/// Orders for the two-process test.
+const SCALE_ORDERS: usize = 1_000;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_one_postgres_never_buy_twice() {
+    let Some(db) = crate::support::postgres_url().await else {
+        return;
+    };
+    let (port_a, port_b) = (free_port(), free_port());
+    let (fleet, code) = fleet(Some(db), port_a, 0).await;
+    let a = fleet.start(0, port_a).await;
+    let b = fleet.start(1, port_b).await;
+    let token = fleet.pair(&code).await;
+    let mut orders = BTreeMap::new();
+    // Half the batches through each process; both fulfil from the one queue.
+    for (batch, chunk) in (0..SCALE_ORDERS)
+        .collect::<Vec<_>>()
+        .chunks(100)
+        .enumerate()
+    {
+        let port = if batch % 2 == 0 { port_a } else { port_b };
+        let mut bodies = Vec::new();
+        for &i in chunk {
+            let (id, digit, body) = new_order(i, 0);
+            orders.insert(id, digit);
+            bodies.push(body);
+        }
+        let resp = fleet
+            .http
+            .post(format!("http://127.0.0.1:{port}/v1/orders/batch"))
+            .bearer_auth(&token)
+            .json(&json!({"orders": bodies}))
+            .send()
+            .await
+            .expect("batch");
+        assert_eq!(resp.status(), 200);
+        let result: Value = resp.json().await.expect("batch json");
+        let refused: Vec<&Value> = result["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .filter(|r| r["order"].is_null())
+            .collect();
+        assert!(
+            refused.is_empty(),
+            "refused: {refused:?}\n{}",
+            fleet.problems()
+        );
+    }
+    let statuses = fleet.settled(&token, &orders).await;
+    kill(a);
+    kill(b);
+    fleet.assert_bought_once(&orders, &statuses).await;
+    let mut served = [0usize; 2];
+    for (i, port) in [port_a, port_b].iter().enumerate() {
+        let _ = port;
+        let log = std::fs::read_to_string(fleet.dir.path().join(format!("server-{i}.log")))
+            .unwrap_or_default();
+        served[i] = log.matches("bought").count();
+    }
+    assert!(
+        served.iter().all(|n| *n > 0),
+        "both processes fulfilled orders: {served:?}"
+    );
+}
