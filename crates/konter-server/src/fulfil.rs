@@ -43,10 +43,10 @@ use crate::store::{
 use crate::suppliers::{Call, Outcome, Purchase, Suppliers, ref_id};
 
 /// Order steps in flight in one process.
-pub const MAX_STEPS: usize = 64;
+pub const MAX_STEPS: usize = 128;
 /// Supplier calls in flight per supplier in one process: suppliers throttle buyers that
 /// open too many connections.
-pub const PER_SUPPLIER_CALLS: usize = 32;
+pub const PER_SUPPLIER_CALLS: usize = 64;
 /// A claimed job is this process's for this long; a crashed process's jobs return to the
 /// queue after it. Longer than the slowest supplier call (30 s) plus the writes around it.
 pub const LEASE: Duration = Duration::from_secs(90);
