@@ -8,3 +8,4 @@ cd "$(dirname "$0")/.."
 # Durability is part of what is measured: this cluster keeps fsync on.
 pg_start on
 cargo bench --workspace --locked 2>/dev/null | grep '^bench '
+bash scripts/app_bench.sh 2>/dev/null

@@ -1,20 +1,48 @@
 #!/usr/bin/env bash
 # `make demo`: builds Konter, starts the sandbox suppliers and the server on embedded
-# SQLite with a demo shop and saldo, and prints how to pair a counter. See README "Status".
+# SQLite with a demo shop and saldo, pairs a counter and opens the desktop app on it.
+# With no display the app runs under Xvfb and its first screen is saved as a screenshot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-need_debs build-essential pkg-config curl
-say "building konter-server and konter-sandbox"
-cargo build --locked -p konter-server -p konter-sandbox
+headless=""
+[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || headless=1
+
+need_debs build-essential pkg-config curl libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
+  libayatana-appindicator3-dev librsvg2-dev
+if [ -n "$headless" ]; then
+  # No display: the app runs under Xvfb, driven through WebDriver for its screenshot.
+  need_debs webkit2gtk-driver xvfb xauth python3
+  if ! command -v tauri-driver >/dev/null; then
+    say "installing tauri-driver 2"
+    cargo install "tauri-driver@^2" --locked
+  fi
+fi
+if [ ! -f ui/dist/index.html ]; then
+  command -v npm >/dev/null || need_debs nodejs npm
+  say "building the UI"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+fi
+say "building konter-server, konter-sandbox, konter and the app"
+cargo build --locked -p konter-server -p konter-sandbox -p konter-client -p konter-app
 BIN="$CARGO_TARGET_DIR/debug"
 mkdir -p .demo
+DEMO="$(pwd)/.demo"
 SERVER=(env -u KONTER_DB "$BIN/konter-server" --config demo/konter-server.toml)
+export KONTER_DATA_DIR="$DEMO/device" KONTER_TOKEN_STORE=file
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT INT TERM
+xgroup=""
+cleanup() {
+  trap - EXIT INT TERM
+  # Under Xvfb the app runs in its own process group with tauri-driver and WebKitWebDriver.
+  [ -n "$xgroup" ] && kill -TERM -- "-$xgroup" 2>/dev/null || true
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 "$BIN/konter-sandbox" --listen 127.0.0.1:8090 --webhook-base http://127.0.0.1:8080 2>.demo/sandbox.log &
 pids+=($!)
@@ -24,25 +52,74 @@ if ! "${SERVER[@]}" shop list 2>/dev/null | grep -q '^DEMO'; then
   "${SERVER[@]}" shop create DEMO --name "Konter Maju Jaya" --tier gold >/dev/null
   "${SERVER[@]}" catalog load demo/catalogue.toml
   "${SERVER[@]}" saldo credit DEMO 1000000 --ref demo-modal >/dev/null
+  # A counter paired with an earlier demo database would hold a token this one never issued.
+  rm -rf "$KONTER_DATA_DIR"
 fi
 "${SERVER[@]}" serve 2>.demo/server.log &
 pids+=($!)
 for _ in $(seq 50); do curl -fsS http://127.0.0.1:8080/healthz >/dev/null 2>&1 && break; sleep 0.2; done
+
+if [ ! -f "$KONTER_DATA_DIR/device-token" ]; then
+  say "pairing the demo counter (data in .demo/device)"
+  "$BIN/konter" pair http://127.0.0.1:8080 "$("${SERVER[@]}" device pair-code DEMO 2>/dev/null)" \
+    --name "Kasir 1" >/dev/null
+  # Receipts print to a file: ESC/POS bytes, as a 58 mm printer would get them.
+  "$BIN/konter" set printer "file:$DEMO/struk.bin" 2>/dev/null
+  "$BIN/konter" set auto_print true 2>/dev/null
+fi
+# For a second counter (the `konter` CLI or another app).
 CODE="$("${SERVER[@]}" device pair-code DEMO 2>/dev/null)"
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+SHOT="$DEMO/screenshot.png"
+if [ -z "$headless" ]; then
+  say "opening the app"
+  "$BIN/konter-app" 2>.demo/app.log &
+  pids+=($!)
+  APP_LINE="a window on your display"
+else
+  say "no display: running the app under Xvfb"
+  rm -f "$SHOT"
+  # The app stays up under tauri-driver's session until Ctrl-C; setsid gives the whole
+  # Xvfb session one process group for the cleanup.
+  setsid xvfb-run -a -s "-screen 0 1366x768x24" sh -c '
+    tauri-driver --port "$1" --native-port "$2" >>"$3/app.log" 2>&1 &
+    driver=$!
+    python3 scripts/app_smoke.py --app "$4" --driver "http://127.0.0.1:$1" \
+      --screenshot-only "$3/screenshot.png" --keep >>"$3/app.log" 2>&1
+    wait "$driver"
+  ' sh "$(free_port)" "$(free_port)" "$DEMO" "$BIN/konter-app" &
+  xgroup=$!
+  for _ in $(seq 120); do [ -s "$SHOT" ] && break; sleep 0.5; done
+  if [ -s "$SHOT" ]; then
+    APP_LINE="under Xvfb (no display); its first screen: .demo/screenshot.png"
+  else
+    APP_LINE="under Xvfb, but no screenshot after 60 s: see .demo/app.log"
+  fi
+fi
 
 cat <<MSG
 
 Konter demo is running (Ctrl-C stops it; data stays in .demo/):
   server   http://127.0.0.1:8080   (API: /openapi.json, logs: .demo/server.log)
-  sandbox  http://127.0.0.1:8090   (Midtrans simulator, logs: .demo/sandbox.log)
+  sandbox  http://127.0.0.1:8090   (Digiflazz, IAK and Midtrans simulators, logs: .demo/sandbox.log)
   shop     DEMO "Konter Maju Jaya", gold tier, saldo Rp1.000.000
-  pairing code for a counter: $CODE   (valid 15 minutes)
+  app      Konter, paired as "Kasir 1": $APP_LINE
+           (device data: .demo/device, logs: .demo/app.log, receipts: .demo/struk.bin)
 
-Not built yet: the desktop app and the device engine, and fulfilment with Digiflazz/IAK.
-Until then you can drive the server by hand, for example:
-  TOKEN=\$(curl -s -XPOST localhost:8080/v1/devices/pair -H 'content-type: application/json' \\
-      -d '{"pairing_code":"$CODE","device_name":"Kasir 1"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
-  curl -s localhost:8080/v1/catalog -H "authorization: Bearer \$TOKEN" | head -c 300
-The UI with a stand-in engine: (cd ui && npm ci && npm run dev -- --open /mock.html)
+On first start the app asks for the owner (Setup, "PIN pemilik"): type a name and a PIN
+of 4 to 6 digits, then log in with that PIN. The command line cannot create the owner.
+
+Orders are fulfilled through the sandbox suppliers. The last digit of the number decides:
+  0, 1, 8, 9  success at once (with an SN)      2  failed
+  3           pending, then success             4  pending, then failed
+  5           pending (router issue), success   6  wrong number     7  product down
+For example 0812-3456-7890 (Telkomsel) succeeds, 0812-3456-7893 waits a few seconds first.
+
+Another counter: pairing code $CODE (valid 15 minutes), in the app's Setup or with
+  KONTER_TOKEN_STORE=file konter --data-dir DIR pair http://127.0.0.1:8080 $CODE
+Not built yet: postpaid bills.
 MSG
 wait

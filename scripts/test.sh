@@ -5,7 +5,16 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 . scripts/pg.sh
 
-need_debs build-essential pkg-config chromium dbus gnome-keyring
+need_debs build-essential pkg-config chromium dbus gnome-keyring python3 \
+  libwebkit2gtk-4.1-dev curl wget file libxdo-dev libssl-dev libayatana-appindicator3-dev \
+  librsvg2-dev webkit2gtk-driver xvfb xauth
+
+say "UI: install and build (the desktop app embeds ui/dist when it compiles)"
+(
+  cd ui
+  npm ci --no-audit --no-fund --loglevel=error
+  npm run --silent build
+)
 
 say "cargo fmt --check"
 cargo fmt --all --check
@@ -36,8 +45,10 @@ say "device token in a real Secret Service (gnome-keyring under dbus-run-session
 say "UI: type check, unit tests, browser tests (screenshots in ui/artifacts/screenshots)"
 (
   cd ui
-  npm ci --no-audit --no-fund --loglevel=error
   npm run --silent check
   npm test --silent
   timeout 600 npm run --silent e2e
 )
+
+say "the real app under Xvfb: paired to a real server and sandbox, one pulsa sold, receipt printed"
+timeout 900 bash scripts/app_smoke.sh

@@ -11,6 +11,7 @@ pub mod cashiers;
 pub mod catalog;
 pub mod db;
 pub mod error;
+pub mod inquiry;
 pub mod print;
 pub mod report;
 pub mod sell;
@@ -62,6 +63,12 @@ impl Engine {
             ));
         }
         db::set_setting(&self.db(), key, value)
+    }
+
+    /// One stored setting (the owner's, or one the engine keeps such as `shop_name` and
+    /// `server_url`); `None` when it was never set. The device token is never a setting.
+    pub fn setting(&self, key: &str) -> EngineResult<Option<String>> {
+        db::setting(&self.db(), key)
     }
 
     pub fn audit(&self) -> EngineResult<Vec<String>> {

@@ -249,6 +249,23 @@ impl Engine {
         load_order(&self.db(), id)
     }
 
+    /// Every status an order went through, oldest first, with when it got there.
+    pub fn order_history(&self, id: &str) -> EngineResult<Vec<(OrderStatus, DateTime<Utc>)>> {
+        let conn = self.db();
+        let mut stmt = conn.prepare_cached(
+            "SELECT status, at FROM order_history WHERE order_id = ?1 ORDER BY at, rowid",
+        )?;
+        let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        rows.map(|row| {
+            let (status, at) = row?;
+            let status = status
+                .parse()
+                .map_err(|_| EngineError::Corrupt(format!("order history status: {status}")))?;
+            Ok((status, from_ms(at)))
+        })
+        .collect()
+    }
+
     /// Newest first.
     pub fn orders(&self, limit: u32) -> EngineResult<Vec<LocalOrder>> {
         let conn = self.db();

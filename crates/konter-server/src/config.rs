@@ -66,6 +66,10 @@ pub struct Fulfilment {
     /// after it. Default [`crate::fulfil::LEASE`]; keep it longer than a supplier call.
     #[serde(default, deserialize_with = "number_or_text")]
     pub lease_ms: Option<u64>,
+    /// Seconds between price-list pulls; default [`crate::prices::DEFAULT_INTERVAL`], never
+    /// below Digiflazz's 5 minutes.
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub price_sync_s: Option<u64>,
 }
 
 fn default_db() -> String {

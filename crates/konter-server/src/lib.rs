@@ -16,6 +16,7 @@ pub mod http;
 pub mod metrics;
 pub mod midtrans;
 pub mod orders;
+pub mod prices;
 pub mod pricing;
 pub mod store;
 pub mod suppliers;

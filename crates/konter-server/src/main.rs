@@ -68,6 +68,11 @@ enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+    /// Supplier prices.
+    Prices {
+        #[command(subcommand)]
+        command: PricesCommand,
+    },
     /// Orders.
     Order {
         #[command(subcommand)]
@@ -75,6 +80,13 @@ enum Command {
     },
     /// Recomputes every balance from the ledger entries; exits 0 only when all agree.
     Audit,
+}
+
+#[derive(Subcommand)]
+enum PricesCommand {
+    /// Pulls every configured supplier's price list once, updates costs and availability,
+    /// and announces changed prices to the shops' devices.
+    Sync,
 }
 
 #[derive(Subcommand)]
@@ -283,6 +295,23 @@ async fn run<S: Store + Clone + 'static>(
         } => {
             let loaded = CatalogueFile::read(&file)?.load(&store, now).await?;
             eprintln!("loaded {loaded} products from {}", file.display());
+        }
+        Command::Prices {
+            command: PricesCommand::Sync,
+        } => {
+            let app = konter_server::App::new(store.clone(), config.clone())?;
+            let synced = konter_server::prices::sync_once(&app).await?;
+            for (supplier, why) in &synced.failed {
+                eprintln!("{supplier}: price list not read: {why}");
+            }
+            println!(
+                "changed={} announced={}",
+                synced.changed.len(),
+                synced.announced
+            );
+            if !synced.failed.is_empty() {
+                return Ok(ExitCode::FAILURE);
+            }
         }
         Command::Order {
             command: OrderCommand::Show { id },

@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use chrono::Utc;
 use konter_client::Engine;
-use konter_client::sell::Sale;
+use konter_client::sell::{LocalOrder, Sale};
 use konter_client::token::FileStore;
 use konter_domain::catalogue::{Category, Markup, PriceRule, Product, Sku, Tier};
 use konter_domain::money::Rupiah;
@@ -36,7 +36,21 @@ struct Server {
 }
 
 impl Server {
+    /// A server whose orders wait to be settled by hand (`settle`).
     async fn start() -> Server {
+        Server::start_with(false).await
+    }
+
+    /// A server that fulfils through konter-sandbox's Digiflazz (webhooks back to it).
+    async fn start_fulfilling() -> Server {
+        Server::start_with(true).await
+    }
+
+    async fn start_with(fulfil: bool) -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
         let dir = tempfile::tempdir().expect("dir");
         let url = format!("sqlite://{}", dir.path().join("server.db").display());
         let store = SqliteStore::open(&url).await.expect("open");
@@ -82,12 +96,34 @@ impl Server {
             .await
             .expect("credit");
         let mut config: Config = toml::from_str("").expect("config");
-        config.testing.allow_manual_settle = true;
+        config.testing.allow_manual_settle = !fulfil;
+        if fulfil {
+            let sandbox_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let sandbox = format!("http://{}", sandbox_listener.local_addr().expect("addr"));
+            let sim = konter_sandbox::Sandbox::new(konter_sandbox::Settings {
+                webhook_base: Some(format!("http://{addr}")),
+                pending_delay_ms: 300,
+                ..konter_sandbox::Settings::default()
+            });
+            tokio::spawn(async move {
+                axum::serve(sandbox_listener, konter_sandbox::router(sim)).await
+            });
+            config.suppliers.digiflazz = Some(konter_server::config::Digiflazz {
+                base_url: format!("{sandbox}/digiflazz/v1"),
+                username: konter_sandbox::digiflazz::DEFAULT_USERNAME.into(),
+                api_key: konter_server::config::Secret::new(
+                    konter_sandbox::digiflazz::DEFAULT_PROD_KEY,
+                ),
+                webhook_secret: konter_server::config::Secret::new(
+                    konter_sandbox::digiflazz::DEFAULT_WEBHOOK_SECRET,
+                ),
+                testing: false,
+                status_interval_ms: Some(200),
+            });
+        }
         let app = App::new(store, config).expect("app");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
         let mut server = Server {
             app,
             addr,
@@ -235,6 +271,80 @@ fn sale(target: &str) -> Sale {
         target: target.into(),
         ..Sale::default()
     }
+}
+
+/// Syncs until every listed order is settled (success, failed or refunded).
+async fn sync_until_settled(engine: &Engine, ids: &[String]) -> Vec<LocalOrder> {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        engine.sync_once(1).await.expect("sync");
+        let orders: Vec<LocalOrder> = ids
+            .iter()
+            .map(|id| engine.order(id).expect("read").expect("order"))
+            .collect();
+        if orders.iter().all(|o| o.status.is_settled()) {
+            return orders;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "still open: {:?}",
+            orders
+                .iter()
+                .map(|o| (o.target.clone(), o.status))
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sales_through_the_sandbox_converge_with_sn_or_reason_and_balanced_books() {
+    let server = Server::start_fulfilling().await;
+    let (_dir, engine) = paired(&server).await;
+    // Last digits: 0 success, 3 pending then success, 4 pending then failed, 6 wrong number.
+    let targets = [
+        "081234567890",
+        "081234567893",
+        "081234567894",
+        "081234567896",
+    ];
+    let ids: Vec<String> = targets
+        .iter()
+        .map(|t| engine.place_order(&sale(t)).expect("sell").id.to_string())
+        .collect();
+    let done = sync_until_settled(&engine, &ids).await;
+    let by_target = |t: &str| done.iter().find(|o| o.target == t).expect("order");
+    for t in ["081234567890", "081234567893"] {
+        let o = by_target(t);
+        assert_eq!(o.status, OrderStatus::Success, "{t}");
+        assert!(
+            o.sn.as_deref().is_some_and(|s| !s.is_empty()),
+            "{t} has its SN"
+        );
+    }
+    for (t, code) in [
+        ("081234567894", "supplier_failed"),
+        ("081234567896", "wrong_number"),
+    ] {
+        let o = by_target(t);
+        assert_eq!(o.status, OrderStatus::Failed, "{t}");
+        assert_eq!(
+            o.failure.as_ref().map(|f| f.code.as_str()),
+            Some(code),
+            "{t}"
+        );
+    }
+    // Two successes at the server's price (the server's price sync may have moved it from
+    // the seeded cost to the sandbox's); the failed ones' holds are back.
+    let charged: i64 = ["081234567890", "081234567893"]
+        .iter()
+        .map(|t| by_target(t).cost_idr.idr())
+        .sum();
+    assert!(charged >= 2 * 10_500, "{charged}");
+    let saldo = engine.saldo().expect("saldo");
+    assert_eq!(saldo.available_idr, rp(300_000 - charged));
+    assert_eq!(saldo.local_held_idr, rp(0));
+    assert_device_books(&engine);
+    server.assert_books().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

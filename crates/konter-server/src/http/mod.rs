@@ -303,10 +303,12 @@ pub async fn serve_until<S: Store + Clone + 'static>(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let workers = state
-        .suppliers
-        .any()
-        .then(|| tokio::spawn(crate::fulfil::Fulfiller::new(state.clone()).run(stopped)));
+    let workers = state.suppliers.any().then(|| {
+        (
+            tokio::spawn(crate::fulfil::Fulfiller::new(state.clone()).run(stopped.clone())),
+            tokio::spawn(crate::prices::run(state.clone(), stopped)),
+        )
+    });
     if workers.is_none() {
         tracing::warn!("no supplier is configured: orders wait until one is");
     }
@@ -315,8 +317,9 @@ pub async fn serve_until<S: Store + Clone + 'static>(
         .with_graceful_shutdown(shutdown)
         .await;
     let _ = stop.send(true);
-    if let Some(w) = workers {
-        let _ = w.await;
+    if let Some((fulfil, prices)) = workers {
+        let _ = fulfil.await;
+        let _ = prices.await;
     }
     served
 }

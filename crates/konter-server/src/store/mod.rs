@@ -325,6 +325,15 @@ pub trait Store: Send + Sync {
         rule: &PriceRule,
         now: DateTime<Utc>,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Applies a supplier's price list to its offers: new costs, and active only where the
+    /// list says so (an offer missing from the list is switched off). The catalogue SKUs
+    /// whose offers changed.
+    fn apply_price_list(
+        &self,
+        supplier: &str,
+        items: &[crate::suppliers::PriceItem],
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
     fn tier_rules(&self) -> impl Future<Output = StoreResult<Vec<(Tier, PriceRule)>>> + Send;
     fn catalogue(&self) -> impl Future<Output = StoreResult<Vec<CatalogueEntry>>> + Send;
 

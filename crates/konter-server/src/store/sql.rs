@@ -969,6 +969,41 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn apply_price_list(&self, supplier: &str, items: &[crate::suppliers::PriceItem], now: DateTime<Utc>) -> StoreResult<Vec<String>> {
+                let listed: BTreeMap<&str, &crate::suppliers::PriceItem> =
+                    items.iter().map(|i| (i.supplier_sku.as_str(), i)).collect();
+                let mut tx = self.writer.begin().await?;
+                let rows = sqlx::query("SELECT sku, supplier_sku, cost_idr, active FROM supplier_products WHERE supplier = $1")
+                    .bind(supplier)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let mut changed = Vec::new();
+                for row in rows {
+                    let sku: String = row.try_get("sku")?;
+                    let supplier_sku: String = row.try_get("supplier_sku")?;
+                    let cost: i64 = row.try_get("cost_idr")?;
+                    let active: bool = row.try_get("active")?;
+                    let (new_cost, new_active) = match listed.get(supplier_sku.as_str()) {
+                        Some(item) => (item.cost.idr(), item.active),
+                        None => (cost, false),
+                    };
+                    if (new_cost, new_active) == (cost, active) {
+                        continue;
+                    }
+                    sqlx::query("UPDATE supplier_products SET cost_idr = $3, active = $4, updated_at = $5 WHERE sku = $1 AND supplier = $2")
+                        .bind(&sku)
+                        .bind(supplier)
+                        .bind(new_cost)
+                        .bind(new_active)
+                        .bind(ms(now))
+                        .execute(&mut *tx)
+                        .await?;
+                    changed.push(sku);
+                }
+                tx.commit().await?;
+                Ok(changed)
+            }
+
             async fn tier_rules(&self) -> StoreResult<Vec<(Tier, PriceRule)>> {
                 let rows = sqlx::query("SELECT tier, rule FROM tier_markups")
                     .fetch_all(&self.reader)

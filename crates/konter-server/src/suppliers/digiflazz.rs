@@ -11,7 +11,7 @@ use md5::{Digest, Md5};
 use serde_json::{Value, json};
 use sha1::Sha1;
 
-use super::{Call, InquiryError, Outcome, Purchase, post_json};
+use super::{Call, InquiryError, Outcome, PriceItem, Purchase, post_json, whole_rupiah};
 use crate::config::Digiflazz as DigiflazzConfig;
 
 /// The name catalogues and the audit trail use.
@@ -204,6 +204,38 @@ impl Digiflazz {
             _ => Err(InquiryError::Unavailable(format!("unexpected answer: {v}"))),
         };
         (result, call)
+    }
+
+    /// The prepaid price list (at most once per 5 minutes, §1.3; rc 83 beyond).
+    pub async fn price_list(&self) -> Result<Vec<PriceItem>, String> {
+        let c = &self.config;
+        let body = json!({"cmd": "prepaid", "username": c.username, "sign": sign(&c.username, c.api_key.expose(), "pricelist")});
+        let (answer, _) = post_json(
+            &self.http,
+            self.url("/price-list"),
+            "price_list",
+            &body,
+            TIMEOUT,
+        )
+        .await;
+        let v = answer?;
+        let Some(items) = v["data"].as_array() else {
+            return Err(format!(
+                "no price list in the answer (rc {})",
+                v["data"]["rc"]
+            ));
+        };
+        Ok(items
+            .iter()
+            .filter_map(|i| {
+                Some(PriceItem {
+                    supplier_sku: i["buyer_sku_code"].as_str()?.to_owned(),
+                    cost: whole_rupiah(&i["price"])?,
+                    active: i["buyer_product_status"].as_bool() == Some(true)
+                        && i["seller_product_status"].as_bool() == Some(true),
+                })
+            })
+            .collect())
     }
 
     /// The deposit left at Digiflazz, in rupiah.

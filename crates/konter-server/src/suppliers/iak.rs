@@ -10,7 +10,7 @@ use konter_domain::game::Game;
 use serde_json::{Value, json};
 
 use super::digiflazz::sign;
-use super::{Call, InquiryError, Outcome, Purchase, post_json};
+use super::{Call, InquiryError, Outcome, PriceItem, Purchase, post_json, whole_rupiah};
 use crate::config::Iak as IakConfig;
 
 pub const NAME: &str = "iak";
@@ -243,6 +243,35 @@ impl Iak {
             _ => Err(InquiryError::Unavailable(format!("unexpected answer: {v}"))),
         };
         (result, call)
+    }
+
+    /// Every prepaid product, active or not (§2.2 `pricelist`, `status: all`).
+    pub async fn price_list(&self) -> Result<Vec<PriceItem>, String> {
+        let body =
+            json!({"username": self.config.username, "sign": self.sign("pl"), "status": "all"});
+        let (answer, _) = post_json(
+            &self.http,
+            self.url("/api/pricelist"),
+            "price_list",
+            &body,
+            TIMEOUT,
+        )
+        .await;
+        let v = answer?;
+        let items = v["data"]["pricelist"]
+            .as_array()
+            .or_else(|| v["data"].as_array())
+            .ok_or_else(|| format!("no price list in the answer (rc {})", v["data"]["rc"]))?;
+        Ok(items
+            .iter()
+            .filter_map(|i| {
+                Some(PriceItem {
+                    supplier_sku: i["product_code"].as_str()?.to_owned(),
+                    cost: whole_rupiah(&i["product_price"])?,
+                    active: i["status"].as_str() == Some("active"),
+                })
+            })
+            .collect())
     }
 
     pub async fn balance(&self) -> Result<i64, String> {

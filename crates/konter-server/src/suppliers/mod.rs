@@ -77,6 +77,27 @@ pub struct Purchase {
     pub max_price: Rupiah,
 }
 
+/// One line of a supplier's price list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PriceItem {
+    pub supplier_sku: String,
+    pub cost: Rupiah,
+    /// Whether the supplier sells it now (Digiflazz: buyer and seller status both on).
+    pub active: bool,
+}
+
+/// A price (`10150`, `"10150"`, `10150.0`) as whole rupiah; suppliers type it loosely.
+pub(crate) fn whole_rupiah(v: &Value) -> Option<Rupiah> {
+    let idr = match v {
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.to_string().split('.').next()?.parse().ok()),
+        Value::String(s) => s.trim().split('.').next()?.parse().ok(),
+        _ => None,
+    }?;
+    (idr > 0).then(|| Rupiah::from_idr(idr))
+}
+
 /// Why an inquiry gave no answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InquiryError {
@@ -237,6 +258,27 @@ impl Suppliers {
             (iak::NAME, _, Some(i)) => i.status(p).await,
             _ => not_configured(name),
         }
+    }
+
+    /// The supplier's whole prepaid price list.
+    pub async fn price_list(&self, name: &str) -> Result<Vec<PriceItem>, String> {
+        match (name, &self.digiflazz, &self.iak) {
+            (digiflazz::NAME, Some(d), _) => d.price_list().await,
+            (iak::NAME, _, Some(i)) => i.price_list().await,
+            _ => Err(format!("supplier '{name}' is not configured")),
+        }
+    }
+
+    /// The names of the configured suppliers.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        if self.digiflazz.is_some() {
+            names.push(digiflazz::NAME);
+        }
+        if self.iak.is_some() {
+            names.push(iak::NAME);
+        }
+        names
     }
 
     /// A PLN customer's name and tariff, from the first supplier that offers the inquiry.

@@ -485,3 +485,76 @@ async fn postgres_fulfils_the_same_way() {
     rig.wait_for(wrong.id, OrderStatus::Failed).await;
     rig.audit_clean().await;
 }
+
+#[tokio::test]
+async fn price_sync_updates_costs_switches_off_what_is_gone_and_tells_the_devices() {
+    let (store, _dir) = sqlite().await;
+    let rig = rig(store, "FA").await;
+    let offer = |supplier_sku: &str, cost: i64| SupplierProduct {
+        sku: "tsel10".into(),
+        supplier: "digiflazz".into(),
+        supplier_sku: supplier_sku.into(),
+        cost: rp(cost),
+        priority: 1,
+        active: true,
+    };
+    // A stale cost for a SKU Digiflazz lists, and an offer for a SKU it does not.
+    rig.app
+        .store
+        .upsert_supplier_product(&offer("tsel10", 9_000), Utc::now())
+        .await
+        .expect("offer");
+    let mut gone = offer("tsel-gone", 5_000);
+    gone.sku = "tsel5".into();
+    rig.app
+        .store
+        .upsert_supplier_product(&gone, Utc::now())
+        .await
+        .expect("offer");
+    let synced = konter_server::prices::sync_once(&rig.app)
+        .await
+        .expect("sync");
+    assert!(synced.failed.is_empty(), "{:?}", synced.failed);
+    let catalogue = rig.app.store.catalogue().await.expect("catalogue");
+    let offer_of = |sku: &str| {
+        catalogue
+            .iter()
+            .find(|e| e.product.sku.as_str() == sku)
+            .and_then(|e| e.suppliers.iter().find(|o| o.supplier == "digiflazz"))
+            .cloned()
+            .expect("offer")
+    };
+    let tsel10 = offer_of("tsel10");
+    assert_ne!(
+        tsel10.cost,
+        rp(9_000),
+        "the listed price replaced the stale cost"
+    );
+    assert!(tsel10.active);
+    assert!(!offer_of("tsel5").active, "not on the list: switched off");
+    // The device hears the new tier price of tsel10 through its feed. The server's own
+    // schedule also syncs at start, so either sync may be the one that announces it.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let changes: Value = rig
+            .http
+            .get(format!("{}/v1/changes?after=0&limit=500", rig.base))
+            .bearer_auth(&rig.token)
+            .send()
+            .await
+            .expect("feed")
+            .json()
+            .await
+            .expect("json");
+        let announced = changes["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .any(|c| c["type"] == "catalog" && c["item"]["sku"] == "tsel10");
+        if announced {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{changes}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Benchmarks of the desktop app under Xvfb, through tauri-driver + WebKitWebDriver:
+#   app.cold_start_ms  the app process's start (its own start time in /proc) to the Setup
+#                      screen found in the page, fresh data directory; median of 3 runs
+#   app.idle_rss_mb    resident memory after 10 s idle on the Setup screen: konter-app plus
+#                      its WebKit processes (WebKitWebProcess, WebKitNetworkProcess), VmRSS
+#                      from /proc/PID/status; median of the same 3 runs
+# Prints `bench <name> <value> <unit>` lines; details go to standard error.
+#
+#   scripts/app_bench.sh   (KONTER_BENCH_APP_RUNS=N for another number of runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+RUNS="${KONTER_BENCH_APP_RUNS:-3}"
+IDLE_S=10
+APP="$CARGO_TARGET_DIR/debug/konter-app"
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Inside Xvfb: one tauri-driver, one fresh data directory and one app per run.
+if [ "${1:-}" = "--inner" ]; then
+  for i in $(seq "$RUNS"); do
+    data="$(mktemp -d)"
+    port="$(free_port)"
+    KONTER_DATA_DIR="$data" KONTER_TOKEN_STORE=file \
+      tauri-driver --port "$port" --native-port "$(free_port)" >>"$2" 2>&1 &
+    driver=$!
+    status=0
+    python3 scripts/app_smoke.py --app "$APP" --driver "http://127.0.0.1:$port" \
+      --bench --idle-s "$IDLE_S" --driver-pid "$driver" || status=$?
+    kill "$driver" 2>/dev/null || true
+    wait "$driver" 2>/dev/null || true
+    rm -rf "$data"
+    [ "$status" -eq 0 ] || exit "$status"
+    echo "run $i done" >&2
+  done
+  exit 0
+fi
+
+need_debs build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
+  libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth python3
+if ! command -v tauri-driver >/dev/null; then
+  say "installing tauri-driver 2"
+  cargo install "tauri-driver@^2" --locked
+fi
+if [ ! -f ui/dist/index.html ]; then
+  command -v npm >/dev/null || need_debs nodejs npm
+  say "building the UI"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+fi
+say "building konter-app"
+# The same package set as app_smoke.sh and demo.sh: one feature resolution, one build.
+cargo build --locked -p konter-app -p konter-server -p konter-sandbox -p konter-client
+
+WORK="$(mktemp -d)"
+xgroup=""
+cleanup() {
+  trap - EXIT INT TERM
+  [ -n "$xgroup" ] && kill -TERM -- "-$xgroup" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say "app: $RUNS cold starts to the Setup screen, memory after ${IDLE_S} s idle (under Xvfb)"
+setsid -w timeout 300 xvfb-run -a -s "-screen 0 1366x768x24" \
+  bash "$0" --inner "$WORK/tauri-driver.log" >"$WORK/runs.txt" &
+xgroup=$!
+status=0
+wait "$xgroup" || status=$?
+xgroup=""
+cat "$WORK/runs.txt" >&2
+if [ "$status" -ne 0 ]; then
+  say "app bench failed (exit $status); tauri-driver log:"
+  tail -n 40 "$WORK/tauri-driver.log" >&2 || true
+  exit 1
+fi
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print v[int((NR + 1) / 2)] }'; }
+cold_ms="$(awk '$1 == "cold_start_ms" { print $2 }' "$WORK/runs.txt" | median)"
+rss_kb="$(awk '$1 == "idle_rss_kb" { print $2 }' "$WORK/runs.txt" | median)"
+echo "bench app.cold_start_ms $cold_ms ms"
+echo "bench app.idle_rss_mb $(((rss_kb + 512) / 1024)) MB"

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Smoke test of the real desktop app against a real server: builds the UI, konter-app,
+# konter-server, konter-sandbox and the `konter` CLI; starts the sandbox suppliers and the
+# server on free ports with a fresh SQLite shop; points the device's printer at a file;
+# then, under Xvfb through tauri-driver + WebKitWebDriver, sets the app up (pairing code,
+# shop profile, owner PIN), logs in, sells Telkomsel 10.000 to 081234567890 for cash and
+# checks the success with its SN on screen and in the printed receipt.
+#
+#   scripts/app_smoke.sh            # screenshots and logs in artifacts/app-smoke/
+#   KONTER_SMOKE_OUT=DIR scripts/app_smoke.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+OUT_DIR="${KONTER_SMOKE_OUT:-artifacts/app-smoke}"
+mkdir -p "$OUT_DIR"
+OUT_DIR="$(cd "$OUT_DIR" && pwd)"
+
+need_debs build-essential pkg-config curl libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
+  libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth python3
+
+if ! command -v tauri-driver >/dev/null; then
+  say "installing tauri-driver 2"
+  cargo install "tauri-driver@^2" --locked
+fi
+
+if [ ! -f ui/dist/index.html ]; then
+  command -v npm >/dev/null || need_debs nodejs npm
+  say "building the UI"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+fi
+
+say "building konter-app, konter-server, konter-sandbox and konter"
+cargo build --locked -p konter-app -p konter-server -p konter-sandbox -p konter-client
+BIN="$CARGO_TARGET_DIR/debug"
+APP="$BIN/konter-app"
+
+WORK="$(mktemp -d)"
+pids=()
+xgroup=""
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  # The Xvfb session runs in its own process group: tauri-driver, WebKitWebDriver, the app.
+  [ -n "$xgroup" ] && kill -TERM -- "-$xgroup" 2>/dev/null || true
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  cp "$WORK"/*.log "$OUT_DIR"/ 2>/dev/null || true
+  rm -rf "$WORK"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+logs_tail() {
+  for f in server sandbox tauri-driver; do
+    [ -s "$WORK/$f.log" ] || continue
+    printf '\n----- %s.log (last 40 lines) -----\n' "$f" >&2
+    tail -n 40 "$WORK/$f.log" >&2
+  done
+}
+fail() {
+  say "FAILED: $*"
+  logs_tail
+  exit 1
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+SERVER_PORT="$(free_port)"
+SANDBOX_PORT="$(free_port)"
+DRIVER_PORT="$(free_port)"
+NATIVE_PORT="$(free_port)"
+SERVER_URL="http://127.0.0.1:$SERVER_PORT"
+
+# The demo's settings with this run's database and ports.
+sed -e "s|^db = .*|db = \"sqlite://$WORK/server.db\"|" \
+  -e "s|^listen = .*|listen = \"127.0.0.1:$SERVER_PORT\"|" \
+  -e "s|127\.0\.0\.1:8090|127.0.0.1:$SANDBOX_PORT|g" \
+  demo/konter-server.toml >"$WORK/server.toml"
+SERVER=(env -u KONTER_DB -u KONTER_LISTEN "$BIN/konter-server" --config "$WORK/server.toml")
+
+say "sandbox on :$SANDBOX_PORT, server on :$SERVER_PORT (work dir $WORK)"
+"$BIN/konter-sandbox" --listen "127.0.0.1:$SANDBOX_PORT" --webhook-base "$SERVER_URL" \
+  --pending-delay-ms 500 >"$WORK/sandbox.log" 2>&1 &
+pids+=($!)
+{
+  "${SERVER[@]}" shop create SMOKE --name "Konter Uji Coba" --tier gold
+  "${SERVER[@]}" catalog load demo/catalogue.toml
+  "${SERVER[@]}" saldo credit SMOKE 1000000 --ref smoke-modal
+} >"$WORK/setup.log" 2>&1 || { cat "$WORK/setup.log" >&2; fail "creating the shop"; }
+"${SERVER[@]}" serve >"$WORK/server.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do
+  curl -fsS "$SERVER_URL/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -fsS "$SERVER_URL/healthz" >/dev/null || fail "the server did not come up"
+CODE="$("${SERVER[@]}" device pair-code SMOKE 2>>"$WORK/setup.log")" || fail "no pairing code"
+
+# The device: a fresh data directory whose printer is a file, printing on success.
+export KONTER_DATA_DIR="$WORK/device" KONTER_TOKEN_STORE=file
+RECEIPT="$OUT_DIR/receipt.bin"
+rm -f "$RECEIPT" "$OUT_DIR"/*.png "$OUT_DIR"/failure.html
+"$BIN/konter" --data-dir "$KONTER_DATA_DIR" set printer "file:$RECEIPT"
+"$BIN/konter" --data-dir "$KONTER_DATA_DIR" set auto_print true
+
+say "running the app under Xvfb (pairing code $CODE)"
+started=$(date +%s)
+# setsid: its own process group, so cleanup can end everything it started.
+setsid -w timeout 150 xvfb-run -a -s "-screen 0 1366x768x24" sh -c '
+  tauri-driver --port "$1" --native-port "$2" >"$3/tauri-driver.log" 2>&1 &
+  driver=$!
+  python3 scripts/app_smoke.py --app "$4" --driver "http://127.0.0.1:$1" --out "$5" \
+    --server-url "$6" --pair-code "$7" --receipt "$8"
+  status=$?
+  kill "$driver" 2>/dev/null
+  wait "$driver" 2>/dev/null
+  exit $status
+' sh "$DRIVER_PORT" "$NATIVE_PORT" "$WORK" "$APP" "$OUT_DIR" "$SERVER_URL" "$CODE" "$RECEIPT" &
+xgroup=$!
+status=0
+wait "$xgroup" || status=$?
+xgroup=""
+[ "$status" -eq 0 ] || fail "the app smoke test (exit $status)"
+
+"${SERVER[@]}" audit >/dev/null 2>>"$WORK/setup.log" || fail "the server's books do not agree"
+say "app smoke test passed in $(($(date +%s) - started)) s; screenshots, receipt and logs in $OUT_DIR"

@@ -1,0 +1,290 @@
+//! The owner's settings, selling-price rules and people.
+
+use konter_client::cashiers::Role;
+use konter_client::catalog::{RuleScope, SellingRule};
+use konter_receipt::PrinterAddress;
+
+use super::Shared;
+use crate::error::{CommandError, CommandResult};
+use crate::state::Konter;
+use crate::wire::{self, PrinterKind};
+
+/// The engine's footer when the owner wrote none; shown so the form says what prints.
+const DEFAULT_FOOTER: &str = "Terima kasih atas kunjungan Anda";
+/// The engine takes free text settings up to this many characters.
+const MAX_TEXT_CHARS: usize = 200;
+
+fn kind_code(kind: PrinterKind) -> Option<&'static str> {
+    match kind {
+        PrinterKind::None => None,
+        PrinterKind::Tcp => Some("tcp"),
+        PrinterKind::Usb => Some("usb"),
+        PrinterKind::Serial => Some("serial"),
+        PrinterKind::File => Some("file"),
+    }
+}
+
+/// `tcp:192.168.1.50:9100` -> (tcp, `192.168.1.50:9100`).
+fn split_printer(stored: &str) -> (PrinterKind, String) {
+    let (kind, address) = stored.split_once(':').unwrap_or(("", stored));
+    let kind = match kind {
+        "tcp" => PrinterKind::Tcp,
+        "usb" => PrinterKind::Usb,
+        "serial" => PrinterKind::Serial,
+        "file" => PrinterKind::File,
+        _ => PrinterKind::None,
+    };
+    (kind, address.to_owned())
+}
+
+/// The engine's printer address for the configured printer, or `None` when switched off.
+pub(crate) fn printer(state: &Konter) -> CommandResult<Option<(String, u16)>> {
+    if state.prefs().printer_off {
+        return Ok(None);
+    }
+    let width = state
+        .engine
+        .setting("printer_width")?
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(32);
+    Ok(state.engine.setting("printer")?.map(|p| (p, width)))
+}
+
+pub(crate) fn read_settings(state: &Konter) -> CommandResult<wire::Settings> {
+    let engine = &state.engine;
+    let get = |k: &str| engine.setting(k);
+    let prefs = state.prefs();
+    let (mut kind, address) = get("printer")?
+        .as_deref()
+        .map_or((PrinterKind::None, String::new()), split_printer);
+    if prefs.printer_off {
+        kind = PrinterKind::None;
+    }
+    Ok(wire::Settings {
+        language: prefs.language,
+        auto_print: get("auto_print")?.as_deref() == Some("true"),
+        printer: wire::PrinterSettings {
+            kind,
+            address,
+            width: get("printer_width")?
+                .and_then(|w| w.parse().ok())
+                .unwrap_or(32),
+        },
+        receipt_header: get("shop_name")?.unwrap_or_default(),
+        receipt_footer: get("receipt_footer")?.unwrap_or_else(|| DEFAULT_FOOTER.into()),
+        shop_address: get("shop_address")?.unwrap_or_default(),
+        shop_phone: get("shop_phone")?.unwrap_or_default(),
+    })
+}
+
+fn too_long(field: &str, value: &str) -> CommandResult<()> {
+    if value.chars().count() > MAX_TEXT_CHARS {
+        return Err(CommandError::new(
+            "too_long",
+            &format!("paling panjang {MAX_TEXT_CHARS} huruf"),
+            &format!("at most {MAX_TEXT_CHARS} characters"),
+        )
+        .on(field));
+    }
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn settings(state: Shared<'_>) -> CommandResult<wire::Settings> {
+    read_settings(&state)
+}
+
+/// Checks everything first and only then writes, so a refused form changes nothing.
+#[tauri::command]
+pub async fn save_settings(state: Shared<'_>, settings: wire::Settings) -> CommandResult<()> {
+    // Before the owner exists (first-run setup) the shop profile is saved without a login.
+    if state.has_owner()? {
+        state.require_owner()?;
+    }
+    let s = &settings;
+    if !matches!(s.language.as_str(), "id" | "en") {
+        return Err(CommandError::new(
+            "language_unknown",
+            "bahasa tidak dikenal",
+            "unknown language",
+        )
+        .on("language"));
+    }
+    if !matches!(s.printer.width, 32 | 42 | 48) {
+        return Err(CommandError::new(
+            "width_invalid",
+            "lebar kertas 32, 42 atau 48 kolom",
+            "the paper width is 32, 42 or 48 columns",
+        )
+        .on("printer.width"));
+    }
+    let printer = match kind_code(s.printer.kind) {
+        None => None,
+        Some(kind) => {
+            let text = format!("{kind}:{}", s.printer.address.trim());
+            if let Err(e) = text.parse::<PrinterAddress>() {
+                return Err(CommandError::new(
+                    "printer_address_invalid",
+                    &e.message_id(),
+                    &e.to_string(),
+                )
+                .on("printer.address"));
+            }
+            Some(text)
+        }
+    };
+    let shop_name = state.engine.setting("shop_name")?.unwrap_or_default();
+    let header = s.receipt_header.trim();
+    if !header.is_empty() && header != shop_name {
+        return Err(CommandError::new(
+            "not_available",
+            "kepala struk memakai nama toko dari server dan belum bisa diubah di sini",
+            "the receipt header is the shop name from the server and cannot be changed here yet",
+        )
+        .on("receipt_header"));
+    }
+    too_long("receipt_footer", &s.receipt_footer)?;
+    too_long("shop_address", &s.shop_address)?;
+    too_long("shop_phone", &s.shop_phone)?;
+
+    let engine = &state.engine;
+    let mut prefs = state.prefs();
+    prefs.language = s.language.clone();
+    prefs.printer_off = printer.is_none();
+    if let Some(p) = &printer {
+        engine.set_setting("printer", p)?;
+    }
+    engine.set_setting("printer_width", &s.printer.width.to_string())?;
+    engine.set_setting("auto_print", if s.auto_print { "true" } else { "false" })?;
+    engine.set_setting("receipt_footer", s.receipt_footer.trim())?;
+    engine.set_setting("shop_address", s.shop_address.trim())?;
+    engine.set_setting("shop_phone", s.shop_phone.trim())?;
+    state.save_prefs(&prefs)
+}
+
+#[tauri::command]
+pub async fn price_rules(state: Shared<'_>) -> CommandResult<Vec<wire::PriceRule>> {
+    Ok(state
+        .engine
+        .price_rules()?
+        .into_iter()
+        .filter_map(wire::PriceRule::from_engine)
+        .collect())
+}
+
+fn parse_rule_id(id: &str) -> Option<(RuleScope, &str)> {
+    let (scope, key) = id.split_once(':')?;
+    let scope = match scope {
+        "category" => RuleScope::Category,
+        "brand" => RuleScope::Brand,
+        "product" => RuleScope::Product,
+        _ => return None,
+    };
+    Some((scope, key))
+}
+
+#[tauri::command]
+pub async fn save_price_rule(
+    state: Shared<'_>,
+    rule: wire::PriceRule,
+) -> CommandResult<wire::PriceRule> {
+    state.require_owner()?;
+    let scope = RuleScope::from(rule.scope);
+    let key = rule.key.trim().to_owned();
+    let engine_rule = SellingRule {
+        scope,
+        key: key.clone(),
+        markup: rule.markup,
+        round_to: rule.round_to,
+    };
+    state.engine.save_price_rule(&engine_rule)?;
+    let id = wire::PriceRule::id_of(scope, &key);
+    // Editing a rule's scope or key replaces the old rule.
+    if let Some((old_scope, old_key)) = parse_rule_id(&rule.id)
+        && wire::PriceRule::id_of(old_scope, old_key) != id
+    {
+        state.engine.delete_price_rule(old_scope, old_key)?;
+    }
+    Ok(wire::PriceRule {
+        id,
+        scope: rule.scope,
+        key,
+        markup: rule.markup,
+        round_to: rule.round_to,
+    })
+}
+
+#[tauri::command]
+pub async fn delete_price_rule(state: Shared<'_>, id: String) -> CommandResult<()> {
+    state.require_owner()?;
+    let (scope, key) = parse_rule_id(&id).ok_or_else(|| {
+        CommandError::new("rule_unknown", "aturan tidak ada", "no such rule").on("id")
+    })?;
+    state.engine.delete_price_rule(scope, key)?;
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn cashiers(state: Shared<'_>) -> CommandResult<Vec<wire::Cashier>> {
+    state.require_owner()?;
+    Ok(state
+        .engine
+        .cashiers()?
+        .into_iter()
+        .map(wire::Cashier::from)
+        .collect())
+}
+
+#[tauri::command]
+pub async fn create_cashier(
+    state: Shared<'_>,
+    name: String,
+    role: Role,
+    pin: String,
+) -> CommandResult<wire::Cashier> {
+    state.require_owner()?;
+    Ok(wire::Cashier::from(
+        state.engine.create_cashier(&name, role, &pin)?,
+    ))
+}
+
+#[tauri::command]
+pub async fn disable_cashier(state: Shared<'_>, id: String) -> CommandResult<()> {
+    let me = state.require_owner()?;
+    if me.id == id {
+        return Err(CommandError::new(
+            "cashier_self",
+            "tidak bisa menonaktifkan diri sendiri",
+            "you cannot disable yourself",
+        )
+        .on("id"));
+    }
+    if !state.engine.disable_cashier(&id)? {
+        return Err(
+            CommandError::new("cashier_unknown", "kasir tidak ada", "no such cashier").on("id"),
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printer_addresses_split_into_kind_and_address() {
+        assert_eq!(
+            split_printer("tcp:192.168.1.50:9100"),
+            (PrinterKind::Tcp, "192.168.1.50:9100".into())
+        );
+        assert_eq!(
+            split_printer("usb:/dev/usb/lp0"),
+            (PrinterKind::Usb, "/dev/usb/lp0".into())
+        );
+        assert_eq!(
+            parse_rule_id("brand:DANA"),
+            Some((RuleScope::Brand, "DANA"))
+        );
+        assert_eq!(parse_rule_id("default:"), None);
+    }
+}

@@ -1,0 +1,105 @@
+//! The counter's sale: what the typed input is, what can be sold to it, the checks before
+//! payment, and the order itself.
+
+use konter_client::sell::Sale;
+use konter_domain::catalogue::Category;
+use konter_domain::game::Game;
+use konter_domain::money::Rupiah;
+use konter_domain::target::{InputSchema, Target};
+
+use super::Shared;
+use crate::error::{CommandError, CommandResult};
+use crate::events::ORDER_UPDATED;
+use crate::wire;
+
+#[tauri::command]
+pub async fn quote(state: Shared<'_>, input: String) -> CommandResult<wire::Quote> {
+    state.require_cashier()?;
+    Ok(wire::Quote::from(state.engine.quote(&input)?))
+}
+
+#[tauri::command]
+pub async fn game_products(state: Shared<'_>, game: Game) -> CommandResult<Vec<wire::QuoteItem>> {
+    state.require_cashier()?;
+    let schema = InputSchema::Game { game };
+    Ok(state
+        .engine
+        .products(Category::Game)?
+        .into_iter()
+        .filter(|i| i.input == Some(schema))
+        .map(wire::QuoteItem::from)
+        .collect())
+}
+
+#[tauri::command]
+pub async fn emoney_products(
+    state: Shared<'_>,
+    input: String,
+) -> CommandResult<Vec<wire::QuoteItem>> {
+    state.require_cashier()?;
+    Target::parse(InputSchema::EMoneyAccount, &input, None)
+        .map_err(|e| CommandError::from(konter_client::EngineError::from_field(&e)))?;
+    Ok(state
+        .engine
+        .products(Category::Emoney)?
+        .into_iter()
+        .map(wire::QuoteItem::from)
+        .collect())
+}
+
+#[tauri::command]
+pub async fn pln_inquiry(state: Shared<'_>, target: String) -> CommandResult<wire::PlnInquiry> {
+    state.require_cashier()?;
+    Ok(wire::PlnInquiry::from(
+        state.engine.pln_inquiry(&target).await?,
+    ))
+}
+
+#[tauri::command]
+pub async fn game_inquiry(
+    state: Shared<'_>,
+    game: Game,
+    target: String,
+) -> CommandResult<wire::GameInquiry> {
+    state.require_cashier()?;
+    Ok(wire::GameInquiry::from(
+        state.engine.game_inquiry(game, &target).await?,
+    ))
+}
+
+#[tauri::command]
+pub async fn place_order(
+    state: Shared<'_>,
+    sku: String,
+    target: String,
+    cash_idr: Option<i64>,
+    confirm_repeat: Option<bool>,
+) -> CommandResult<wire::Order> {
+    let cashier = state.require_cashier()?;
+    let order = state.engine.place_order(&Sale {
+        sku,
+        target,
+        cash: cash_idr.map(Rupiah::from_idr),
+        confirm_repeat: confirm_repeat.unwrap_or(false),
+        cashier_id: Some(cashier.id),
+        cashier_name: Some(cashier.name),
+    })?;
+    state
+        .seen
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .note(&order);
+    let order = wire::Order::from(order);
+    state.emit(ORDER_UPDATED, &order);
+    // Send it now rather than when the sync loop's long-poll next returns. Should the loop
+    // send it too, the server answers the same order id with the same order.
+    if state.paired()? {
+        let engine = state.engine.clone();
+        tauri::async_runtime::spawn(async move {
+            if let Err(e) = engine.push().await {
+                tracing::debug!(error = %e, "sale stays queued for the sync loop");
+            }
+        });
+    }
+    Ok(order)
+}

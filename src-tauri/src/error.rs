@@ -1,0 +1,135 @@
+//! What every command rejects with: `{code, message, field}`, the `CommandError` of the UI's
+//! `types.ts`. `message` is Bahasa Indonesia, then English after ` / `; `field` names the
+//! input to show it next to, and is left out when the error is about the whole form.
+
+use konter_client::EngineError;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CommandError {
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+pub type CommandResult<T> = Result<T, CommandError>;
+
+impl CommandError {
+    pub fn new(code: &str, message_id: &str, message_en: &str) -> CommandError {
+        CommandError {
+            code: code.into(),
+            message: format!("{message_id} / {message_en}"),
+            field: None,
+        }
+    }
+
+    pub fn on(mut self, field: &str) -> CommandError {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn not_logged_in() -> CommandError {
+        CommandError::new(
+            "not_logged_in",
+            "masuk dulu dengan PIN",
+            "log in with your PIN first",
+        )
+    }
+
+    pub fn owner_only() -> CommandError {
+        CommandError::new(
+            "owner_only",
+            "hanya pemilik yang boleh",
+            "only the owner may do this",
+        )
+    }
+
+    /// A feature the engine does not offer yet: said plainly, never faked.
+    pub fn not_available(what_id: &str, what_en: &str) -> CommandError {
+        CommandError::new(
+            "not_available",
+            &format!("{what_id} belum tersedia"),
+            &format!("{what_en} is not available yet"),
+        )
+    }
+
+    /// The same error about another field (the engine's name for an input is not always
+    /// the UI's).
+    pub fn rename_field(mut self, from: &str, to: &str) -> CommandError {
+        if self.field.as_deref() == Some(from) {
+            self.field = Some(to.into());
+        }
+        self
+    }
+}
+
+impl From<EngineError> for CommandError {
+    fn from(e: EngineError) -> CommandError {
+        match &e {
+            // The engine keeps the server's refusal as "message (code)"; the UI wants the
+            // code on its own to react to it.
+            EngineError::Server(text) => {
+                if let Some((message, code)) = text
+                    .strip_suffix(')')
+                    .and_then(|t| t.rsplit_once(" ("))
+                    .filter(|(_, code)| !code.is_empty() && !code.contains(' '))
+                {
+                    return CommandError {
+                        code: code.into(),
+                        message: message.into(),
+                        field: None,
+                    };
+                }
+                CommandError::new(
+                    "server_refused",
+                    &format!("server menolak: {text}"),
+                    &format!("the server refused: {text}"),
+                )
+            }
+            EngineError::TokenStore(_) => CommandError::new(
+                "token_store",
+                "penyimpanan rahasia perangkat tidak tersedia; nyalakan keyring atau set KONTER_TOKEN_STORE=file",
+                "the device's secret storage is not available; start a keyring or set KONTER_TOKEN_STORE=file",
+            ),
+            _ => {
+                let ui = e.to_ui();
+                CommandError {
+                    code: ui.code,
+                    message: ui.message,
+                    field: ui.field.filter(|f| !f.is_empty()),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_refusal_keeps_its_code() {
+        let e = CommandError::from(EngineError::Server(
+            "kode salah / the code is wrong (pairing_code_invalid)".into(),
+        ));
+        assert_eq!(e.code, "pairing_code_invalid");
+        assert_eq!(e.message, "kode salah / the code is wrong");
+    }
+
+    #[test]
+    fn input_errors_keep_their_field() {
+        let e = CommandError::from(EngineError::input(
+            "pin_wrong",
+            "PIN salah",
+            "wrong PIN",
+            "pin",
+        ));
+        assert_eq!(e.field.as_deref(), Some("pin"));
+        let json = serde_json::to_value(CommandError::new("x", "a", "b")).expect("json");
+        assert!(
+            json.get("field").is_none(),
+            "no field means the whole form: {json}"
+        );
+    }
+}

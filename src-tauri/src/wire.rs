@@ -1,0 +1,510 @@
+//! The shapes that cross IPC, field for field as the UI's `ui/src/lib/types.ts` declares
+//! them, and their conversions from the engine's types. Amounts are whole rupiah
+//! ([`Rupiah`] serialises as a JSON integer); times are RFC 3339 UTC.
+
+use chrono::{DateTime, Utc};
+use konter_client::cashiers::{self, Role};
+use konter_client::catalog::{self, RuleScope, SellingRule};
+use konter_client::report::{DailyReport, Hour, Row};
+use konter_client::sell::{LocalOrder, LocalSaldo};
+use konter_client::sync::{Connectivity, SyncState};
+use konter_domain::api::v1;
+use konter_domain::catalogue::{Category, Markup};
+use konter_domain::money::Rupiah;
+use konter_domain::order::OrderStatus;
+use konter_domain::phone::Operator;
+use konter_domain::target::Detected;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cashier {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+}
+
+impl From<cashiers::Cashier> for Cashier {
+    fn from(c: cashiers::Cashier) -> Cashier {
+        Cashier {
+            id: c.id,
+            name: c.name,
+            role: c.role,
+            active: c.active,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopProfile {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub footer: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SyncStatus {
+    pub state: Connectivity,
+    pub queue_len: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_sync_at: Option<DateTime<Utc>>,
+}
+
+impl From<&SyncState> for SyncStatus {
+    fn from(s: &SyncState) -> SyncStatus {
+        SyncStatus {
+            state: s.state,
+            queue_len: s.queue_len,
+            last_sync_at: s.last_sync_at,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AppState {
+    pub paired: bool,
+    pub shop: Option<ShopProfile>,
+    pub cashier: Option<Cashier>,
+    pub sync: SyncStatus,
+    pub has_owner: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Paired {
+    pub shop_name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QuoteItem {
+    pub sku: String,
+    pub name: String,
+    pub category: Category,
+    pub brand: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator: Option<Operator>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nominal_idr: Option<Rupiah>,
+    pub cost_idr: Rupiah,
+    pub price_idr: Rupiah,
+    pub profit_idr: Rupiah,
+    pub available: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unavailable_reason: Option<String>,
+}
+
+impl From<catalog::QuoteItem> for QuoteItem {
+    fn from(i: catalog::QuoteItem) -> QuoteItem {
+        QuoteItem {
+            sku: i.sku,
+            name: i.name,
+            category: i.category,
+            brand: i.brand,
+            operator: i.operator,
+            nominal_idr: i.nominal_idr,
+            cost_idr: i.cost_idr,
+            price_idr: i.price_idr,
+            profit_idr: i.profit_idr,
+            available: i.available,
+            unavailable_reason: i.unavailable_reason,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Quote {
+    pub detected: Vec<Detected>,
+    pub products: Vec<QuoteItem>,
+    /// Empty when no catalogue was ever fetched.
+    pub prices_as_of: String,
+}
+
+impl From<catalog::Quote> for Quote {
+    fn from(q: catalog::Quote) -> Quote {
+        Quote {
+            detected: q.detected,
+            products: q.products.into_iter().map(QuoteItem::from).collect(),
+            prices_as_of: q.prices_as_of.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlnInquiry {
+    pub target: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment_power: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meter_no: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscriber_id: Option<String>,
+}
+
+impl From<v1::PlnInquiry> for PlnInquiry {
+    fn from(p: v1::PlnInquiry) -> PlnInquiry {
+        PlnInquiry {
+            target: p.target,
+            name: p.name,
+            segment_power: p.segment_power,
+            meter_no: p.meter_no,
+            subscriber_id: p.subscriber_id,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GameInquiry {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    pub available: bool,
+}
+
+impl From<v1::GameInquiry> for GameInquiry {
+    fn from(g: v1::GameInquiry) -> GameInquiry {
+        GameInquiry {
+            nickname: g.nickname,
+            available: g.available,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Order {
+    pub id: String,
+    pub sku: String,
+    pub product_name: String,
+    pub category: String,
+    pub target: String,
+    pub status: OrderStatus,
+    pub price_idr: Rupiah,
+    pub cost_idr: Rupiah,
+    pub cash_idr: Rupiah,
+    pub change_idr: Rupiah,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pln_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<Failure>,
+    pub cashier_name: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<LocalOrder> for Order {
+    fn from(o: LocalOrder) -> Order {
+        Order {
+            id: o.id.to_string(),
+            sku: o.sku,
+            product_name: o.product_name,
+            category: o.category,
+            target: o.target,
+            status: o.status,
+            price_idr: o.price_idr,
+            cost_idr: o.cost_idr,
+            cash_idr: o.cash_idr,
+            change_idr: o.change_idr,
+            sn: o.sn,
+            pln_token: o.pln_token,
+            failure: o.failure.map(|f| Failure {
+                code: f.code,
+                message: f.message,
+            }),
+            cashier_name: o.cashier_name,
+            created_at: o.created_at,
+            updated_at: o.updated_at,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OrderHistoryEntry {
+    pub status: OrderStatus,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OrderDetail {
+    #[serde(flatten)]
+    pub order: Order,
+    pub complaint_text: String,
+    pub history: Vec<OrderHistoryEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Saldo {
+    pub balance_idr: Rupiah,
+    pub held_idr: Rupiah,
+    pub local_held_idr: Rupiah,
+    pub available_idr: Rupiah,
+    /// Empty until the server first reported the saldo.
+    pub as_of: String,
+}
+
+impl From<LocalSaldo> for Saldo {
+    fn from(s: LocalSaldo) -> Saldo {
+        Saldo {
+            balance_idr: s.balance_idr,
+            held_idr: s.held_idr,
+            local_held_idr: s.local_held_idr,
+            available_idr: s.available_idr,
+            as_of: s.as_of.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SaldoMovement {
+    pub at: DateTime<Utc>,
+    pub reason: String,
+    pub amount_idr: Rupiah,
+    pub balance_idr: Rupiah,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Deposit {
+    pub id: String,
+    pub amount_idr: Rupiah,
+    pub status: v1::DepositStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub va_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bank: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qr_string: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl From<v1::Deposit> for Deposit {
+    fn from(d: v1::Deposit) -> Deposit {
+        Deposit {
+            id: d.id.to_string(),
+            amount_idr: d.amount_idr,
+            status: d.status,
+            va_number: d.va_number,
+            bank: d.bank,
+            qr_string: d.qr_string,
+            expires_at: d.expires_at,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReportRow {
+    pub key: String,
+    pub label: String,
+    pub count: i64,
+    pub omzet_idr: Rupiah,
+    pub modal_idr: Rupiah,
+    pub laba_idr: Rupiah,
+}
+
+impl From<Row> for ReportRow {
+    fn from(r: Row) -> ReportRow {
+        ReportRow {
+            key: r.key,
+            label: r.label,
+            count: r.count,
+            omzet_idr: r.omzet_idr,
+            modal_idr: r.modal_idr,
+            laba_idr: r.laba_idr,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HourRow {
+    pub hour: u32,
+    pub count: i64,
+    pub omzet_idr: Rupiah,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub date: String,
+    pub count: i64,
+    pub omzet_idr: Rupiah,
+    pub modal_idr: Rupiah,
+    pub laba_idr: Rupiah,
+    pub pending_count: i64,
+    pub failed_count: i64,
+    pub cash_expected_idr: Rupiah,
+    pub by_category: Vec<ReportRow>,
+    pub by_product: Vec<ReportRow>,
+    pub by_cashier: Vec<ReportRow>,
+    pub hourly: Vec<HourRow>,
+}
+
+/// Category rows carry the code as their label; the UI shows these names.
+fn category_label(code: &str) -> String {
+    Category::from_code(code).map_or_else(|| code.to_owned(), |c| c.label_id().to_owned())
+}
+
+impl From<DailyReport> for Report {
+    fn from(r: DailyReport) -> Report {
+        let rows = |v: Vec<Row>| v.into_iter().map(ReportRow::from).collect::<Vec<_>>();
+        // Every hour of the day, so the chart has no gaps where nothing sold.
+        let hourly = (0..24)
+            .map(|hour| {
+                r.hourly.iter().find(|h: &&Hour| h.hour == hour).map_or(
+                    HourRow {
+                        hour,
+                        count: 0,
+                        omzet_idr: Rupiah::ZERO,
+                    },
+                    |h| HourRow {
+                        hour,
+                        count: h.count,
+                        omzet_idr: h.omzet_idr,
+                    },
+                )
+            })
+            .collect();
+        Report {
+            date: r.date,
+            count: r.count,
+            omzet_idr: r.omzet_idr,
+            modal_idr: r.modal_idr,
+            laba_idr: r.laba_idr,
+            pending_count: r.pending_count,
+            failed_count: r.failed_count,
+            cash_expected_idr: r.cash_expected_idr,
+            by_category: r
+                .by_category
+                .into_iter()
+                .map(|row| ReportRow {
+                    label: category_label(&row.key),
+                    ..ReportRow::from(row)
+                })
+                .collect(),
+            by_product: rows(r.by_product),
+            by_cashier: rows(r.by_cashier),
+            hourly,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CsvExport {
+    pub path: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ShiftClose {
+    pub expected_idr: Rupiah,
+    pub counted_idr: Rupiah,
+    pub difference_idr: Rupiah,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrinterKind {
+    None,
+    Tcp,
+    Usb,
+    Serial,
+    File,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrinterSettings {
+    pub kind: PrinterKind,
+    pub address: String,
+    pub width: u16,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub language: String,
+    pub auto_print: bool,
+    pub printer: PrinterSettings,
+    pub receipt_header: String,
+    pub receipt_footer: String,
+    pub shop_address: String,
+    pub shop_phone: String,
+}
+
+/// The UI's scopes; the engine's default rule has no place in the UI's list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UiRuleScope {
+    Category,
+    Brand,
+    Product,
+}
+
+impl From<UiRuleScope> for RuleScope {
+    fn from(s: UiRuleScope) -> RuleScope {
+        match s {
+            UiRuleScope::Category => RuleScope::Category,
+            UiRuleScope::Brand => RuleScope::Brand,
+            UiRuleScope::Product => RuleScope::Product,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceRule {
+    /// `scope:key`: the engine keeps one rule per scope and key.
+    pub id: String,
+    pub scope: UiRuleScope,
+    pub key: String,
+    pub markup: Markup,
+    pub round_to: Rupiah,
+}
+
+impl PriceRule {
+    pub fn id_of(scope: RuleScope, key: &str) -> String {
+        let scope = match scope {
+            RuleScope::Default => "default",
+            RuleScope::Category => "category",
+            RuleScope::Brand => "brand",
+            RuleScope::Product => "product",
+        };
+        format!("{scope}:{key}")
+    }
+
+    /// The UI's view of an engine rule; `None` for the default rule.
+    pub fn from_engine(r: SellingRule) -> Option<PriceRule> {
+        let scope = match r.scope {
+            RuleScope::Default => return None,
+            RuleScope::Category => UiRuleScope::Category,
+            RuleScope::Brand => UiRuleScope::Brand,
+            RuleScope::Product => UiRuleScope::Product,
+        };
+        Some(PriceRule {
+            id: PriceRule::id_of(r.scope, &r.key),
+            scope,
+            key: r.key,
+            markup: r.markup,
+            round_to: r.round_to,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrintStatus {
+    Queued,
+    Printing,
+    Done,
+    Failed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PrintJob {
+    pub order_id: String,
+    pub status: PrintStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}

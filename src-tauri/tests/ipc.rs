@@ -1,0 +1,437 @@
+//! The shell through its IPC, as the UI calls it: real commands on Tauri's mock runtime
+//! (no display), a real engine on a temp directory, and for pairing a small stand-in for
+//! konter-server on a local port that answers the few endpoints pairing and selling use.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use konter_app::Konter;
+use konter_client::Engine;
+use konter_client::token::MemoryStore;
+use konter_domain::api::v1::{Catalog, CatalogItem};
+use konter_domain::catalogue::{Category, Product, Sku};
+use konter_domain::money::Rupiah;
+use konter_domain::phone::Operator;
+use konter_domain::target::InputSchema;
+use serde_json::{Value, json};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::{WebviewWindow, WebviewWindowBuilder};
+
+struct Counter {
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    _dir: tempfile::TempDir,
+}
+
+fn counter() -> Counter {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engine = Engine::open(dir.path(), Box::new(MemoryStore::default())).expect("engine");
+    let app = konter_app::commands(mock_builder())
+        .manage(Arc::new(Konter::new(engine)))
+        .build(tauri::generate_context!())
+        .expect("mock app");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("main window");
+    Counter {
+        _app: app,
+        window,
+        _dir: dir,
+    }
+}
+
+impl Counter {
+    /// Invokes a command as the UI does; `Err` holds what the UI's `invoke` rejects with.
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.window,
+            tauri::webview::InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                // On Linux the app's own origin is tauri://localhost; any other origin is
+                // remote and gets no commands.
+                url: "tauri://localhost".parse().expect("url"),
+                body: tauri::ipc::InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().expect("JSON answer"))
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.call(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} should succeed, got {e}"))
+    }
+
+    fn err(&self, cmd: &str, args: Value) -> Value {
+        match self.call(cmd, args) {
+            Ok(v) => panic!("{cmd} should fail, got {v}"),
+            Err(e) => e,
+        }
+    }
+
+    fn owner_logged_in(&self) {
+        self.ok("setup_owner", json!({"name": "Bu Sri", "pin": "123456"}));
+        self.ok("login", json!({"pin": "123456"}));
+    }
+}
+
+#[test]
+fn a_fresh_data_dir_starts_unpaired_without_an_owner() {
+    let c = counter();
+    let s = c.ok("app_state", json!({}));
+    assert_eq!(s["paired"], false);
+    assert_eq!(s["shop"], Value::Null);
+    assert_eq!(s["cashier"], Value::Null);
+    assert_eq!(s["has_owner"], false);
+    assert_eq!(s["sync"]["state"], "offline");
+    assert_eq!(s["sync"]["queue_len"], 0);
+    assert!(
+        s["sync"].get("last_sync_at").is_none(),
+        "a device that never synced has no last sync time: {s}"
+    );
+}
+
+#[test]
+fn the_owner_is_set_up_once_and_logs_in_with_the_pin() {
+    let c = counter();
+    c.ok("setup_owner", json!({"name": "Bu Sri", "pin": "123456"}));
+    assert_eq!(c.ok("app_state", json!({}))["has_owner"], true);
+    let again = c.err("setup_owner", json!({"name": "Lain", "pin": "654321"}));
+    assert_eq!(again["code"], "owner_exists");
+
+    let me = c.ok("login", json!({"pin": "123456"}));
+    assert_eq!(me["name"], "Bu Sri");
+    assert_eq!(me["role"], "owner");
+    let s = c.ok("app_state", json!({}));
+    assert_eq!(s["cashier"]["id"], me["id"]);
+
+    c.ok("logout", json!({}));
+    assert_eq!(c.ok("app_state", json!({}))["cashier"], Value::Null);
+}
+
+#[test]
+fn a_bad_pin_is_refused_with_the_ui_error_shape() {
+    let c = counter();
+    let bad = c.err("setup_owner", json!({"name": "Bu Sri", "pin": "12a4"}));
+    assert_eq!(bad["code"], "pin_invalid");
+    assert_eq!(bad["field"], "pin");
+    let message = bad["message"].as_str().expect("message text");
+    assert!(
+        message.contains(" / "),
+        "Bahasa Indonesia first, then English: {message}"
+    );
+
+    c.ok("setup_owner", json!({"name": "Bu Sri", "pin": "123456"}));
+    let wrong = c.err("login", json!({"pin": "000000"}));
+    assert_eq!(wrong["code"], "pin_wrong");
+    assert_eq!(wrong["field"], "pin");
+    assert_eq!(c.ok("app_state", json!({}))["cashier"], Value::Null);
+}
+
+#[test]
+fn selling_needs_a_login_and_an_unpaired_device_says_so() {
+    let c = counter();
+    let e = c.err("quote", json!({"input": "0812-3456-7890"}));
+    assert_eq!(e["code"], "not_logged_in");
+    c.owner_logged_in();
+    let q = c.ok("quote", json!({"input": "0812-3456-7890"}));
+    assert_eq!(
+        q["detected"],
+        json!([{"kind": "phone", "number": "081234567890", "operator": "telkomsel"}])
+    );
+    assert_eq!(q["products"], json!([]), "no catalogue before pairing");
+    assert_eq!(q["prices_as_of"], "");
+    let e = c.err("pln_inquiry", json!({"target": "12345678901"}));
+    assert_eq!(e["code"], "not_paired");
+    let e = c.err("pln_inquiry", json!({"target": "123"}));
+    assert_eq!(
+        e["field"], "target",
+        "a malformed number is refused here: {e}"
+    );
+    let e = c.err(
+        "place_order",
+        json!({"sku": "tsel10", "target": "081234567890"}),
+    );
+    assert_eq!(e["field"], "sku");
+}
+
+#[test]
+fn settings_round_trip_and_bad_ones_change_nothing() {
+    let c = counter();
+    let before = c.ok("settings", json!({}));
+    assert_eq!(before["language"], "id");
+    assert_eq!(before["printer"]["kind"], "none");
+
+    let wanted = json!({
+        "language": "en",
+        "auto_print": true,
+        "printer": {"kind": "tcp", "address": "192.168.1.50:9100", "width": 42},
+        "receipt_header": "",
+        "receipt_footer": "Terima kasih",
+        "shop_address": "Jl. Margonda 1, Depok",
+        "shop_phone": "0812-1111-2222",
+    });
+    // Before the owner exists, the first-run setup saves the profile without a login.
+    c.ok("save_settings", json!({"settings": wanted}));
+    assert_eq!(c.ok("settings", json!({})), wanted);
+
+    let mut bad = wanted.clone();
+    bad["printer"]["address"] = json!("not a printer");
+    bad["shop_phone"] = json!("0000");
+    let e = c.err("save_settings", json!({"settings": bad}));
+    assert_eq!(e["field"], "printer.address");
+    assert_eq!(
+        c.ok("settings", json!({})),
+        wanted,
+        "a refused form changes nothing"
+    );
+
+    let mut off = wanted.clone();
+    off["printer"]["kind"] = json!("none");
+    c.ok("save_settings", json!({"settings": off}));
+    assert_eq!(c.ok("settings", json!({}))["printer"]["kind"], "none");
+
+    // Once the owner exists, only the owner may change settings.
+    c.ok("setup_owner", json!({"name": "Bu Sri", "pin": "123456"}));
+    let e = c.err("save_settings", json!({"settings": wanted}));
+    assert_eq!(e["code"], "not_logged_in");
+}
+
+#[test]
+fn price_rules_round_trip() {
+    let c = counter();
+    c.owner_logged_in();
+    let rule = json!({
+        "id": "", "scope": "brand", "key": "DANA",
+        "markup": {"kind": "percent", "percent": "2.5"}, "round_to": 500,
+    });
+    let saved = c.ok("save_price_rule", json!({"rule": rule}));
+    assert_eq!(saved["id"], "brand:DANA");
+    assert_eq!(c.ok("price_rules", json!({})), json!([saved]));
+    let bad = json!({
+        "id": "", "scope": "category", "key": "pulsa",
+        "markup": {"kind": "fixed", "idr": 1000}, "round_to": 250,
+    });
+    assert_eq!(
+        c.err("save_price_rule", json!({"rule": bad}))["field"],
+        "round_to"
+    );
+    c.ok("delete_price_rule", json!({"id": "brand:DANA"}));
+    assert_eq!(c.ok("price_rules", json!({})), json!([]));
+}
+
+// --- a paired counter -------------------------------------------------------------------
+
+const PAIRING_CODE: &str = "ABCD2345";
+
+fn catalogue() -> Catalog {
+    let item = |sku: &str, name: &str, nominal: i64, cost: i64| CatalogItem {
+        product: Product {
+            sku: Sku::parse(sku).expect("sku"),
+            name: name.into(),
+            category: Category::Pulsa,
+            brand: "TELKOMSEL".into(),
+            operator: Some(Operator::Telkomsel),
+            nominal_idr: Some(Rupiah::from_idr(nominal)),
+            input: InputSchema::Phone,
+            active: true,
+        },
+        price_idr: Rupiah::from_idr(cost),
+        cut_off: None,
+    };
+    Catalog {
+        items: vec![
+            item("tsel10", "Telkomsel 10.000", 10_000, 10_100),
+            item("tsel20", "Telkomsel 20.000", 20_000, 19_950),
+        ],
+        as_of: Utc::now(),
+    }
+}
+
+fn answer(stream: &mut TcpStream, status: &str, body: &Value) {
+    let text = body.to_string();
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+        text.len()
+    );
+}
+
+/// One request: the request line, then the body by its Content-Length.
+fn serve(mut stream: TcpStream) {
+    let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    let mut length = 0usize;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    let body = String::from_utf8_lossy(&body);
+    let mut parts = line.split_whitespace();
+    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    match (method, path.split('?').next().unwrap_or("")) {
+        ("POST", "/v1/devices/pair") if body.contains(PAIRING_CODE) => answer(
+            &mut stream,
+            "200 OK",
+            &json!({
+                "device_id": "0190f5a8-0000-7000-8000-000000000001",
+                "shop_id": "0190f5a8-0000-7000-8000-000000000002",
+                "shop_name": "KONTER MAJU JAYA",
+                "token": "kt_test_secret",
+            }),
+        ),
+        ("POST", "/v1/devices/pair") => answer(
+            &mut stream,
+            "401 Unauthorized",
+            &json!({
+                "code": "pairing_code_invalid",
+                "message": "kode pemasangan salah / the pairing code is wrong",
+                "field": "pairing_code",
+            }),
+        ),
+        ("GET", "/v1/catalog") => answer(
+            &mut stream,
+            "200 OK",
+            &serde_json::to_value(catalogue()).expect("catalogue JSON"),
+        ),
+        ("GET", "/v1/changes") if path.contains("after=0&") => answer(
+            &mut stream,
+            "200 OK",
+            &json!({
+                "changes": [{
+                    "seq": 1, "at": Utc::now(), "type": "saldo",
+                    "movement": {
+                        "reason": "deposit", "amount_idr": 500_000,
+                        "saldo": {"balance_idr": 500_000, "held_idr": 0, "available_idr": 500_000},
+                    },
+                }],
+                "last_seq": 1,
+            }),
+        ),
+        ("GET", "/v1/changes") => {
+            // A long-poll with nothing new: wait a little, as the server would.
+            std::thread::sleep(Duration::from_millis(500));
+            answer(
+                &mut stream,
+                "200 OK",
+                &json!({"changes": [], "last_seq": 1}),
+            );
+        }
+        // The server does not take orders here: they stay queued, as when it is down.
+        ("POST", "/v1/orders/batch") => answer(
+            &mut stream,
+            "503 Service Unavailable",
+            &json!({"code": "unavailable", "message": "coba lagi / try again"}),
+        ),
+        // No inquiry endpoint yet.
+        _ => answer(
+            &mut stream,
+            "404 Not Found",
+            &json!({"code": "not_found", "message": "alamat tidak ditemukan / route not found"}),
+        ),
+    }
+}
+
+fn stand_in_server() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || serve(stream));
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn a_paired_counter_quotes_from_its_catalogue_and_queues_a_sale() {
+    let server = stand_in_server();
+    let c = counter();
+    let refused = c.err(
+        "pair",
+        json!({"serverUrl": server, "code": "WXYZ9999", "deviceName": "Kasir 1"}),
+    );
+    assert_eq!(refused["code"], "pairing_code_invalid");
+    assert_eq!(refused["field"], "code");
+
+    let paired = c.ok(
+        "pair",
+        json!({"serverUrl": server, "code": PAIRING_CODE, "deviceName": "Kasir 1"}),
+    );
+    assert_eq!(paired, json!({"shop_name": "KONTER MAJU JAYA"}));
+    let s = c.ok("app_state", json!({}));
+    assert_eq!(s["paired"], true);
+    assert_eq!(s["shop"]["name"], "KONTER MAJU JAYA");
+    assert!(
+        !s.to_string().contains("kt_test_secret"),
+        "the device token never reaches the UI"
+    );
+
+    c.owner_logged_in();
+    let q = c.ok("quote", json!({"input": "0812-3456-7890"}));
+    let products = q["products"].as_array().expect("products");
+    assert_eq!(products.len(), 2);
+    // The default selling rule: Rp2.000 on the saldo price, rounded up to Rp500.
+    assert_eq!(products[0]["sku"], "tsel10");
+    assert_eq!(products[0]["cost_idr"], 10_100);
+    assert_eq!(products[0]["price_idr"], 12_500);
+    assert_eq!(products[0]["profit_idr"], 2_400);
+    assert_eq!(products[0]["operator"], "telkomsel");
+    assert_eq!(products[0]["available"], true);
+    assert_ne!(q["prices_as_of"], "");
+
+    let order = c.ok(
+        "place_order",
+        json!({"sku": "tsel10", "target": "0812-3456-7890", "cashIdr": 20_000}),
+    );
+    assert_eq!(order["status"], "queued");
+    assert_eq!(order["price_idr"], 12_500);
+    assert_eq!(order["change_idr"], 7_500);
+    assert_eq!(order["cashier_name"], "Bu Sri");
+    let again = c.err(
+        "place_order",
+        json!({"sku": "tsel10", "target": "081234567890"}),
+    );
+    assert_eq!(again["code"], "repeat_sale");
+    let short = c.err(
+        "place_order",
+        json!({"sku": "tsel20", "target": "081234567890", "cashIdr": 100}),
+    );
+    assert_eq!(short["field"], "cash_idr");
+
+    let list = c.ok("orders", json!({"query": "3456"}));
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    let detail = c.ok("order_detail", json!({"id": order["id"]}));
+    assert_eq!(detail["history"][0]["status"], "queued");
+    assert!(
+        detail["complaint_text"]
+            .as_str()
+            .is_some_and(|t| t.contains("081234567890"))
+    );
+
+    let e = c.err("pln_inquiry", json!({"target": "12345678901"}));
+    assert_eq!(e["code"], "not_available");
+    assert_eq!(e["field"], "target");
+
+    let report = c.ok("report", json!({}));
+    assert_eq!(report["pending_count"], 1);
+    assert_eq!(report["hourly"].as_array().map(Vec::len), Some(24));
+}
