@@ -40,20 +40,9 @@ if [ "${1:-}" = "--inner" ]; then
   exit 0
 fi
 
-need_debs build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
-  libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth python3
-if ! command -v tauri-driver >/dev/null; then
-  say "installing tauri-driver 2"
-  cargo install "tauri-driver@^2" --locked
-fi
-if [ ! -f ui/dist/index.html ]; then
-  command -v npm >/dev/null || need_debs nodejs npm
-  say "building the UI"
-  (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
-fi
-say "building konter-app"
-# The same package set as app_smoke.sh and demo.sh: one feature resolution, one build.
-cargo build --locked -p konter-app -p konter-server -p konter-sandbox -p konter-client
+need_debs "${APP_BUILD_DEBS[@]}"
+need_app_driver
+build_app
 
 WORK="$(mktemp -d)"
 xgroup=""

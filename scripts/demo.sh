@@ -9,23 +9,10 @@ cd "$(dirname "$0")/.."
 headless=""
 [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || headless=1
 
-need_debs build-essential pkg-config curl libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
-  libayatana-appindicator3-dev librsvg2-dev
-if [ -n "$headless" ]; then
-  # No display: the app runs under Xvfb, driven through WebDriver for its screenshot.
-  need_debs webkit2gtk-driver xvfb xauth python3
-  if ! command -v tauri-driver >/dev/null; then
-    say "installing tauri-driver 2"
-    cargo install "tauri-driver@^2" --locked
-  fi
-fi
-if [ ! -f ui/dist/index.html ]; then
-  command -v npm >/dev/null || need_debs nodejs npm
-  say "building the UI"
-  (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
-fi
-say "building konter-server, konter-sandbox, konter and the app"
-cargo build --locked -p konter-server -p konter-sandbox -p konter-client -p konter-app
+need_debs "${APP_BUILD_DEBS[@]}"
+# No display: the app runs under Xvfb, driven through WebDriver for its screenshot.
+[ -z "$headless" ] || need_app_driver
+build_app
 BIN="$CARGO_TARGET_DIR/debug"
 mkdir -p .demo
 DEMO="$(pwd)/.demo"

@@ -28,3 +28,29 @@ need_debs() {
   fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
+
+# What building the desktop app needs (Tauri's Debian prerequisites).
+APP_BUILD_DEBS=(build-essential pkg-config curl libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev)
+
+# need_app_driver: what driving the app with no display needs: Xvfb, WebKitWebDriver and
+# tauri-driver (from crates.io, when missing).
+need_app_driver() {
+  need_debs webkit2gtk-driver xvfb xauth python3
+  if ! command -v tauri-driver >/dev/null; then
+    say "installing tauri-driver 2"
+    cargo install "tauri-driver@^2" --locked
+  fi
+}
+
+# build_app: the UI (when ui/dist is missing) and every binary the app scripts run. One
+# package set everywhere, so the features resolve once and one build serves them all.
+build_app() {
+  if [ ! -f ui/dist/index.html ]; then
+    command -v npm >/dev/null || need_debs nodejs npm
+    say "building the UI"
+    (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+  fi
+  say "building konter-app, konter-server, konter-sandbox and konter"
+  cargo build --locked -p konter-app -p konter-server -p konter-sandbox -p konter-client
+}

@@ -88,15 +88,22 @@ pub struct Quote {
     pub prices_as_of: Option<DateTime<Utc>>,
 }
 
+/// The cached catalogue in counter order: categories as [`Category::ALL`] lists them (pulsa
+/// first: the sale a counter makes most), then by price. The order is the UI's: its first
+/// tab and first product are what Enter, Enter sells.
 pub(crate) fn load_items(conn: &Connection) -> EngineResult<Vec<CatalogItem>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT item FROM catalog ORDER BY category, price_idr, sku")?;
+    let mut stmt = conn.prepare_cached("SELECT item FROM catalog ORDER BY price_idr, sku")?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-    rows.map(|r| {
-        let text = r?;
-        serde_json::from_str(&text).map_err(|e| EngineError::Corrupt(format!("catalog item: {e}")))
-    })
-    .collect()
+    let mut items = rows
+        .map(|r| {
+            let text = r?;
+            serde_json::from_str(&text)
+                .map_err(|e| EngineError::Corrupt(format!("catalog item: {e}")))
+        })
+        .collect::<EngineResult<Vec<CatalogItem>>>()?;
+    // A stable sort keeps the price order within each category.
+    items.sort_by_key(|i| Category::ALL.iter().position(|c| *c == i.product.category));
+    Ok(items)
 }
 
 pub(crate) fn item(conn: &Connection, sku: &str) -> EngineResult<Option<CatalogItem>> {

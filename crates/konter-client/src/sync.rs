@@ -382,10 +382,22 @@ impl Engine {
     }
 
     /// One round: send what is queued, then read what changed.
+    ///
+    /// The state is `syncing` only while queued orders go out; the long-poll that follows
+    /// is the counter idling online, and the status bar says so.
     pub async fn sync_once(&self, wait_s: u64) -> EngineResult<SyncReport> {
-        self.set_sync_state(|s| s.state = Connectivity::Syncing);
+        if db::outbox_len(&self.db()).unwrap_or(0) > 0 {
+            self.set_sync_state(|s| s.state = Connectivity::Syncing);
+        }
         let result = async {
             let (sent, rejected) = self.push().await?;
+            if sent + rejected > 0 {
+                let queue = db::outbox_len(&self.db()).unwrap_or(0);
+                self.set_sync_state(|s| {
+                    s.state = Connectivity::Online;
+                    s.queue_len = queue;
+                });
+            }
             let changes = self.pull(wait_s).await?;
             Ok::<_, EngineError>(SyncReport {
                 sent,

@@ -67,7 +67,7 @@ pub struct Fulfilment {
     #[serde(default, deserialize_with = "number_or_text")]
     pub lease_ms: Option<u64>,
     /// Seconds between price-list pulls; default [`crate::prices::DEFAULT_INTERVAL`], never
-    /// below Digiflazz's 5 minutes.
+    /// below Digiflazz's 5 minutes; 0 turns the schedule off.
     #[serde(default, deserialize_with = "number_or_text")]
     pub price_sync_s: Option<u64>,
 }

@@ -336,16 +336,14 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
         }
         let catalogue = self.app.catalogue.get(store).await?;
         let Some(entry) = catalogue.entry(stored.order.sku.as_str()) else {
-            store
-                .fail_unsent(
-                    id,
+            return self
+                .fail(
+                    &stored,
                     "unavailable",
                     "Produk tidak ada lagi / the product no longer exists",
                     now,
                 )
-                .await?;
-            self.app.feed.changed(stored.shop_id);
-            return Ok(());
+                .await;
         };
         let is_pln = entry.product.category == Category::Pln;
         let input = entry.product.input;
@@ -366,22 +364,19 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
         offers.sort_by_key(|o| o.priority);
         let Some(offer) = offers.first() else {
             let (code, message) = failure_text(&Outcome::Pending);
-            store.fail_unsent(id, code, &message, now).await?;
-            self.app.feed.changed(stored.shop_id);
+            self.fail(&stored, code, &message, now).await?;
             tracing::info!(order_id = %id, attempts = attempts.len(), "no supplier left; order failed, hold voided");
             return Ok(());
         };
         let Some(customer_no) = customer_no(&stored.order, input, &offer.supplier) else {
-            store
-                .fail_unsent(
-                    id,
+            return self
+                .fail(
+                    &stored,
                     "wrong_number",
                     "Nomor tujuan tidak valid / invalid destination",
                     now,
                 )
-                .await?;
-            self.app.feed.changed(stored.shop_id);
-            return Ok(());
+                .await;
         };
         let n = i64::try_from(attempts.len()).unwrap_or(i64::MAX - 1) + 1;
         let attempt = Attempt {
@@ -403,31 +398,8 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
             return Ok(());
         }
         self.app.feed.changed(stored.shop_id);
-        let purchase = Purchase {
-            ref_id: attempt.ref_id.clone(),
-            supplier_sku: attempt.supplier_sku.clone(),
-            customer_no,
-            max_price: stored.order.price_idr,
-        };
-        let (outcome, call) = {
-            let _slot = self.call_slot(&attempt.supplier).await;
-            self.app.suppliers.topup(&attempt.supplier, &purchase).await
-        };
-        let at = Utc::now();
-        log_call(
-            store,
-            &audit_row(
-                Some(id),
-                Some(&attempt.ref_id),
-                &attempt.supplier,
-                &call,
-                outcome.class(),
-                at,
-            ),
-        )
-        .await;
-        tracing::info!(order_id = %id, ref_id = %attempt.ref_id, supplier = %attempt.supplier, outcome = outcome.class(), "bought");
-        apply(&self.app, &stored, &attempt, &outcome, is_pln, at).await?;
+        self.exchange(&stored, &attempt, customer_no, true, is_pln)
+            .await?;
         Ok(())
     }
 
@@ -461,34 +433,8 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
                 .schedule_job(attempt.order_id, JobNext::Review, now)
                 .await;
         };
-        let purchase = Purchase {
-            ref_id: attempt.ref_id.clone(),
-            supplier_sku: attempt.supplier_sku.clone(),
-            customer_no,
-            max_price: stored.order.price_idr,
-        };
-        let (outcome, call) = {
-            let _slot = self.call_slot(&attempt.supplier).await;
-            self.app
-                .suppliers
-                .status(&attempt.supplier, &purchase)
-                .await
-        };
-        let at = Utc::now();
-        log_call(
-            store,
-            &audit_row(
-                Some(attempt.order_id),
-                Some(&attempt.ref_id),
-                &attempt.supplier,
-                &call,
-                outcome.class(),
-                at,
-            ),
-        )
-        .await;
-        tracing::info!(order_id = %attempt.order_id, ref_id = %attempt.ref_id, outcome = outcome.class(), "asked");
-        if apply(&self.app, stored, attempt, &outcome, is_pln, at)
+        if self
+            .exchange(stored, attempt, customer_no, false, is_pln)
             .await?
             .is_none()
         {
@@ -497,10 +443,69 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
                 && s.order.status.is_settled()
             {
                 store
-                    .schedule_job(attempt.order_id, JobNext::Done, at)
+                    .schedule_job(attempt.order_id, JobNext::Done, Utc::now())
                     .await?;
             }
         }
+        Ok(())
+    }
+
+    /// Buys (`buy`) or asks about `attempt`'s ref_id, keeps the exchange in the audit trail
+    /// and writes what it means; `None` when the answer changed nothing.
+    async fn exchange(
+        &self,
+        stored: &StoredOrder,
+        attempt: &Attempt,
+        customer_no: String,
+        buy: bool,
+        is_pln: bool,
+    ) -> StoreResult<Option<Order>> {
+        let purchase = Purchase {
+            ref_id: attempt.ref_id.clone(),
+            supplier_sku: attempt.supplier_sku.clone(),
+            customer_no,
+            max_price: stored.order.price_idr,
+        };
+        let (outcome, call) = {
+            let _slot = self.call_slot(&attempt.supplier).await;
+            if buy {
+                self.app.suppliers.topup(&attempt.supplier, &purchase).await
+            } else {
+                self.app
+                    .suppliers
+                    .status(&attempt.supplier, &purchase)
+                    .await
+            }
+        };
+        let at = Utc::now();
+        let row = audit_row(
+            Some(attempt.order_id),
+            Some(&attempt.ref_id),
+            &attempt.supplier,
+            &call,
+            outcome.class(),
+            at,
+        );
+        log_call(&self.app.store, &row).await;
+        tracing::info!(order_id = %attempt.order_id, ref_id = %attempt.ref_id, supplier = %attempt.supplier,
+            outcome = outcome.class(), "{}", if buy { "bought" } else { "asked" });
+        apply(&self.app, stored, attempt, &outcome, is_pln, at).await
+    }
+
+    /// Fails an order that has no attempt left to make (its hold is voided) and tells its
+    /// shop.
+    async fn fail(
+        &self,
+        stored: &StoredOrder,
+        code: &str,
+        message: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.app
+            .store
+            .fail_unsent(stored.order.id, code, message, now)
+            .await?;
+        self.app.feed.changed(stored.shop_id);
         Ok(())
     }
 

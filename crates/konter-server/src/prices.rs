@@ -87,14 +87,17 @@ pub async fn sync_once<S: Store + Clone + 'static>(app: &App<S>) -> anyhow::Resu
     Ok(synced)
 }
 
-/// Syncs at startup and then every `interval` until `stop`.
+/// Syncs at startup and then every interval until `stop`; `price_sync_s = 0` turns the
+/// schedule off (`konter-server prices sync` still works).
 pub async fn run<S: Store + Clone + 'static>(app: App<S>, mut stop: watch::Receiver<bool>) {
-    let interval = app
-        .config
-        .fulfilment
-        .price_sync_s
-        .map_or(DEFAULT_INTERVAL, Duration::from_secs)
-        .max(MIN_INTERVAL);
+    let interval = match app.config.fulfilment.price_sync_s {
+        Some(0) => {
+            tracing::info!("scheduled price sync is off (fulfilment.price_sync_s = 0)");
+            return;
+        }
+        Some(s) => Duration::from_secs(s).max(MIN_INTERVAL),
+        None => DEFAULT_INTERVAL,
+    };
     loop {
         match sync_once(&app).await {
             Ok(s) => {

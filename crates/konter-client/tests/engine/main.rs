@@ -86,6 +86,28 @@ impl Server {
             .upsert_supplier_product(&offer, now)
             .await
             .expect("offer");
+        // A data package cheaper than the pulsa: the counter still lists pulsa first.
+        let data = Product {
+            sku: Sku::parse("tseldata1").expect("sku"),
+            name: "Telkomsel Data 1GB".into(),
+            category: Category::Data,
+            nominal_idr: None,
+            ..product.clone()
+        };
+        store
+            .upsert_product(&data, None, now)
+            .await
+            .expect("product");
+        let data_offer = SupplierProduct {
+            sku: "tseldata1".into(),
+            supplier_sku: "tseldata1".into(),
+            cost: rp(5_000),
+            ..offer.clone()
+        };
+        store
+            .upsert_supplier_product(&data_offer, now)
+            .await
+            .expect("offer");
         let rule = PriceRule::new(Markup::Fixed { idr: rp(350) }, rp(500)).expect("rule");
         store
             .set_tier_rule(Tier::Gold, &rule, now)
@@ -122,6 +144,7 @@ impl Server {
                 testing: false,
                 status_interval_ms: Some(200),
             });
+            config.fulfilment.price_sync_s = Some(0);
         }
         let app = App::new(store, config).expect("app");
         let mut server = Server {
@@ -333,8 +356,7 @@ async fn sales_through_the_sandbox_converge_with_sn_or_reason_and_balanced_books
             "{t}"
         );
     }
-    // Two successes at the server's price (the server's price sync may have moved it from
-    // the seeded cost to the sandbox's); the failed ones' holds are back.
+    // Two successes at the server's price; the failed ones' holds are back.
     let charged: i64 = ["081234567890", "081234567893"]
         .iter()
         .map(|t| by_target(t).cost_idr.idr())
@@ -364,6 +386,11 @@ async fn an_online_sale_reaches_success_with_its_sn() {
     );
 
     let quote = engine.quote("0812-3456-7890").expect("quote");
+    assert_eq!(
+        quote.products.first().map(|p| p.sku.as_str()),
+        Some("tsel10"),
+        "pulsa before data, whatever the price: Enter, Enter sells pulsa"
+    );
     let item = quote
         .products
         .iter()
