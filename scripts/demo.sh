@@ -53,6 +53,8 @@ if [ ! -f "$KONTER_DATA_DIR/device-token" ]; then
   # Receipts print to a file: ESC/POS bytes, as a 58 mm printer would get them.
   "$BIN/konter" set printer "file:$DEMO/struk.bin" 2>/dev/null
   "$BIN/konter" set auto_print true 2>/dev/null
+  # The owner, so the app opens at the PIN login.
+  "$BIN/konter" cashier "Bu Sari" --role owner --pin 123456 >/dev/null
 fi
 # For a second counter (the `konter` CLI or another app).
 CODE="$("${SERVER[@]}" device pair-code DEMO 2>/dev/null)"
@@ -96,8 +98,8 @@ Konter demo is running (Ctrl-C stops it; data stays in .demo/):
   app      Konter, paired as "Kasir 1": $APP_LINE
            (device data: .demo/device, logs: .demo/app.log, receipts: .demo/struk.bin)
 
-On first start the app asks for the owner (Setup, "PIN pemilik"): type a name and a PIN
-of 4 to 6 digits, then log in with that PIN. The command line cannot create the owner.
+Log in with the owner's PIN 123456 (Bu Sari). Add cashiers in Pengaturan, or with
+  KONTER_TOKEN_STORE=file konter --data-dir .demo/device cashier NAME --pin 4-6-DIGITS
 
 Orders are fulfilled through the sandbox suppliers. The last digit of the number decides:
   0, 1, 8, 9  success at once (with an SN)      2  failed

@@ -88,6 +88,15 @@ enum Command {
     /// Changes a setting (printer, printer_width, auto_print, kick_drawer, shop_address,
     /// shop_phone, receipt_footer, utc_offset_h).
     Set { key: String, value: String },
+    /// Adds a person who may log in at the counter: the owner first, then cashiers. The
+    /// PIN (4 to 6 digits) is stored only as an Argon2 hash.
+    Cashier {
+        name: String,
+        #[arg(long, value_enum, default_value = "cashier")]
+        role: RoleArg,
+        #[arg(long, env = "KONTER_PIN", hide_env_values = true)]
+        pin: String,
+    },
     /// The day's report.
     Report {
         #[arg(long, value_name = "YYYY-MM-DD")]
@@ -98,6 +107,12 @@ enum Command {
         #[arg(long)]
         csv: bool,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RoleArg {
+    Owner,
+    Cashier,
 }
 
 fn data_dir(given: Option<PathBuf>) -> PathBuf {
@@ -279,6 +294,14 @@ async fn run(cli: Cli) -> Result<(), EngineError> {
                 print!("{}", rendered.preview_text);
             }
             eprintln!("printed {} bytes to {printer}", rendered.bytes.len());
+        }
+        Command::Cashier { name, role, pin } => {
+            let role = match role {
+                RoleArg::Owner => konter_client::cashiers::Role::Owner,
+                RoleArg::Cashier => konter_client::cashiers::Role::Cashier,
+            };
+            let cashier = engine.create_cashier(&name, role, &pin)?;
+            println!("{}", cashier.id);
         }
         Command::Set { key, value } => {
             engine.set_setting(&key, &value)?;

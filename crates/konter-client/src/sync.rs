@@ -398,7 +398,10 @@ impl Engine {
                     s.queue_len = queue;
                 });
             }
-            let changes = self.pull(wait_s).await?;
+            // Until the server has answered once, ask without waiting: the status bar
+            // learns at once that the counter is online, and the next round long-polls.
+            let online = self.sync_state().borrow().state == Connectivity::Online;
+            let changes = self.pull(if online { wait_s } else { 0 }).await?;
             Ok::<_, EngineError>(SyncReport {
                 sent,
                 rejected,

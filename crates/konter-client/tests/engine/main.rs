@@ -938,3 +938,55 @@ async fn orders_queued_too_long_wait_for_a_cashier() {
     );
     assert_device_books(&engine);
 }
+
+/// The `konter` binary of this crate.
+const KONTER: &str = env!("CARGO_BIN_EXE_konter");
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_killed_mid_sync_sends_every_order_exactly_once() {
+    let server = Server::start_fulfilling().await;
+    let (dir, engine) = paired(&server).await;
+    engine
+        .sync_once(0)
+        .await
+        .expect("first sync gets the saldo");
+    // Twenty-five queued sales (most of the saldo), committed locally, none sent yet.
+    let mut ids = Vec::new();
+    for i in 0..25 {
+        let o = engine
+            .place_order(&sale(&format!("0812345{i:04}0")))
+            .expect("sells");
+        ids.push(o.id.to_string());
+    }
+    drop(engine);
+    // `konter sync` in its own process, killed with SIGKILL at several points: before,
+    // during and after it sends; each run starts from whatever the last one left.
+    for wait_ms in [5, 30, 80, 150, 400] {
+        let mut child = std::process::Command::new(KONTER)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .arg("sync")
+            .env("KONTER_TOKEN_STORE", "file")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn konter sync");
+        tokio::time::sleep(std::time::Duration::from_millis(wait_ms)).await;
+        child.kill().expect("kill -9");
+        let _ = child.wait();
+    }
+    let engine = open(dir.path());
+    let done = sync_until_settled(&engine, &ids).await;
+    assert_eq!(engine.sync_state().borrow().queue_len, 0);
+    assert_eq!(
+        server.order_count().await,
+        25,
+        "each order reached the server exactly once"
+    );
+    assert!(
+        done.iter()
+            .all(|o| o.status == OrderStatus::Success && o.sn.is_some())
+    );
+    assert_device_books(&engine);
+    server.assert_books().await;
+}
