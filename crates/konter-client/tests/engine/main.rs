@@ -990,3 +990,109 @@ async fn a_device_killed_mid_sync_sends_every_order_exactly_once() {
     assert_device_books(&engine);
     server.assert_books().await;
 }
+
+/// A proxy between device and server whose first order batch gets a 500 after the server
+/// committed it, and whose second gets a 500 without reaching the server; everything else
+/// passes through. Returns its URL and how many batches it saw.
+async fn flaky_proxy(target: String) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    use std::sync::atomic::Ordering;
+    let batches = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = batches.clone();
+    let http = reqwest::Client::new();
+    let router = axum::Router::new().fallback(move |req: axum::extract::Request| {
+        let (http, target, seen) = (http.clone(), target.clone(), seen.clone());
+        async move {
+            let (parts, body) = req.into_parts();
+            let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+                return StatusCode::BAD_REQUEST.into_response();
+            };
+            let n = (parts.uri.path() == "/v1/orders/batch")
+                .then(|| seen.fetch_add(1, Ordering::SeqCst));
+            if n == Some(1) {
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "injected before the server",
+                )
+                    .into_response();
+            }
+            let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+            let mut forward = http.request(parts.method.clone(), format!("{target}{path}"));
+            for (k, v) in &parts.headers {
+                if k == "authorization" || k == "content-type" {
+                    forward = forward.header(k, v);
+                }
+            }
+            let Ok(resp) = forward.body(bytes).send().await else {
+                return StatusCode::BAD_GATEWAY.into_response();
+            };
+            if n == Some(0) {
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "injected after the server",
+                )
+                    .into_response();
+            }
+            let status = resp.status();
+            let body = resp.bytes().await.unwrap_or_default();
+            (status, [("content-type", "application/json")], body).into_response()
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (url, batches)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_are_retried_never_duplicated() {
+    let server = Server::start().await;
+    let (proxy, batches) = flaky_proxy(server.url()).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let engine = open(dir.path());
+    engine
+        .pair(&proxy, &server.pairing_code().await, "Kasir 1")
+        .await
+        .expect("pair through the proxy");
+    engine
+        .sync_once(0)
+        .await
+        .expect("first sync gets the saldo");
+    for i in 0..5 {
+        engine
+            .place_order(&sale(&format!("08137777{i:04}")))
+            .expect("sell");
+    }
+    let mut failures = 0;
+    for _ in 0..10 {
+        match engine.sync_once(0).await {
+            Ok(_) if engine.sync_state().borrow().queue_len == 0 => break,
+            Ok(_) => {}
+            Err(_) => failures += 1,
+        }
+    }
+    assert_eq!(
+        engine.sync_state().borrow().queue_len,
+        0,
+        "the outbox drained"
+    );
+    assert!(failures >= 2, "both injected 500s were seen: {failures}");
+    assert!(batches.load(std::sync::atomic::Ordering::SeqCst) >= 3);
+    assert_eq!(
+        server.order_count().await,
+        5,
+        "a 500 after the commit did not buy twice"
+    );
+    assert!(
+        engine
+            .orders(10)
+            .expect("orders")
+            .iter()
+            .all(|o| o.status == OrderStatus::Accepted)
+    );
+    assert_device_books(&engine);
+    server.assert_books().await;
+}
