@@ -356,6 +356,24 @@ async fn sales_through_the_sandbox_converge_with_sn_or_reason_and_balanced_books
             "{t}"
         );
     }
+    // Inquiries go through the server to the supplier.
+    let pln = engine
+        .pln_inquiry("12345678900")
+        .await
+        .expect("PLN inquiry");
+    assert!(!pln.name.is_empty(), "{pln:?}");
+    assert!(
+        engine.pln_inquiry("123").await.is_err(),
+        "a bad number is refused"
+    );
+    let game = engine
+        .game_inquiry(konter_domain::game::Game::MobileLegends, "156378300|8483")
+        .await
+        .expect("game inquiry");
+    assert!(
+        !game.available && game.nickname.is_none(),
+        "only IAK offers the nickname check, and this server has Digiflazz alone: {game:?}"
+    );
     // Two successes at the server's price; the failed ones' holds are back.
     let charged: i64 = ["081234567890", "081234567893"]
         .iter()
