@@ -18,7 +18,7 @@
 //! | pending                | pending  | pending                      | ask after the interval     |
 //! | unknown                | as it was| as it was                    | ask after the interval     |
 //! | failed, try elsewhere  | failed   | (next supplier)              | now                        |
-//! | rejected (our config)  | failed   | (next supplier; logged loud) | now                        |
+//! | rejected (our config)  | failed   | next supplier; paused 2 min  | now                        |
 //! | failed, final          | failed   | failed, hold voided          | done                       |
 //! | refunded (after success)| failed  | refunded, saldo back         | done                       |
 
@@ -55,6 +55,11 @@ pub const IDLE_POLL: Duration = Duration::from_millis(200);
 /// Digiflazz treats a status query about a ref_id older than 90 days as a new purchase
 /// (§1.2), so past this an open attempt goes to an operator instead.
 pub const MAX_ASK_AGE: chrono::Duration = chrono::Duration::days(89);
+
+/// How long new purchases skip a supplier that refused our configuration (keys, IP,
+/// deposit) before one is tried again: long enough not to hammer it, short enough that a
+/// fixed key or a topped-up deposit is used within minutes.
+pub const CONFIG_PAUSE: Duration = Duration::from_secs(120);
 
 /// Wakes the workers when an order arrives.
 #[derive(Clone, Default)]
@@ -238,6 +243,9 @@ pub struct Fulfiller<S> {
     lease: chrono::Duration,
     steps: Arc<Semaphore>,
     calls: HashMap<&'static str, Arc<Semaphore>>,
+    /// Suppliers that refused our credentials, IP or deposit, until when: new purchases skip
+    /// them (to the next supplier) instead of each making a call that cannot succeed.
+    paused: std::sync::Mutex<HashMap<String, std::time::Instant>>,
 }
 
 impl<S: Store + Clone + 'static> Fulfiller<S> {
@@ -260,6 +268,7 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
             owner: format!("{}-{}", std::process::id(), uuid::Uuid::now_v7()),
             steps: Arc::new(Semaphore::new(MAX_STEPS)),
             calls,
+            paused: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
@@ -358,6 +367,7 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
             .filter(|o| {
                 o.active
                     && self.app.suppliers.has(&o.supplier)
+                    && !self.is_paused(&o.supplier)
                     && !tried.contains(&o.supplier.as_str())
             })
             .collect();
@@ -489,6 +499,9 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
         log_call(&self.app.store, &row).await;
         tracing::info!(order_id = %attempt.order_id, ref_id = %attempt.ref_id, supplier = %attempt.supplier,
             outcome = outcome.class(), "{}", if buy { "bought" } else { "asked" });
+        if let Outcome::RejectedConfig { .. } = outcome {
+            self.pause(&attempt.supplier);
+        }
         apply(&self.app, stored, attempt, &outcome, is_pln, at).await
     }
 
@@ -507,6 +520,27 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
             .await?;
         self.app.feed.changed(stored.shop_id);
         Ok(())
+    }
+
+    fn pause(&self, supplier: &str) {
+        tracing::error!(
+            supplier,
+            pause_s = CONFIG_PAUSE.as_secs(),
+            "new purchases skip this supplier until its configuration is fixed"
+        );
+        if let Ok(mut paused) = self.paused.lock() {
+            paused.insert(
+                supplier.to_owned(),
+                std::time::Instant::now() + CONFIG_PAUSE,
+            );
+        }
+    }
+
+    fn is_paused(&self, supplier: &str) -> bool {
+        self.paused.lock().is_ok_and(|p| {
+            p.get(supplier)
+                .is_some_and(|until| std::time::Instant::now() < *until)
+        })
     }
 
     async fn call_slot(&self, supplier: &str) -> Option<tokio::sync::OwnedSemaphorePermit> {

@@ -57,6 +57,15 @@ pub fn supplier_config(sandbox: &str) -> Config {
 /// Starts the sandbox (webhooks to the server) and the server with its workers, loads the
 /// demo catalogue, creates shop `code` with Rp500.000 and pairs a device.
 pub async fn rig<S: Store + Clone + 'static>(store: S, code: &str) -> Rig<S> {
+    rig_with(store, code, |_| {}).await
+}
+
+/// [`rig`] with a change to the server's config.
+pub async fn rig_with<S: Store + Clone + 'static>(
+    store: S,
+    code: &str,
+    tweak: impl FnOnce(&mut Config),
+) -> Rig<S> {
     let server_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -91,7 +100,9 @@ pub async fn rig<S: Store + Clone + 'static>(store: S, code: &str) -> Rig<S> {
         .credit_manual(shop.id, rp(500_000), "modal", Utc::now())
         .await
         .expect("credit");
-    let app = App::new(store, supplier_config(&sandbox)).expect("app");
+    let mut config = supplier_config(&sandbox);
+    tweak(&mut config);
+    let app = App::new(store, config).expect("app");
     let token = pair(&app, &shop).await;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let serving = app.clone();
@@ -558,4 +569,37 @@ async fn price_sync_updates_costs_switches_off_what_is_gone_and_tells_the_device
         assert!(tokio::time::Instant::now() < deadline, "{changes}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+#[tokio::test]
+async fn a_supplier_refusing_our_key_is_skipped_until_fixed() {
+    let (store, _dir) = sqlite().await;
+    let rig = rig_with(store, "FB", |c| {
+        if let Some(d) = c.suppliers.digiflazz.as_mut() {
+            d.api_key = Secret::new("not-the-key");
+        }
+    })
+    .await;
+    let first = rig.order("tsel10", "081234567890", 20_000).await;
+    rig.wait_for(first.id, OrderStatus::Success).await;
+    let reqs = rig.purchases(&refs(first.id)).await;
+    assert!(
+        reqs.iter()
+            .any(|(p, r)| p.ends_with("/v1/transaction") && r.ends_with("-1"))
+            && reqs
+                .iter()
+                .any(|(p, r)| p.ends_with("/api/top-up") && r.ends_with("-2")),
+        "refused (rc 41), then IAK: {reqs:?}"
+    );
+    // Digiflazz is paused: the next order goes to IAK first, without a doomed call.
+    let second = rig.order("tsel10", "081234567890", 20_000).await;
+    rig.wait_for(second.id, OrderStatus::Success).await;
+    let reqs = rig.purchases(&refs(second.id)).await;
+    assert!(
+        reqs.iter()
+            .all(|(p, _)| p.ends_with("/api/top-up") || p.ends_with("/api/check-status"))
+            && reqs.iter().all(|(_, r)| r.ends_with("-1")),
+        "{reqs:?}"
+    );
+    rig.audit_clean().await;
 }
