@@ -49,7 +49,7 @@ pub fn emit_moved_orders(konter: &Konter) {
         moved
     };
     for order in moved {
-        konter.emit(ORDER_UPDATED, &wire::Order::from(order));
+        konter.emit(ORDER_UPDATED, &order);
     }
 }
 

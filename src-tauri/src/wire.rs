@@ -6,13 +6,12 @@ use chrono::{DateTime, Utc};
 use konter_client::cashiers::{self, Role};
 use konter_client::catalog::{self, RuleScope, SellingRule};
 use konter_client::report::{DailyReport, Hour, Row};
-use konter_client::sell::{LocalOrder, LocalSaldo};
+use konter_client::sell::LocalSaldo;
 use konter_client::sync::{Connectivity, SyncState};
 use konter_domain::api::v1;
 use konter_domain::catalogue::{Category, Markup};
 use konter_domain::money::Rupiah;
 use konter_domain::order::OrderStatus;
-use konter_domain::phone::Operator;
 use konter_domain::target::Detected;
 use serde::{Deserialize, Serialize};
 
@@ -75,41 +74,8 @@ pub struct Paired {
     pub shop_name: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct QuoteItem {
-    pub sku: String,
-    pub name: String,
-    pub category: Category,
-    pub brand: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<Operator>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nominal_idr: Option<Rupiah>,
-    pub cost_idr: Rupiah,
-    pub price_idr: Rupiah,
-    pub profit_idr: Rupiah,
-    pub available: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unavailable_reason: Option<String>,
-}
-
-impl From<catalog::QuoteItem> for QuoteItem {
-    fn from(i: catalog::QuoteItem) -> QuoteItem {
-        QuoteItem {
-            sku: i.sku,
-            name: i.name,
-            category: i.category,
-            brand: i.brand,
-            operator: i.operator,
-            nominal_idr: i.nominal_idr,
-            cost_idr: i.cost_idr,
-            price_idr: i.price_idr,
-            profit_idr: i.profit_idr,
-            available: i.available,
-            unavailable_reason: i.unavailable_reason,
-        }
-    }
-}
+/// The engine's product line is already the UI's `QuoteItem`.
+pub use konter_client::catalog::QuoteItem;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Quote {
@@ -123,35 +89,14 @@ impl From<catalog::Quote> for Quote {
     fn from(q: catalog::Quote) -> Quote {
         Quote {
             detected: q.detected,
-            products: q.products.into_iter().map(QuoteItem::from).collect(),
+            products: q.products,
             prices_as_of: q.prices_as_of.map(|t| t.to_rfc3339()).unwrap_or_default(),
         }
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PlnInquiry {
-    pub target: String,
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub segment_power: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub meter_no: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscriber_id: Option<String>,
-}
-
-impl From<v1::PlnInquiry> for PlnInquiry {
-    fn from(p: v1::PlnInquiry) -> PlnInquiry {
-        PlnInquiry {
-            target: p.target,
-            name: p.name,
-            segment_power: p.segment_power,
-            meter_no: p.meter_no,
-            subscriber_id: p.subscriber_id,
-        }
-    }
-}
+/// The server's answer is already the UI's `PlnInquiry`.
+pub use v1::PlnInquiry;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GameInquiry {
@@ -169,60 +114,8 @@ impl From<v1::GameInquiry> for GameInquiry {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Failure {
-    pub code: String,
-    pub message: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Order {
-    pub id: String,
-    pub sku: String,
-    pub product_name: String,
-    pub category: String,
-    pub target: String,
-    pub status: OrderStatus,
-    pub price_idr: Rupiah,
-    pub cost_idr: Rupiah,
-    pub cash_idr: Rupiah,
-    pub change_idr: Rupiah,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pln_token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failure: Option<Failure>,
-    pub cashier_name: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<LocalOrder> for Order {
-    fn from(o: LocalOrder) -> Order {
-        Order {
-            id: o.id.to_string(),
-            sku: o.sku,
-            product_name: o.product_name,
-            category: o.category,
-            target: o.target,
-            status: o.status,
-            price_idr: o.price_idr,
-            cost_idr: o.cost_idr,
-            cash_idr: o.cash_idr,
-            change_idr: o.change_idr,
-            sn: o.sn,
-            pln_token: o.pln_token,
-            failure: o.failure.map(|f| Failure {
-                code: f.code,
-                message: f.message,
-            }),
-            cashier_name: o.cashier_name,
-            created_at: o.created_at,
-            updated_at: o.updated_at,
-        }
-    }
-}
+/// The engine's order is already the UI's `Order`.
+pub use konter_client::sell::LocalOrder as Order;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OrderHistoryEntry {

@@ -90,7 +90,6 @@ pub async fn orders(
         .filter(|o| day.is_none_or(|d| shop_time(o.created_at, hours).date_naive() == d))
         .filter(|o| matches(o, &query, &digits))
         .take(limit)
-        .map(wire::Order::from)
         .collect())
 }
 
@@ -126,7 +125,7 @@ pub async fn order_detail(state: Shared<'_>, id: String) -> CommandResult<wire::
     ]
     .join("\n");
     Ok(wire::OrderDetail {
-        order: wire::Order::from(order),
+        order,
         complaint_text,
         history,
     })

@@ -27,7 +27,6 @@ pub async fn game_products(state: Shared<'_>, game: Game) -> CommandResult<Vec<w
         .products(Category::Game)?
         .into_iter()
         .filter(|i| i.input == Some(schema))
-        .map(wire::QuoteItem::from)
         .collect())
 }
 
@@ -39,20 +38,13 @@ pub async fn emoney_products(
     state.require_cashier()?;
     Target::parse(InputSchema::EMoneyAccount, &input, None)
         .map_err(|e| CommandError::from(konter_client::EngineError::from_field(&e)))?;
-    Ok(state
-        .engine
-        .products(Category::Emoney)?
-        .into_iter()
-        .map(wire::QuoteItem::from)
-        .collect())
+    Ok(state.engine.products(Category::Emoney)?)
 }
 
 #[tauri::command]
 pub async fn pln_inquiry(state: Shared<'_>, target: String) -> CommandResult<wire::PlnInquiry> {
     state.require_cashier()?;
-    Ok(wire::PlnInquiry::from(
-        state.engine.pln_inquiry(&target).await?,
-    ))
+    Ok(state.engine.pln_inquiry(&target).await?)
 }
 
 #[tauri::command]
@@ -89,7 +81,6 @@ pub async fn place_order(
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .note(&order);
-    let order = wire::Order::from(order);
     state.emit(ORDER_UPDATED, &order);
     // Send it now rather than when the sync loop's long-poll next returns. Should the loop
     // send it too, the server answers the same order id with the same order.

@@ -396,13 +396,14 @@ async fn two_processes_on_one_postgres_never_buy_twice() {
     kill(a);
     kill(b);
     fleet.assert_bought_once(&orders, &statuses).await;
-    let mut served = [0usize; 2];
-    for (i, port) in [port_a, port_b].iter().enumerate() {
-        let _ = port;
-        let log = std::fs::read_to_string(fleet.dir.path().join(format!("server-{i}.log")))
-            .unwrap_or_default();
-        served[i] = log.matches("bought").count();
-    }
+    let served: Vec<usize> = (0..2)
+        .map(|i| {
+            std::fs::read_to_string(fleet.dir.path().join(format!("server-{i}.log")))
+                .unwrap_or_default()
+                .matches("bought")
+                .count()
+        })
+        .collect();
     assert!(
         served.iter().all(|n| *n > 0),
         "both processes fulfilled orders: {served:?}"

@@ -124,16 +124,14 @@ pub async fn rig_with<S: Store + Clone + 'static>(
 
 impl<S: Store + Clone + 'static> Rig<S> {
     pub async fn order(&self, sku: &str, target: &str, max_price: i64) -> Order {
-        let resp = self
-            .http
-            .post(format!("{}/v1/orders", self.base))
-            .bearer_auth(&self.token)
-            .json(&json!({"id": OrderId::new(), "sku": sku, "target": target, "max_price_idr": max_price}))
-            .send()
-            .await
-            .expect("post order");
-        assert_eq!(resp.status(), 201, "order accepted");
-        resp.json().await.expect("order json")
+        let (status, body) = self
+            .post_json(
+                "/v1/orders",
+                json!({"id": OrderId::new(), "sku": sku, "target": target, "max_price_idr": max_price}),
+            )
+            .await;
+        assert_eq!(status, 201, "order accepted: {body}");
+        serde_json::from_value(body).expect("order json")
     }
 
     /// Waits until the order is settled (success, failed or refunded) or `status`.
@@ -202,17 +200,35 @@ impl<S: Store + Clone + 'static> Rig<S> {
             .collect()
     }
 
-    pub async fn saldo_available(&self) -> i64 {
-        let v: Value = self
+    /// A device POST: the status and the JSON answer.
+    pub async fn post_json(&self, path: &str, body: Value) -> (u16, Value) {
+        let resp = self
             .http
-            .get(format!("{}/v1/saldo", self.base))
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("post");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A device GET, as JSON.
+    pub async fn get_json(&self, path: &str) -> Value {
+        self.http
+            .get(format!("{}{path}", self.base))
             .bearer_auth(&self.token)
             .send()
             .await
-            .expect("saldo")
+            .expect("get")
             .json()
             .await
-            .expect("saldo json");
+            .expect("json")
+    }
+
+    pub async fn saldo_available(&self) -> i64 {
+        let v = self.get_json("/v1/saldo").await;
         v["available_idr"].as_i64().expect("available")
     }
 
@@ -441,41 +457,22 @@ async fn webhooks_bad_signatures_are_refused_and_duplicates_change_nothing() {
 async fn inquiries_answer_through_the_suppliers() {
     let (store, _dir) = sqlite().await;
     let rig = rig(store, "F9").await;
-    let pln: Value = rig
-        .http
-        .post(format!("{}/v1/inquiries/pln", rig.base))
-        .bearer_auth(&rig.token)
-        .json(&json!({"target": "12345678900"}))
-        .send()
-        .await
-        .expect("inquiry")
-        .json()
-        .await
-        .expect("json");
+    let (_, pln) = rig
+        .post_json("/v1/inquiries/pln", json!({"target": "12345678900"}))
+        .await;
     assert!(pln["name"].as_str().is_some_and(|n| !n.is_empty()), "{pln}");
     assert!(pln["segment_power"].as_str().is_some(), "{pln}");
-    let bad = rig
-        .http
-        .post(format!("{}/v1/inquiries/pln", rig.base))
-        .bearer_auth(&rig.token)
-        .json(&json!({"target": "123"}))
-        .send()
-        .await
-        .expect("inquiry");
-    assert_eq!(bad.status(), 422);
-    let body: Value = bad.json().await.expect("json");
+    let (status, body) = rig
+        .post_json("/v1/inquiries/pln", json!({"target": "123"}))
+        .await;
+    assert_eq!(status, 422);
     assert_eq!(body["field"], "target", "{body}");
-    let game: Value = rig
-        .http
-        .post(format!("{}/v1/inquiries/game", rig.base))
-        .bearer_auth(&rig.token)
-        .json(&json!({"game": "mobile_legends", "target": "156378300|8483"}))
-        .send()
-        .await
-        .expect("inquiry")
-        .json()
-        .await
-        .expect("json");
+    let (_, game) = rig
+        .post_json(
+            "/v1/inquiries/game",
+            json!({"game": "mobile_legends", "target": "156378300|8483"}),
+        )
+        .await;
     assert_eq!(game["available"], true, "{game}");
     assert!(
         game["nickname"].as_str().is_some_and(|n| !n.is_empty()),
@@ -548,16 +545,7 @@ async fn price_sync_updates_costs_switches_off_what_is_gone_and_tells_the_device
     // The device hears the new tier price of tsel10 through its feed.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     loop {
-        let changes: Value = rig
-            .http
-            .get(format!("{}/v1/changes?after=0&limit=500", rig.base))
-            .bearer_auth(&rig.token)
-            .send()
-            .await
-            .expect("feed")
-            .json()
-            .await
-            .expect("json");
+        let changes = rig.get_json("/v1/changes?after=0&limit=500").await;
         let announced = changes["changes"]
             .as_array()
             .expect("changes")
