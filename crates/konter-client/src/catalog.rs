@@ -230,6 +230,9 @@ impl Engine {
                                     && p.operator == Some(Operator::Telkomsel)))
                     }
                     Detected::Pln { .. } => p.input == InputSchema::PlnNumber,
+                    // Bills have no price before their inquiry; the counter offers the
+                    // Tagihan flow for them instead.
+                    Detected::Bill { .. } => false,
                 };
                 if matches {
                     products.push(quote_item(&rules, item)?);

@@ -34,15 +34,18 @@ pub enum Category {
     Game,
     Emoney,
     Pln,
+    /// Postpaid bills (PPOB); priced per inquiry, not per product.
+    Bill,
 }
 
 impl Category {
-    pub const ALL: [Category; 5] = [
+    pub const ALL: [Category; 6] = [
         Category::Pulsa,
         Category::Data,
         Category::Game,
         Category::Emoney,
         Category::Pln,
+        Category::Bill,
     ];
 
     pub fn code(&self) -> &'static str {
@@ -52,6 +55,7 @@ impl Category {
             Category::Game => "game",
             Category::Emoney => "emoney",
             Category::Pln => "pln",
+            Category::Bill => "bill",
         }
     }
 
@@ -62,6 +66,7 @@ impl Category {
             Category::Game => "Voucher Game",
             Category::Emoney => "E-Money",
             Category::Pln => "Token PLN",
+            Category::Bill => "Tagihan",
         }
     }
 

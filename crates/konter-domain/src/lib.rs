@@ -8,6 +8,7 @@
 //! sides of the sync compute the same answer.
 
 pub mod api;
+pub mod bill;
 pub mod catalogue;
 pub mod error;
 pub mod game;

@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
+use crate::bill::{BillError, BillKind, CustomerNo};
 use crate::game::{Game, GameError, GameTarget, SupplierFormat};
 use crate::phone::{LocalDigits, Operator, PhoneError, PhoneNumber};
 use crate::pln::{PlnError, PlnNumber};
@@ -24,6 +25,8 @@ pub enum InputSchema {
     Game { game: Game },
     /// The mobile number an e-money wallet is registered to.
     EMoneyAccount,
+    /// A postpaid bill's customer number of this kind.
+    Bill { bill: BillKind },
 }
 
 /// An e-money wallet (DANA, OVO, GoPay, ShopeePay) is addressed by the phone number it was
@@ -56,6 +59,7 @@ pub enum Target {
     Pln(PlnNumber),
     Game(GameTarget),
     EMoney(EMoneyAccount),
+    Bill(CustomerNo),
 }
 
 /// Why a target does not fit the product's schema.
@@ -67,6 +71,8 @@ pub enum TargetError {
     Pln(#[from] PlnError),
     #[error(transparent)]
     Game(#[from] GameError),
+    #[error(transparent)]
+    Bill(#[from] BillError),
     #[error("target: {product_operator} product cannot be sent to a {number_operator} number")]
     OperatorMismatch {
         product_operator: Operator,
@@ -80,6 +86,7 @@ impl FieldError for TargetError {
             TargetError::Phone(e) => e.field(),
             TargetError::Pln(e) => e.field(),
             TargetError::Game(e) => e.field(),
+            TargetError::Bill(e) => e.field(),
             TargetError::OperatorMismatch { .. } => "target",
         }
     }
@@ -88,6 +95,7 @@ impl FieldError for TargetError {
             TargetError::Phone(e) => e.code(),
             TargetError::Pln(e) => e.code(),
             TargetError::Game(e) => e.code(),
+            TargetError::Bill(e) => e.code(),
             TargetError::OperatorMismatch { .. } => "target_operator_mismatch",
         }
     }
@@ -96,6 +104,7 @@ impl FieldError for TargetError {
             TargetError::Phone(e) => e.message_id(),
             TargetError::Pln(e) => e.message_id(),
             TargetError::Game(e) => e.message_id(),
+            TargetError::Bill(e) => e.message_id(),
             TargetError::OperatorMismatch {
                 product_operator,
                 number_operator,
@@ -132,6 +141,7 @@ impl Target {
             InputSchema::PlnNumber => Ok(Target::Pln(PlnNumber::parse(input)?)),
             InputSchema::Game { game } => Ok(Target::Game(GameTarget::parse(game, input)?)),
             InputSchema::EMoneyAccount => Ok(Target::EMoney(EMoneyAccount::parse(input)?)),
+            InputSchema::Bill { bill } => Ok(Target::Bill(CustomerNo::parse(bill, input)?)),
         }
     }
 
@@ -142,6 +152,7 @@ impl Target {
             Target::Pln(n) => n.as_str().to_owned(),
             Target::Game(g) => g.customer_no(format),
             Target::EMoney(e) => e.local().to_owned(),
+            Target::Bill(c) => c.as_str().to_owned(),
         }
     }
 }
@@ -154,6 +165,7 @@ impl fmt::Display for Target {
             Target::Pln(n) => f.write_str(n.as_str()),
             Target::Game(g) => g.fmt(f),
             Target::EMoney(e) => f.write_str(e.local()),
+            Target::Bill(c) => f.write_str(c.as_str()),
         }
     }
 }
@@ -166,11 +178,14 @@ pub enum Detected {
     Phone { number: String, operator: Operator },
     /// A PLN meter number or customer id.
     Pln { number: String },
+    /// A number shaped like a postpaid bill's customer number of this kind.
+    Bill { number: String, bill: BillKind },
 }
 
 /// Guesses what the cashier typed. A mobile number with a known prefix wins; 11 or 12 bare
-/// digits that are not a mobile number are a PLN number. Game ids overlap with everything,
-/// so games are picked explicitly, never guessed. An empty result means "keep typing".
+/// digits that are not a mobile number are a PLN number; a 12-digit one may also be a PLN
+/// pascabayar bill, and 13 or 16 digits a BPJS bill. Game ids overlap with everything, so
+/// games are picked explicitly, never guessed. An empty result means "keep typing".
 pub fn detect(input: &str) -> Vec<Detected> {
     let mut out = Vec::new();
     if let Ok(phone) = PhoneNumber::parse(input) {
@@ -187,6 +202,16 @@ pub fn detect(input: &str) -> Vec<Detected> {
             out.push(Detected::Pln {
                 number: pln.as_str().to_owned(),
             });
+        }
+    }
+    if !looks_mobile {
+        for bill in crate::bill::detect(input) {
+            if let Ok(number) = CustomerNo::parse(bill, input) {
+                out.push(Detected::Bill {
+                    number: number.as_str().to_owned(),
+                    bill,
+                });
+            }
         }
     }
     out
@@ -259,6 +284,19 @@ mod tests {
                 number: "081234567890".into(),
                 operator: Operator::Telkomsel
             }]
+        );
+        assert_eq!(
+            detect("5300 0000 0001"),
+            vec![
+                Detected::Pln {
+                    number: "530000000001".into()
+                },
+                Detected::Bill {
+                    number: "530000000001".into(),
+                    bill: BillKind::PlnPasca
+                }
+            ],
+            "a 12-digit IDPEL may be prepaid or postpaid"
         );
         assert_eq!(
             detect("14234567890"),

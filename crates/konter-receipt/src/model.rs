@@ -423,6 +423,7 @@ fn target_text(target: &Target) -> (&'static str, String) {
             PlnNumberKind::CustomerId => ("ID Pelanggan", number.as_str().to_owned()),
         },
         Target::Game(game) => ("ID Game", printable_line(&game.to_string())),
+        Target::Bill(number) => ("No. Pelanggan", number.as_str().to_owned()),
     }
 }
 

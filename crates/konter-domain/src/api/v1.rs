@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::bill::{Bill, BillKind};
 use crate::catalogue::{CutOff, Product, Sku};
 use crate::game::Game;
 use crate::ids::{DepositId, DeviceId, InquiryId, OrderId, ShopId};
@@ -333,6 +334,36 @@ pub struct GameInquiry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     pub available: bool,
+}
+
+/// `POST /v1/bills/inquiry`: look a bill up. `id` is minted by the device (UUIDv7) and makes
+/// the inquiry safe to retry; the order that pays it names it as `inquiry_id`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BillInquiryRequest {
+    pub id: InquiryId,
+    pub sku: Sku,
+    pub customer_no: String,
+}
+
+/// A bill looked up at the supplier. Paying it costs the shop exactly `bill.total_idr`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillInquiry {
+    pub inquiry_id: InquiryId,
+    pub sku: Sku,
+    pub kind: BillKind,
+    pub product_name: String,
+    pub customer_no: String,
+    #[serde(flatten)]
+    pub bill: Bill,
+    /// The bill can be paid until then (the end of the supplier's day).
+    pub expires_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    /// The order that paid it, once one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<OrderId>,
 }
 
 #[cfg(test)]
