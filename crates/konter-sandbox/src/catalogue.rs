@@ -49,6 +49,8 @@ pub enum Kind {
     Pln,
     Game(Game),
     EMoney,
+    /// A postpaid bill (Digiflazz `inq-pasca` / `pay-pasca`); see `digiflazz::pasca`.
+    Bill,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -75,6 +77,7 @@ impl Product {
             Kind::Pln => "PLN",
             Kind::Game(_) => "Games",
             Kind::EMoney => "E-Money",
+            Kind::Bill => "Pascabayar",
         }
     }
 
@@ -86,6 +89,7 @@ impl Product {
             Kind::Pln => "pln",
             Kind::Game(_) => "game",
             Kind::EMoney => "etoll",
+            Kind::Bill => "bill",
         }
     }
 
@@ -116,6 +120,8 @@ impl Product {
                 "GOPAY" => "gopay_e-money",
                 _ => "shopee_pay",
             },
+            // IAK postpaid is a separate API the sandbox does not serve.
+            Kind::Bill => "bill",
         }
     }
 
@@ -131,6 +137,7 @@ impl Product {
             Kind::Game(Game::FreeFire) => "customer_no = player id",
             Kind::Game(Game::Genshin) => "customer_no = uid (9-10 digit)",
             Kind::EMoney => "Isi saldo, customer_no = nomor HP terdaftar",
+            Kind::Bill => "Tagihan pascabayar: inq-pasca lalu pay-pasca dengan ref_id yang sama",
         }
     }
 }

@@ -319,6 +319,7 @@ fn top_up_work(s: &Sandbox, f: Option<&Fields>) -> Result<Reply, Rejection> {
             price_idr: product.iak_price_idr,
             testing: false,
             cb_url: None,
+            extra: None,
         },
         initial,
     );

@@ -71,6 +71,9 @@ pub struct Purchase {
     pub testing: bool,
     /// Digiflazz's per-request webhook URL, which overrides the configured one.
     pub cb_url: Option<String>,
+    /// A bill payment's fields from its inquiry (customer name, amounts, `desc`), which
+    /// every answer and webhook about it repeats.
+    pub extra: Option<serde_json::Map<String, serde_json::Value>>,
     pub previous: Option<Snapshot>,
 }
 
@@ -104,6 +107,7 @@ pub struct NewPurchase {
     pub price_idr: i64,
     pub testing: bool,
     pub cb_url: Option<String>,
+    pub extra: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -134,6 +138,8 @@ pub struct Books {
     pub tickets: HashMap<String, Ticket>,
     /// When each key last fetched the full Digiflazz price list (rc 83 limit).
     pub pricelist_at: [Option<Instant>; 2],
+    /// Digiflazz postpaid inquiries by key and ref_id, which a payment must name.
+    pub inquiries: HashMap<(Key, String), crate::digiflazz::pasca::Inquiry>,
 }
 
 impl Books {
@@ -146,6 +152,7 @@ impl Books {
             next_tr_id: 1,
             tickets: HashMap::new(),
             pricelist_at: [None, None],
+            inquiries: HashMap::new(),
         }
     }
 
@@ -204,6 +211,7 @@ impl Books {
             tr_id: self.next_tr_id,
             testing: new.testing,
             cb_url: new.cb_url,
+            extra: new.extra,
             previous: None,
         };
         if status == Status::Success {
@@ -319,6 +327,7 @@ mod tests {
                 price_idr: product.digiflazz_price_idr,
                 testing: false,
                 cb_url: None,
+                extra: None,
             },
             status,
         )

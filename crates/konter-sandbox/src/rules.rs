@@ -162,6 +162,13 @@ pub fn check_number(api: Api, kind: Kind, no: &str) -> Result<(), Failure> {
             }
         }
         Kind::Game(game) => check_game_id(api, game, no),
+        Kind::Bill => {
+            if (4..=20).contains(&no.len()) && no.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                Ok(())
+            } else {
+                Err(Failure::WrongDigitCount)
+            }
+        }
     }
 }
 
@@ -415,6 +422,12 @@ pub fn serial(api: Api, product: &Product, ref_id: &str, customer_no: &str) -> S
             person_name(customer_no),
             digits(s, 9)
         ),
+        // A postpaid payment's reference: 32 hex characters, as Digiflazz's pay example.
+        Kind::Bill => {
+            let a = seed(&["ref-a", ref_id, customer_no]);
+            let b = seed(&["ref-b", ref_id, customer_no]);
+            format!("{a:016X}{b:016X}")
+        }
     }
 }
 

@@ -35,6 +35,7 @@ use crate::webhooks::{self, Outgoing};
 use crate::{Api, Sandbox, lock};
 
 mod deposit;
+pub mod pasca;
 
 pub use deposit::{MAX_DEPOSIT_IDR, MIN_DEPOSIT_IDR};
 
@@ -86,24 +87,24 @@ pub fn admin_routes() -> Router<Sandbox> {
 }
 
 /// A request refused before any purchase exists.
-struct Rejection {
+pub(crate) struct Rejection {
     rc: &'static str,
     message: String,
 }
 
-fn reject(rc: &'static str, message: &str) -> Rejection {
+pub(crate) fn reject(rc: &'static str, message: &str) -> Rejection {
     Rejection {
         rc,
         message: message.to_owned(),
     }
 }
 
-fn payload_error(what: &str) -> Rejection {
+pub(crate) fn payload_error(what: &str) -> Rejection {
     reject("40", &format!("Payload Error: {what}"))
 }
 
 /// rc 40–49 are request-level rejections, which Digiflazz answers with HTTP 400 (§1.1).
-fn http_for(rc: &str) -> StatusCode {
+pub(crate) fn http_for(rc: &str) -> StatusCode {
     if rc.len() == 2 && rc.starts_with('4') {
         StatusCode::BAD_REQUEST
     } else {
@@ -119,7 +120,7 @@ fn short_rejection(r: Rejection) -> Reply {
     )
 }
 
-fn text<'a>(f: &'a Fields, name: &str) -> Result<&'a str, Rejection> {
+pub(crate) fn text<'a>(f: &'a Fields, name: &str) -> Result<&'a str, Rejection> {
     match f.get(name).and_then(Value::as_str) {
         Some(v) if !v.is_empty() && v.chars().count() <= MAX_FIELD_CHARS => Ok(v),
         _ => Err(payload_error(&format!(
@@ -128,12 +129,21 @@ fn text<'a>(f: &'a Fields, name: &str) -> Result<&'a str, Rejection> {
     }
 }
 
-fn fields(f: Option<&Fields>) -> Result<&Fields, Rejection> {
+/// The `testing` flag of a transaction (absent = false).
+pub(crate) fn testing_flag(f: &Fields) -> Result<bool, Rejection> {
+    match f.get("testing") {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(payload_error("testing must be a boolean")),
+    }
+}
+
+pub(crate) fn fields(f: Option<&Fields>) -> Result<&Fields, Rejection> {
     f.ok_or_else(|| payload_error("the body must be a JSON object"))
 }
 
 /// Checks the username and which key signed `suffix`.
-fn authenticate(s: &Sandbox, f: &Fields, suffix: &str) -> Result<Key, Rejection> {
+pub(crate) fn authenticate(s: &Sandbox, f: &Fields, suffix: &str) -> Result<Key, Rejection> {
     let username = text(f, "username")?;
     let sign = text(f, "sign")?;
     let cfg = &s.settings;
@@ -214,9 +224,8 @@ async fn price_list(State(s): State<Sandbox>, body: Bytes) -> Response {
                     "Anda telah mencapai limitasi pengecekan pricelist, silahkan coba beberapa saat lagi",
                 )));
             }
-            // The sandbox sells no postpaid products, so their list is empty.
             if cmd == "pasca" {
-                return Ok(Reply::new(StatusCode::OK, json!({"data": []})));
+                return Ok(Reply::new(StatusCode::OK, json!({"data": pasca::price_list(&filters)})));
             }
             let items: Vec<Value> = PRODUCTS
                 .iter()
@@ -258,7 +267,7 @@ fn rate_allows(s: &Sandbox, key: Key) -> bool {
 }
 
 /// `(rc, status, message)` for a purchase's state.
-fn words(status: Status) -> (&'static str, &'static str, &'static str) {
+pub(crate) fn words(status: Status) -> (&'static str, &'static str, &'static str) {
     match status {
         Status::Pending(Waiting::Normal) => ("03", "Pending", "Transaksi Pending"),
         Status::Pending(Waiting::RouterIssue) => ("99", "Pending", "DF Router Issue"),
@@ -282,9 +291,9 @@ fn words(status: Status) -> (&'static str, &'static str, &'static str) {
 }
 
 /// The `data` of a transaction answer, status check and webhook (§1.3).
-fn purchase_data(p: &Purchase) -> Value {
+pub(crate) fn purchase_data(p: &Purchase) -> Value {
     let (rc, status, message) = words(p.status);
-    json!({
+    let mut data = json!({
         "ref_id": p.ref_id,
         "customer_no": p.customer_no,
         "buyer_sku_code": p.product.digiflazz_code,
@@ -296,7 +305,14 @@ fn purchase_data(p: &Purchase) -> Value {
         "price": p.price_idr,
         "tele": TELE,
         "wa": WA,
-    })
+    });
+    // A bill payment repeats its inquiry's fields (customer name, amounts, `desc`).
+    if let (Some(extra), Value::Object(out)) = (&p.extra, &mut data) {
+        for (k, v) in extra {
+            out.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+    data
 }
 
 async fn transaction(State(s): State<Sandbox>, body: Bytes) -> Response {
@@ -324,17 +340,13 @@ async fn transaction(State(s): State<Sandbox>, body: Bytes) -> Response {
 fn transact(s: &Sandbox, f: Option<&Fields>) -> Result<Reply, (Rejection, i64)> {
     let f = fields(f).map_err(|r| (r, 0))?;
     if f.contains_key("commands") {
-        return Err((payload_error("postpaid (commands) is not simulated"), 0));
+        return pasca::transact(s, f);
     }
     let read = || -> Result<_, Rejection> {
         let sku = text(f, "buyer_sku_code")?;
         let customer_no = text(f, "customer_no")?;
         let ref_id = text(f, "ref_id")?;
-        let testing = match f.get("testing") {
-            None | Some(Value::Null) => false,
-            Some(Value::Bool(b)) => *b,
-            Some(_) => return Err(payload_error("testing must be a boolean")),
-        };
+        let testing = testing_flag(f)?;
         let max_price = match f.get("max_price") {
             None | Some(Value::Null) => None,
             Some(v) => Some(
@@ -394,6 +406,7 @@ fn transact(s: &Sandbox, f: Option<&Fields>) -> Result<Reply, (Rejection, i64)> 
             price_idr: price,
             testing,
             cb_url,
+            extra: None,
         },
         status,
     );
@@ -457,9 +470,15 @@ fn outgoing(
     stale: bool,
 ) -> Outgoing {
     let body = json!({"data": purchase_data(p)}).to_string().into_bytes();
+    // Postpaid webhooks come from their own hookshot (§1.6).
+    let agent = if p.product.kind == catalogue::Kind::Bill {
+        "Digiflazz-Pasca-Hookshot"
+    } else {
+        "Digiflazz-Hookshot"
+    };
     let mut headers = vec![
         ("X-Digiflazz-Event", event.to_owned()),
-        ("User-Agent", "Digiflazz-Hookshot".to_owned()),
+        ("User-Agent", agent.to_owned()),
     ];
     let secret = &s.settings.digiflazz_webhook_secret;
     // Digiflazz signs only when a secret is set (§1.6).

@@ -5,3 +5,4 @@ mod digiflazz;
 mod faults;
 mod harness;
 mod iak;
+mod pasca;
