@@ -8,8 +8,9 @@ use std::path::Path;
 use anyhow::Context;
 use chrono::{DateTime, NaiveTime, Utc};
 use konter_domain::api::v1::ChangeKind;
-use konter_domain::catalogue::{PriceRule, Product, Tier};
+use konter_domain::catalogue::{Category, PriceRule, Product, Tier};
 use konter_domain::money::Rupiah;
+use konter_domain::target::InputSchema;
 use serde::Deserialize;
 
 use crate::pricing::CatalogueCache;
@@ -73,13 +74,29 @@ impl CatalogueFile {
             rule.check().with_context(|| format!("tier {tier}"))?;
         }
         for p in &self.products {
+            let is_bill = p.product.category == Category::Bill;
+            anyhow::ensure!(
+                is_bill == matches!(p.product.input, InputSchema::Bill { .. }),
+                "product {}: category \"bill\" goes with input kind \"bill\", and only with it",
+                p.product.sku
+            );
             for o in &p.suppliers {
-                anyhow::ensure!(
-                    o.cost_idr.is_positive(),
-                    "product {}: supplier {} cost_idr must be more than zero",
-                    p.product.sku,
-                    o.supplier
-                );
+                // A bill's cost comes with each inquiry; a fixed one would only mislead.
+                if is_bill {
+                    anyhow::ensure!(
+                        o.cost_idr == Rupiah::ZERO,
+                        "product {}: supplier {} cost_idr must be 0 for a bill (priced per inquiry)",
+                        p.product.sku,
+                        o.supplier
+                    );
+                } else {
+                    anyhow::ensure!(
+                        o.cost_idr.is_positive(),
+                        "product {}: supplier {} cost_idr must be more than zero",
+                        p.product.sku,
+                        o.supplier
+                    );
+                }
             }
         }
         Ok(())

@@ -355,9 +355,13 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
                 .await;
         };
         let is_pln = entry.product.category == Category::Pln;
+        let is_bill = entry.product.category == Category::Bill;
         let input = entry.product.input;
         if let Some(last) = attempts.last().filter(|a| a.state.is_open()) {
             return self.ask(&stored, last, input, is_pln, now).await;
+        }
+        if is_bill {
+            return self.pay_bill(&stored, attempts.len(), now).await;
         }
         // Buy from the next supplier not tried yet.
         let tried: Vec<&str> = attempts.iter().map(|a| a.supplier.as_str()).collect();
@@ -409,6 +413,53 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
         }
         self.app.feed.changed(stored.shop_id);
         self.exchange(&stored, &attempt, customer_no, true, is_pln)
+            .await?;
+        Ok(())
+    }
+
+    /// Pays a bill: one attempt only, at the supplier that looked it up and under the
+    /// inquiry's ref_id (`pay-pasca` must name it). Another supplier knows nothing of the
+    /// inquiry, so a refusal fails the order (hold voided) instead of trying elsewhere.
+    async fn pay_bill(
+        &self,
+        stored: &StoredOrder,
+        tried: usize,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let store = &self.app.store;
+        let inquiry = match stored.inquiry_id {
+            Some(id) => store.inquiry(id).await?,
+            None => None,
+        };
+        let Some(inquiry) = inquiry.filter(|_| tried == 0) else {
+            return self
+                .fail(
+                    stored,
+                    "bill_failed",
+                    "Tagihan gagal dibayar; saldo dikembalikan / the bill could not be paid; saldo returned",
+                    now,
+                )
+                .await;
+        };
+        let attempt = Attempt {
+            order_id: stored.order.id,
+            n: 1,
+            supplier: inquiry.supplier.clone(),
+            supplier_sku: inquiry.supplier_sku.clone(),
+            ref_id: inquiry.ref_id.clone(),
+            state: AttemptState::Sent,
+            cost: inquiry.cost,
+            code: None,
+            message: None,
+            sn: None,
+            last_call_at: now,
+            created_at: now,
+        };
+        if !store.begin_attempt(&attempt).await? {
+            return Ok(());
+        }
+        self.app.feed.changed(stored.shop_id);
+        self.exchange(stored, &attempt, inquiry.inquiry.customer_no, true, false)
             .await?;
         Ok(())
     }
@@ -475,6 +526,7 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
             supplier_sku: attempt.supplier_sku.clone(),
             customer_no,
             max_price: stored.order.price_idr,
+            bill: stored.inquiry_id.is_some(),
         };
         let (outcome, call) = {
             let _slot = self.call_slot(&attempt.supplier).await;

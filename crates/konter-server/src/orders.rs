@@ -4,6 +4,8 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use konter_domain::FieldError;
 use konter_domain::api::v1::{CreateOrder, Order};
+use konter_domain::catalogue::Category;
+use konter_domain::ids::InquiryId;
 use konter_domain::money::{MAX_ABS_IDR, Rupiah};
 use konter_domain::target::Target;
 use sha2::{Digest, Sha256};
@@ -93,6 +95,7 @@ async fn create_inner<S: Store + Clone + 'static>(
             Ok((StatusCode::CREATED, order))
         }
         PlaceOutcome::Exists(stored) => replay(stored, device, &hash, &app.metrics),
+        PlaceOutcome::BillPaid => Err(bill_paid()),
         PlaceOutcome::SaldoShort { available } => Err(ApiFailure::new(
             StatusCode::PAYMENT_REQUIRED,
             "saldo_short",
@@ -110,17 +113,6 @@ async fn validate<S: Store + Clone + 'static>(
     req: &CreateOrder,
     hash: &str,
 ) -> ApiResult<NewOrder> {
-    if req.inquiry_id.is_some() {
-        return Err(ApiFailure::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bills_unavailable",
-            "pembayaran tagihan belum tersedia",
-            "bill payments are not available yet",
-            Some("inquiry_id"),
-        ));
-    }
-    let sku = req.sku.as_ref().ok_or_else(|| missing("sku"))?;
-    let target_text = req.target.as_deref().ok_or_else(|| missing("target"))?;
     let max_price = req.max_price_idr;
     if !max_price.is_positive() || max_price.idr() > MAX_ABS_IDR {
         return Err(ApiFailure::new(
@@ -131,6 +123,11 @@ async fn validate<S: Store + Clone + 'static>(
             Some("max_price_idr"),
         ));
     }
+    if let Some(inquiry) = req.inquiry_id {
+        return validate_bill(app, device, req, inquiry, hash).await;
+    }
+    let sku = req.sku.as_ref().ok_or_else(|| missing("sku"))?;
+    let target_text = req.target.as_deref().ok_or_else(|| missing("target"))?;
     let catalogue = app.catalogue.get(&app.store).await?;
     let entry = catalogue.entry(sku.as_str()).ok_or_else(|| {
         ApiFailure::new(
@@ -141,6 +138,15 @@ async fn validate<S: Store + Clone + 'static>(
             Some("sku"),
         )
     })?;
+    if entry.product.category == Category::Bill {
+        return Err(ApiFailure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bill_needs_inquiry",
+            "tagihan dibayar lewat cek tagihan dulu (inquiry_id)",
+            "a bill is paid through its inquiry (inquiry_id)",
+            Some("inquiry_id"),
+        ));
+    }
     let target = Target::parse(entry.product.input, target_text, entry.product.operator)
         .map_err(|e| ApiFailure::invalid(&e as &dyn FieldError))?;
     let now = Utc::now();
@@ -167,8 +173,89 @@ async fn validate<S: Store + Clone + 'static>(
         price,
         cost,
         max_price,
+        inquiry_id: None,
         now,
     })
+}
+
+/// A bill payment: the order pays exactly the inquiry's total, before the inquiry's day
+/// ends, and only if no other order paid it.
+async fn validate_bill<S: Store + Clone + 'static>(
+    app: &App<S>,
+    device: AuthDevice,
+    req: &CreateOrder,
+    inquiry_id: InquiryId,
+    hash: &str,
+) -> ApiResult<NewOrder> {
+    let stored = app
+        .store
+        .inquiry(inquiry_id)
+        .await?
+        .filter(|s| s.shop_id == device.shop_id)
+        .ok_or_else(|| {
+            ApiFailure::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_inquiry",
+                "cek tagihan ini tidak ada; cek tagihan lagi",
+                "there is no such bill inquiry; look the bill up again",
+                Some("inquiry_id"),
+            )
+        })?;
+    let inquiry = &stored.inquiry;
+    let differs = req.sku.as_ref().is_some_and(|s| *s != inquiry.sku)
+        || req
+            .target
+            .as_deref()
+            .is_some_and(|t| t != inquiry.customer_no);
+    if differs {
+        return Err(ApiFailure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "inquiry_mismatch",
+            "produk atau nomor pelanggan tidak sama dengan cek tagihan",
+            "the product or customer number differs from the inquiry's",
+            Some("inquiry_id"),
+        ));
+    }
+    if inquiry.order_id.is_some() {
+        return Err(bill_paid());
+    }
+    let now = Utc::now();
+    if now >= inquiry.expires_at {
+        return Err(ApiFailure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "inquiry_expired",
+            "cek tagihan sudah lewat hari; cek tagihan lagi sebelum membayar",
+            "the inquiry is from an earlier day; look the bill up again before paying",
+            Some("inquiry_id"),
+        ));
+    }
+    let price = inquiry.bill.total_idr;
+    if price > req.max_price_idr {
+        return Err(price_changed(price, req.max_price_idr));
+    }
+    Ok(NewOrder {
+        id: req.id,
+        shop_id: device.shop_id,
+        device_id: device.device_id,
+        request_hash: hash.to_owned(),
+        sku: inquiry.sku.to_string(),
+        target: inquiry.customer_no.clone(),
+        price,
+        cost: stored.cost,
+        max_price: req.max_price_idr,
+        inquiry_id: Some(inquiry_id),
+        now,
+    })
+}
+
+fn bill_paid() -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::CONFLICT,
+        "bill_already_paid",
+        "tagihan ini sudah dibayar dengan pesanan lain",
+        "this bill was already paid by another order",
+        Some("inquiry_id"),
+    )
 }
 
 fn price_changed(price: Rupiah, max: Rupiah) -> ApiFailure {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use konter_domain::api::v1::CatalogItem;
-use konter_domain::catalogue::{CutOff, PriceRule, Tier};
+use konter_domain::catalogue::{Category, CutOff, PriceRule, Tier};
 use konter_domain::money::Rupiah;
 use tokio::sync::RwLock;
 
@@ -77,6 +77,8 @@ impl Snapshot {
     pub fn item_for(&self, e: &CatalogueEntry, tier: Tier) -> Option<CatalogItem> {
         let offer = first_offer(&e.suppliers)?;
         let price = match self.rule(tier) {
+            // A bill's price is its inquiry's total: the catalogue lists it at zero.
+            _ if e.product.category == Category::Bill => Rupiah::ZERO,
             Some(rule) => rule.price(offer.cost).ok()?,
             None => offer.cost,
         };

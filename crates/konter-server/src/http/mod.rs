@@ -193,6 +193,18 @@ fn routes_table<S: Store + Clone + 'static>() -> Vec<(RouteDoc, MethodRouter<App
         (
             doc(
                 "POST",
+                "/v1/bills/inquiry",
+                "Look a postpaid bill up (201; a retry with the same id: 200 and the same bill)",
+                true,
+                Some(schema::<w::BillInquiryRequest>),
+                Some(schema::<w::BillInquiry>),
+                201,
+            ),
+            post(routes::bill_inquiry::<S>),
+        ),
+        (
+            doc(
+                "POST",
                 "/v1/inquiries/pln",
                 "PLN customer name and tariff/power for a meter or customer number",
                 true,

@@ -8,9 +8,9 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::Utc;
 use konter_domain::api::v1::{
-    BatchOrders, BatchOrdersResult, BatchResult, Catalog, CreateDeposit, CreateOrder, Deposit,
-    GameInquiry, GameInquiryRequest, MAX_BATCH_ORDERS, Order, PairRequest, PairResponse,
-    PlnInquiry, PlnInquiryRequest, Saldo,
+    BatchOrders, BatchOrdersResult, BatchResult, BillInquiry, BillInquiryRequest, Catalog,
+    CreateDeposit, CreateOrder, Deposit, GameInquiry, GameInquiryRequest, MAX_BATCH_ORDERS, Order,
+    PairRequest, PairResponse, PlnInquiry, PlnInquiryRequest, Saldo,
 };
 use konter_domain::game::{GameTarget, SupplierFormat};
 use konter_domain::ids::{DepositId, DeviceId, OrderId};
@@ -301,6 +301,17 @@ fn inquiry_failure(e: InquiryError, what: &str) -> ApiFailure {
             )
         }
     }
+}
+
+/// `POST /v1/bills/inquiry`: a bill looked up at the supplier, to be paid by an order that
+/// names its `inquiry_id`.
+pub async fn bill_inquiry<S: Store + Clone + 'static>(
+    State(app): State<App<S>>,
+    Device(device): Device,
+    ApiJson(req): ApiJson<BillInquiryRequest>,
+) -> ApiResult<(StatusCode, Json<BillInquiry>)> {
+    let (status, inquiry) = crate::bills::inquire(&app, device, req).await?;
+    Ok((status, Json(inquiry)))
 }
 
 /// `POST /v1/inquiries/pln`: the customer's name and tariff/power before a PLN sale.

@@ -10,9 +10,9 @@ mod sql;
 use std::future::Future;
 
 use chrono::{DateTime, NaiveTime, Utc};
-use konter_domain::api::v1::{Change, ChangeKind, Deposit, Order, Saldo};
+use konter_domain::api::v1::{BillInquiry, Change, ChangeKind, Deposit, Order, Saldo};
 use konter_domain::catalogue::{PriceRule, Product, Tier};
-use konter_domain::ids::{DepositId, DeviceId, OrderId, ShopId};
+use konter_domain::ids::{DepositId, DeviceId, InquiryId, OrderId, ShopId};
 use konter_domain::money::Rupiah;
 use konter_ledger::LedgerError;
 
@@ -62,7 +62,24 @@ pub struct StoredOrder {
     pub shop_id: ShopId,
     pub request_hash: String,
     pub cost: Rupiah,
+    /// The bill inquiry a bill payment pays.
+    pub inquiry_id: Option<InquiryId>,
     pub order: Order,
+}
+
+/// A bill inquiry as stored: what the device was shown, and the supplier side of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredInquiry {
+    pub shop_id: ShopId,
+    pub device_id: DeviceId,
+    pub request_hash: String,
+    pub supplier: String,
+    pub supplier_sku: String,
+    /// The ref_id of the inquiry, which the payment must use again.
+    pub ref_id: String,
+    /// What the supplier charges us on payment.
+    pub cost: Rupiah,
+    pub inquiry: BillInquiry,
 }
 
 /// What to store for an accepted order.
@@ -77,6 +94,8 @@ pub struct NewOrder {
     pub price: Rupiah,
     pub cost: Rupiah,
     pub max_price: Rupiah,
+    /// For a bill payment: the inquiry it pays, claimed in the order's transaction.
+    pub inquiry_id: Option<InquiryId>,
     pub now: DateTime<Utc>,
 }
 
@@ -89,6 +108,8 @@ pub enum PlaceOutcome {
     Exists(StoredOrder),
     /// Not stored, nothing held: the saldo cannot cover the price.
     SaldoShort { available: Rupiah },
+    /// Not stored, nothing held: another order already pays this bill inquiry.
+    BillPaid,
 }
 
 /// How an order ended with its supplier.
@@ -338,6 +359,15 @@ pub trait Store: Send + Sync {
     fn catalogue(&self) -> impl Future<Output = StoreResult<Vec<CatalogueEntry>>> + Send;
 
     fn order(&self, id: OrderId) -> impl Future<Output = StoreResult<Option<StoredOrder>>> + Send;
+    /// Keeps a bill inquiry; `Some(existing)` when its id was stored before (nothing written).
+    fn save_inquiry(
+        &self,
+        inquiry: &StoredInquiry,
+    ) -> impl Future<Output = StoreResult<Option<StoredInquiry>>> + Send;
+    fn inquiry(
+        &self,
+        id: InquiryId,
+    ) -> impl Future<Output = StoreResult<Option<StoredInquiry>>> + Send;
     fn place_order(&self, new: &NewOrder)
     -> impl Future<Output = StoreResult<PlaceOutcome>> + Send;
     fn settle_order(

@@ -15,11 +15,11 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveTime, Utc};
 use konter_domain::api::v1::{
-    Change, ChangeKind, Deposit, DepositMethod, DepositStatus, Failure, Order, Saldo,
+    BillInquiry, Change, ChangeKind, Deposit, DepositMethod, DepositStatus, Failure, Order, Saldo,
     SaldoMovement, SaldoReason,
 };
 use konter_domain::catalogue::{Category, PriceRule, Product, Sku, Tier};
-use konter_domain::ids::{DepositId, DeviceId, OrderId, ShopId};
+use konter_domain::ids::{DepositId, DeviceId, InquiryId, OrderId, ShopId};
 use konter_domain::money::Rupiah;
 use konter_domain::order::{OrderStatus, Transition};
 use konter_domain::phone::Operator;
@@ -34,7 +34,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::{
     Attempt, AttemptResult, AttemptState, AuditReport, AuthDevice, CatalogueEntry, JobNext,
     NewOrder, PairOutcome, PlaceOutcome, Settlement, Shop, Store, StoreError, StoreResult,
-    StoredDeposit, StoredOrder, SupplierCall, SupplierProduct,
+    StoredDeposit, StoredInquiry, StoredOrder, SupplierCall, SupplierProduct,
 };
 
 /// How long a SQLite connection waits for a lock before failing. Only the CLI and the
@@ -404,10 +404,15 @@ macro_rules! sql_store {
                     _ => None,
                 };
                 let sku: String = row.try_get("sku")?;
+                let inquiry_id = row
+                    .try_get::<Option<String>, _>("inquiry_id")?
+                    .map(|id| parse_id("inquiry id", &id))
+                    .transpose()?;
                 Ok(StoredOrder {
                     shop_id: parse_id("shop id", &row.try_get::<String, _>("shop_id")?)?,
                     request_hash: row.try_get("request_hash")?,
                     cost: Rupiah::from_idr(row.try_get("cost_idr")?),
+                    inquiry_id,
                     order: Order {
                         id: parse_id("order id", &row.try_get::<String, _>("id")?)?,
                         sku: Sku::parse(&sku).map_err(|_| corrupt("sku", &sku))?,
@@ -420,6 +425,28 @@ macro_rules! sql_store {
                         created_at: from_ms(row.try_get("created_at")?)?,
                         updated_at: from_ms(row.try_get("updated_at")?)?,
                     },
+                })
+            }
+
+            fn inquiry_from_row(row: &<$db as sqlx::Database>::Row) -> StoreResult<StoredInquiry> {
+                let json: String = row.try_get("bill")?;
+                let mut inquiry: BillInquiry = serde_json::from_str(&json)
+                    .map_err(|e| StoreError::Corrupt(format!("bill inquiry: {e}")))?;
+                // The columns are the truth for what decides a payment.
+                inquiry.expires_at = from_ms(row.try_get("expires_at")?)?;
+                inquiry.order_id = row
+                    .try_get::<Option<String>, _>("order_id")?
+                    .map(|id| parse_id("order id", &id))
+                    .transpose()?;
+                Ok(StoredInquiry {
+                    shop_id: parse_id("shop id", &row.try_get::<String, _>("shop_id")?)?,
+                    device_id: parse_id("device id", &row.try_get::<String, _>("device_id")?)?,
+                    request_hash: row.try_get("request_hash")?,
+                    supplier: row.try_get("supplier")?,
+                    supplier_sku: row.try_get("supplier_sku")?,
+                    ref_id: row.try_get("ref_id")?,
+                    cost: Rupiah::from_idr(row.try_get("cost_idr")?),
+                    inquiry,
                 })
             }
 
@@ -459,8 +486,8 @@ macro_rules! sql_store {
                 // The order row first: its primary key is the idempotency check, so the
                 // common case (a new id) costs no extra read.
                 let inserted = sqlx::query(
-                    "INSERT INTO orders (id, shop_id, device_id, request_hash, sku, target, status, price_idr, cost_idr, max_price_idr, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) ON CONFLICT (id) DO NOTHING",
+                    "INSERT INTO orders (id, shop_id, device_id, request_hash, sku, target, status, price_idr, cost_idr, max_price_idr, created_at, updated_at, inquiry_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) ON CONFLICT (id) DO NOTHING",
                 )
                 .bind(new.id.to_string())
                 .bind(new.shop_id.to_string())
@@ -473,6 +500,7 @@ macro_rules! sql_store {
                 .bind(new.cost.idr())
                 .bind(new.max_price.idr())
                 .bind(ms(new.now))
+                .bind(new.inquiry_id.map(|i| i.to_string()))
                 .execute(&mut **tx)
                 .await?;
                 if inserted.rows_affected() != 1 {
@@ -486,12 +514,35 @@ macro_rules! sql_store {
                         None => Err(StoreError::RaceLost),
                     };
                 }
+                if let Some(inquiry) = new.inquiry_id {
+                    // One bill, one payment: the inquiry is claimed by exactly one order.
+                    let claimed = sqlx::query(
+                        "UPDATE bill_inquiries SET order_id = $1 WHERE id = $2 AND shop_id = $3 AND order_id IS NULL",
+                    )
+                    .bind(new.id.to_string())
+                    .bind(inquiry.to_string())
+                    .bind(new.shop_id.to_string())
+                    .execute(&mut **tx)
+                    .await?;
+                    if claimed.rows_affected() != 1 {
+                        sqlx::query("DELETE FROM orders WHERE id = $1")
+                            .bind(new.id.to_string())
+                            .execute(&mut **tx)
+                            .await?;
+                        return Ok(PlaceOutcome::BillPaid);
+                    }
+                }
                 let meta = EventMeta { shop: Some(new.shop_id), order: Some(new.id), ..EventMeta::default() };
                 let posting = Posting::hold(new.shop_id, new.price)?;
                 let totals = match Self::apply_posting(tx, &posting, meta, true, new.now).await? {
                     Posted::Done(totals) => totals,
                     Posted::Short => {
-                        // Refused: take the order row back out, so nothing of it stays.
+                        // Refused: take the order row (and its claim on a bill) back out, so
+                        // nothing of it stays.
+                        sqlx::query("UPDATE bill_inquiries SET order_id = NULL WHERE order_id = $1")
+                            .bind(new.id.to_string())
+                            .execute(&mut **tx)
+                            .await?;
                         sqlx::query("DELETE FROM orders WHERE id = $1")
                             .bind(new.id.to_string())
                             .execute(&mut **tx)
@@ -973,7 +1024,11 @@ macro_rules! sql_store {
                 let listed: BTreeMap<&str, &crate::suppliers::PriceItem> =
                     items.iter().map(|i| (i.supplier_sku.as_str(), i)).collect();
                 let mut tx = self.writer.begin().await?;
-                let rows = sqlx::query("SELECT sku, supplier_sku, cost_idr, active FROM supplier_products WHERE supplier = $1")
+                // Bills are priced per inquiry; the prepaid list says nothing about them.
+                let rows = sqlx::query(
+                    "SELECT sku, supplier_sku, cost_idr, active FROM supplier_products WHERE supplier = $1 \
+                     AND sku NOT IN (SELECT sku FROM products WHERE category = 'bill')",
+                )
                     .bind(supplier)
                     .fetch_all(&mut *tx)
                     .await?;
@@ -1080,6 +1135,50 @@ macro_rules! sql_store {
                     .fetch_optional(&self.reader)
                     .await?;
                 row.as_ref().map(Self::order_from_row).transpose()
+            }
+
+            async fn save_inquiry(&self, s: &StoredInquiry) -> StoreResult<Option<StoredInquiry>> {
+                let json = serde_json::to_string(&s.inquiry)
+                    .map_err(|e| StoreError::Corrupt(format!("bill inquiry: {e}")))?;
+                let mut tx = self.writer.begin().await?;
+                let inserted = sqlx::query(
+                    "INSERT INTO bill_inquiries (id, shop_id, device_id, request_hash, sku, customer_no, supplier, supplier_sku, ref_id, bill, total_idr, cost_idr, expires_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(s.inquiry.inquiry_id.to_string())
+                .bind(s.shop_id.to_string())
+                .bind(s.device_id.to_string())
+                .bind(&s.request_hash)
+                .bind(s.inquiry.sku.as_str())
+                .bind(&s.inquiry.customer_no)
+                .bind(&s.supplier)
+                .bind(&s.supplier_sku)
+                .bind(&s.ref_id)
+                .bind(json)
+                .bind(s.inquiry.bill.total_idr.idr())
+                .bind(s.cost.idr())
+                .bind(ms(s.inquiry.expires_at))
+                .bind(ms(s.inquiry.created_at))
+                .execute(&mut *tx)
+                .await?;
+                if inserted.rows_affected() == 1 {
+                    tx.commit().await?;
+                    return Ok(None);
+                }
+                let row = sqlx::query("SELECT * FROM bill_inquiries WHERE id = $1")
+                    .bind(s.inquiry.inquiry_id.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::RaceLost)?;
+                Ok(Some(Self::inquiry_from_row(&row)?))
+            }
+
+            async fn inquiry(&self, id: InquiryId) -> StoreResult<Option<StoredInquiry>> {
+                let row = sqlx::query("SELECT * FROM bill_inquiries WHERE id = $1")
+                    .bind(id.to_string())
+                    .fetch_optional(&self.reader)
+                    .await?;
+                row.as_ref().map(Self::inquiry_from_row).transpose()
             }
 
             async fn place_order(&self, new: &NewOrder) -> StoreResult<PlaceOutcome> {

@@ -7,11 +7,15 @@ use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 use konter_domain::api::v1::PlnInquiry;
+use konter_domain::bill::{Bill, BillPeriod};
+use konter_domain::money::Rupiah;
 use md5::{Digest, Md5};
 use serde_json::{Value, json};
 use sha1::Sha1;
 
-use super::{Call, InquiryError, Outcome, PriceItem, Purchase, post_json, whole_rupiah};
+use super::{
+    BillAnswer, Call, InquiryError, Outcome, PriceItem, Purchase, post_json, whole_rupiah,
+};
 use crate::config::Digiflazz as DigiflazzConfig;
 
 /// The name catalogues and the audit trail use.
@@ -123,16 +127,20 @@ impl Digiflazz {
         self.config.webhook_secret.expose()
     }
 
-    fn transaction_body(&self, p: &Purchase) -> Value {
+    /// A `/transaction` body; `command` is the postpaid `commands` (none for prepaid).
+    fn transaction_body(&self, p: &Purchase, command: Option<&str>) -> Value {
         let c = &self.config;
         let mut body = json!({
             "username": c.username,
             "buyer_sku_code": p.supplier_sku,
             "customer_no": p.customer_no,
             "ref_id": p.ref_id,
-            "max_price": p.max_price.idr(),
             "sign": sign(&c.username, c.api_key.expose(), &p.ref_id),
         });
+        match command {
+            Some(command) => body["commands"] = json!(command),
+            None => body["max_price"] = json!(p.max_price.idr()),
+        }
         if c.testing {
             body["testing"] = json!(true);
         }
@@ -140,7 +148,14 @@ impl Digiflazz {
     }
 
     async fn transaction(&self, p: &Purchase, operation: &'static str) -> (Outcome, Call) {
-        let body = self.transaction_body(p);
+        // A bill is paid with `pay-pasca` and asked about with `status-pasca`, both under
+        // the inquiry's ref_id; a prepaid status check is the top-up posted again.
+        let command = match (p.bill, operation) {
+            (false, _) => None,
+            (true, "topup") => Some("pay-pasca"),
+            (true, _) => Some("status-pasca"),
+        };
+        let body = self.transaction_body(p, command);
         let (answer, call) = post_json(
             &self.http,
             self.url("/transaction"),
@@ -206,6 +221,47 @@ impl Digiflazz {
         (result, call)
     }
 
+    /// Looks a bill up (`inq-pasca`) under `ref_id`; the payment must use the same ref_id on
+    /// the same day (§1.2).
+    pub async fn bill_inquiry(
+        &self,
+        ref_id: &str,
+        supplier_sku: &str,
+        customer_no: &str,
+    ) -> (Result<BillAnswer, InquiryError>, Call) {
+        let purchase = Purchase {
+            ref_id: ref_id.to_owned(),
+            supplier_sku: supplier_sku.to_owned(),
+            customer_no: customer_no.to_owned(),
+            max_price: Rupiah::ZERO,
+            bill: true,
+        };
+        let body = self.transaction_body(&purchase, Some("inq-pasca"));
+        let (answer, call) = post_json(
+            &self.http,
+            self.url("/transaction"),
+            "bill_inquiry",
+            &body,
+            INQUIRY_TIMEOUT,
+        )
+        .await;
+        let v = match answer {
+            Ok(v) => v,
+            Err(why) => return (Err(InquiryError::Unavailable(why)), call),
+        };
+        let d = &v["data"];
+        let result = match classify_data(d) {
+            Outcome::Success { .. } => parse_bill(d).map_err(InquiryError::Unavailable),
+            Outcome::FailedFinal { message, .. } => Err(InquiryError::NotFound(message)),
+            other => Err(InquiryError::Unavailable(format!(
+                "the inquiry came to {}: {}",
+                other.class(),
+                d["message"]
+            ))),
+        };
+        (result, call)
+    }
+
     /// The prepaid price list (at most once per 5 minutes, §1.3; rc 83 beyond).
     pub async fn price_list(&self) -> Result<Vec<PriceItem>, String> {
         let c = &self.config;
@@ -264,9 +320,120 @@ impl Digiflazz {
     }
 }
 
+/// A whole number of rupiah that a supplier typed as a number or a numeric string.
+fn idr_field(v: &Value) -> Option<i64> {
+    v.as_i64()
+        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+}
+
+fn text_field(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Reads an inquiry answer's bill: the `desc.detail` rows (strings, §1.3) when present, else
+/// one period from the top-level `periode`, `selling_price` and `admin`. The lines must add
+/// up to the `selling_price` and cover the `price` we are charged, or the bill is refused:
+/// a receipt that does not add up, or a bill paid at a loss, is worse than none.
+pub fn parse_bill(d: &Value) -> Result<BillAnswer, String> {
+    let desc = &d["desc"];
+    let rows = desc["detail"].as_array().cloned().unwrap_or_default();
+    let periods = if rows.is_empty() {
+        let selling = idr_field(&d["selling_price"]).ok_or("no selling_price and no detail")?;
+        let admin = idr_field(&d["admin"]).unwrap_or(0);
+        vec![BillPeriod {
+            period: text_field(&d["periode"]).unwrap_or_default(),
+            amount_idr: Rupiah::from_idr(selling - admin),
+            admin_idr: Rupiah::from_idr(admin),
+            penalty_idr: Rupiah::ZERO,
+            meter_start: None,
+            meter_end: None,
+        }]
+    } else {
+        rows.iter()
+            .map(|r| {
+                Ok(BillPeriod {
+                    period: text_field(&r["periode"]).unwrap_or_default(),
+                    amount_idr: Rupiah::from_idr(
+                        idr_field(&r["nilai_tagihan"])
+                            .ok_or_else(|| format!("no nilai_tagihan in {r}"))?,
+                    ),
+                    admin_idr: Rupiah::from_idr(idr_field(&r["admin"]).unwrap_or(0)),
+                    penalty_idr: Rupiah::from_idr(idr_field(&r["denda"]).unwrap_or(0)),
+                    meter_start: text_field(&r["meter_awal"]),
+                    meter_end: text_field(&r["meter_akhir"]),
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?
+    };
+    let power = text_field(&desc["daya"]).map(|d| {
+        if d.chars().all(|c| c.is_ascii_digit()) {
+            format!("{d} VA")
+        } else {
+            d
+        }
+    });
+    let bill = Bill::from_periods(
+        text_field(&d["customer_name"]).unwrap_or_default(),
+        text_field(&desc["tarif"]),
+        power,
+        periods,
+    )
+    .map_err(|e| e.to_string())?;
+    if let Some(selling) = idr_field(&d["selling_price"])
+        && selling != bill.total_idr.idr()
+    {
+        return Err(format!(
+            "the bill's lines add up to {} but its selling_price is {selling}",
+            bill.total_idr.idr()
+        ));
+    }
+    let cost = idr_field(&d["price"])
+        .filter(|p| *p > 0)
+        .ok_or("no price")?;
+    if cost > bill.total_idr.idr() {
+        return Err(format!(
+            "the supplier charges {cost} for a bill of {}",
+            bill.total_idr.idr()
+        ));
+    }
+    Ok(BillAnswer {
+        bill,
+        cost: Rupiah::from_idr(cost),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bills_are_read_from_their_detail_rows() {
+        let d = json!({"customer_name": "BUDI", "price": 288000, "selling_price": 290000,
+            "admin": 5000, "desc": {"tarif": "R1", "daya": 1300, "detail": [
+                {"periode": "202610", "nilai_tagihan": "150000", "admin": "2500", "denda": "5000",
+                 "meter_awal": "00010000", "meter_akhir": "00010100"},
+                {"periode": "202611", "nilai_tagihan": "130000", "admin": "2500", "denda": "0"}]}});
+        let a = parse_bill(&d).expect("a bill");
+        assert_eq!(a.bill.total_idr, Rupiah::from_idr(290_000));
+        assert_eq!(a.bill.penalty_idr, Rupiah::from_idr(5_000));
+        assert_eq!(a.bill.power.as_deref(), Some("1300 VA"));
+        assert_eq!(a.bill.periods[0].meter_end.as_deref(), Some("00010100"));
+        assert_eq!(a.cost, Rupiah::from_idr(288_000));
+        let mut wrong = d.clone();
+        wrong["selling_price"] = json!(300_000);
+        assert!(parse_bill(&wrong).is_err(), "lines that do not add up");
+        let mut loss = d.clone();
+        loss["price"] = json!(300_000);
+        assert!(parse_bill(&loss).is_err(), "a bill paid at a loss");
+        let flat = json!({"customer_name": "SITI", "price": 51000, "selling_price": 52500,
+            "admin": 2500, "periode": "202611"});
+        let a = parse_bill(&flat).expect("no detail");
+        assert_eq!(a.bill.bill_idr, Rupiah::from_idr(50_000));
+    }
 
     #[test]
     fn signs_like_the_reference_vectors() {

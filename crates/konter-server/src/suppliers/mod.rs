@@ -10,6 +10,7 @@ pub mod iak;
 use std::time::{Duration, Instant};
 
 use konter_domain::api::v1::PlnInquiry;
+use konter_domain::bill::Bill;
 use konter_domain::game::{Game, SupplierFormat};
 use konter_domain::ids::OrderId;
 use konter_domain::money::Rupiah;
@@ -75,6 +76,15 @@ pub struct Purchase {
     pub customer_no: String,
     /// The most the supplier may charge: a price jump fails the purchase instead.
     pub max_price: Rupiah,
+    /// A postpaid bill payment (`pay-pasca` / `status-pasca`) under its inquiry's ref_id.
+    pub bill: bool,
+}
+
+/// A bill as a supplier's inquiry itemised it, and what paying it will cost us.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BillAnswer {
+    pub bill: Bill,
+    pub cost: Rupiah,
 }
 
 /// One line of a supplier's price list.
@@ -113,8 +123,19 @@ pub enum InquiryError {
 /// 29 characters of `[A-Za-z0-9-]` (ARCHITECTURE.md keeps ref_ids within 30), and derived,
 /// so a restarted worker computes the same one.
 pub fn ref_id(order: OrderId, n: i64) -> String {
+    ref_id_of(order.as_uuid(), n)
+}
+
+/// The ref_id of a bill inquiry (and so of its payment): derived from the inquiry's id the
+/// same way, so a retried inquiry asks about the same ref_id. UUIDv7 ids of orders and
+/// inquiries never collide, so neither do their ref_ids.
+pub fn inquiry_ref_id(inquiry: konter_domain::ids::InquiryId) -> String {
+    ref_id_of(inquiry.as_uuid(), 1)
+}
+
+fn ref_id_of(id: uuid::Uuid, n: i64) -> String {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut v = order.as_uuid().as_u128();
+    let mut v = id.as_u128();
     let mut out = Vec::with_capacity(25);
     while v > 0 {
         out.push(DIGITS[(v % 36) as usize]);
@@ -242,11 +263,11 @@ impl Suppliers {
         .unwrap_or(Duration::from_secs(60))
     }
 
-    /// Buys, under a new ref_id.
+    /// Buys, under a new ref_id (a bill: pays, under its inquiry's ref_id).
     pub async fn topup(&self, name: &str, p: &Purchase) -> (Outcome, Call) {
         match (name, &self.digiflazz, &self.iak) {
             (digiflazz::NAME, Some(d), _) => d.topup(p).await,
-            (iak::NAME, _, Some(i)) => i.topup(p).await,
+            (iak::NAME, _, Some(i)) if !p.bill => i.topup(p).await,
             _ => not_configured(name),
         }
     }
@@ -255,8 +276,30 @@ impl Suppliers {
     pub async fn status(&self, name: &str, p: &Purchase) -> (Outcome, Call) {
         match (name, &self.digiflazz, &self.iak) {
             (digiflazz::NAME, Some(d), _) => d.status(p).await,
-            (iak::NAME, _, Some(i)) => i.status(p).await,
+            (iak::NAME, _, Some(i)) if !p.bill => i.status(p).await,
             _ => not_configured(name),
+        }
+    }
+
+    /// Whether `name` is configured here and can look bills up and pay them.
+    pub fn pays_bills(&self, name: &str) -> bool {
+        name == digiflazz::NAME && self.digiflazz.is_some()
+    }
+
+    /// Looks a bill up at `name` under `ref_id`, which its payment must use again.
+    pub async fn bill_inquiry(
+        &self,
+        name: &str,
+        ref_id: &str,
+        supplier_sku: &str,
+        customer_no: &str,
+    ) -> (Result<BillAnswer, InquiryError>, Option<Call>) {
+        match (name, &self.digiflazz) {
+            (digiflazz::NAME, Some(d)) => {
+                let (r, call) = d.bill_inquiry(ref_id, supplier_sku, customer_no).await;
+                (r, Some(call))
+            }
+            _ => (Err(InquiryError::NotOffered), None),
         }
     }
 

@@ -76,7 +76,7 @@ fn admin_commands_print_results_on_stdout() {
     assert!(!ok && err.contains("NOPE"), "{err}");
     let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/catalogue.toml");
     let (ok, _, err) = run(&db, &["catalog", "load", demo]);
-    assert!(ok && err.contains("loaded 64 products"), "{err}");
+    assert!(ok && err.contains("loaded 69 products"), "{err}");
     let (ok, out, _) = run(&db, &["audit"]);
     assert!(ok, "{out}");
     assert!(out.contains("0 problems"));

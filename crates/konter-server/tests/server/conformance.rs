@@ -24,6 +24,7 @@ fn new_order(shop: ShopId, price: i64, cost: i64) -> NewOrder {
         price: rp(price),
         cost: rp(cost),
         max_price: rp(price),
+        inquiry_id: None,
         now: Utc::now(),
     }
 }
@@ -312,6 +313,7 @@ async fn concurrent_holds<S: Store + Clone + 'static>(store: S) {
             PlaceOutcome::Created(_) => created += 1,
             PlaceOutcome::SaldoShort { .. } => {}
             PlaceOutcome::Exists(_) => panic!("ids are unique"),
+            PlaceOutcome::BillPaid => panic!("no bill here"),
         }
     }
     assert_eq!(

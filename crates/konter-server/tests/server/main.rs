@@ -3,6 +3,7 @@
 //! test command has started one (`KONTER_TEST_PG_URL`).
 
 mod api;
+mod bills;
 mod cli;
 mod conformance;
 mod crash;

@@ -12,6 +12,7 @@ fn buy(ref_id: &str, sku: &str, customer_no: &str, max_price: i64) -> Purchase {
         supplier_sku: sku.into(),
         customer_no: customer_no.into(),
         max_price: Rupiah::from_idr(max_price),
+        bill: false,
     }
 }
 
