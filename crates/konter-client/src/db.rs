@@ -11,12 +11,13 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use crate::error::{EngineError, EngineResult};
 
 /// Migrations in order; each runs once, recorded in `schema_migrations`.
-const MIGRATIONS: [(i64, &str); 2] = [
+const MIGRATIONS: [(i64, &str); 3] = [
     (1, include_str!("../../../migrations/client/0001_init.sql")),
     (
         2,
         include_str!("../../../migrations/client/0002_report_indexes.sql"),
     ),
+    (3, include_str!("../../../migrations/client/0003_bills.sql")),
 ];
 
 /// How long a statement waits for a lock held by another process (the CLI next to the app).

@@ -7,8 +7,8 @@
 //! "not available" error naming the field, never a generic failure.
 
 use konter_domain::api::v1::{
-    ApiError, CreateDeposit, Deposit, DepositMethod, GameInquiry, GameInquiryRequest, PlnInquiry,
-    PlnInquiryRequest,
+    ApiError, BillInquiry, BillInquiryRequest, CreateDeposit, Deposit, DepositMethod, GameInquiry,
+    GameInquiryRequest, PlnInquiry, PlnInquiryRequest,
 };
 use konter_domain::game::{Game, GameTarget};
 use konter_domain::ids::DepositId;
@@ -46,6 +46,13 @@ const GAME: Endpoint = Endpoint {
     field: "user_id",
     name_id: "cek nickname game",
     name_en: "the game nickname check",
+};
+
+const BILL: Endpoint = Endpoint {
+    path: "/v1/bills/inquiry",
+    field: "customer_no",
+    name_id: "cek tagihan",
+    name_en: "bill inquiries",
 };
 
 const DEPOSIT: Endpoint = Endpoint {
@@ -117,6 +124,14 @@ impl Engine {
             bank: bank.map(str::to_lowercase),
         };
         self.ask(&DEPOSIT, &request).await
+    }
+
+    /// One bill inquiry at the server; the caller keeps the id for a retry.
+    pub(crate) async fn post_bill_inquiry(
+        &self,
+        request: &BillInquiryRequest,
+    ) -> EngineResult<BillInquiry> {
+        self.ask(&BILL, request).await
     }
 
     /// POSTs `body` with the device token and reads the answer.

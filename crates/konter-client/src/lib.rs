@@ -7,6 +7,7 @@
 //! It must never: talk to a supplier (only to konter-server); put the device token in its
 //! database; show a queued or pending order as a success; lose a committed sale.
 
+pub mod bills;
 pub mod cashiers;
 pub mod catalog;
 pub mod db;

@@ -136,6 +136,10 @@ impl Engine {
             }),
             cashier: order.cashier_name.clone(),
             ordered_at: order.created_at,
+            bill: order.bill.as_ref().map(|b| konter_receipt::ReceiptBill {
+                bill: b.inquiry.bill.clone(),
+                shop_fee: b.shop_fee_idr,
+            }),
         };
         let wanted = if refund_slip {
             Wanted::RefundSlip
@@ -204,6 +208,7 @@ impl Engine {
             cash: None,
             cashier: "-".into(),
             ordered_at: Utc::now(),
+            bill: None,
         };
         // A pending slip: the one kind that never claims anything was delivered.
         let receipt = Receipt::for_order(&shop, &order, Wanted::Receipt, PrintCopy::Original)

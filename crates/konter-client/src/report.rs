@@ -45,6 +45,9 @@ pub struct DailyReport {
     pub by_product: Vec<Row>,
     pub by_cashier: Vec<Row>,
     pub hourly: Vec<Hour>,
+    /// Bill payments apart: omzet holds the bills paid (customer totals), modal what the
+    /// saldo paid for them, laba only the shop's fees.
+    pub bills: Row,
 }
 
 const DELIVERED: &str = "status = 'success'";
@@ -108,6 +111,19 @@ pub fn daily(conn: &Connection, date: NaiveDate) -> EngineResult<DailyReport> {
             })
         })?
         .collect::<Result<_, _>>()?;
+    let by_category = rows(conn, &day, "category", "category")?;
+    let bills = by_category
+        .iter()
+        .find(|r| r.key == "bill")
+        .cloned()
+        .unwrap_or(Row {
+            key: "bill".into(),
+            label: "bill".into(),
+            count: 0,
+            omzet_idr: Rupiah::ZERO,
+            modal_idr: Rupiah::ZERO,
+            laba_idr: Rupiah::ZERO,
+        });
     Ok(DailyReport {
         date: day.clone(),
         count,
@@ -117,10 +133,11 @@ pub fn daily(conn: &Connection, date: NaiveDate) -> EngineResult<DailyReport> {
         pending_count: pending,
         failed_count: failed,
         cash_expected_idr: Rupiah::from_idr(cash),
-        by_category: rows(conn, &day, "category", "category")?,
+        by_category,
         by_product: rows(conn, &day, "sku", "product_name")?,
         by_cashier: rows(conn, &day, "cashier_name", "cashier_name")?,
         hourly,
+        bills,
     })
 }
 

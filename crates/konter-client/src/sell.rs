@@ -52,10 +52,15 @@ pub struct LocalOrder {
     pub cashier_name: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// A bill payment's bill, with the shop's fee (`price_idr` is its customer total).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bill: Option<crate::bills::LocalBill>,
 }
 
 pub(crate) const ORDER_COLUMNS: &str = "id, sku, product_name, category, target, status, price_idr, cost_idr, cash_idr, \
-     change_idr, sn, pln_token, failure_code, failure_message, cashier_name, created_at, updated_at";
+     change_idr, sn, pln_token, failure_code, failure_message, cashier_name, created_at, updated_at, \
+     (SELECT body FROM bill_inquiries b WHERE b.id = orders.inquiry_id), \
+     (SELECT shop_fee_idr FROM bill_inquiries b WHERE b.id = orders.inquiry_id)";
 
 pub(crate) fn order_from_row(r: &Row<'_>) -> rusqlite::Result<LocalOrder> {
     let id: String = r.get(0)?;
@@ -91,6 +96,16 @@ pub(crate) fn order_from_row(r: &Row<'_>) -> rusqlite::Result<LocalOrder> {
         cashier_name: r.get(14)?,
         created_at: from_ms(r.get(15)?),
         updated_at: from_ms(r.get(16)?),
+        bill: match (
+            r.get::<_, Option<String>>(17)?,
+            r.get::<_, Option<i64>>(18)?,
+        ) {
+            (Some(body), Some(fee)) => Some(
+                crate::bills::LocalBill::from_stored(&body, Rupiah::from_idr(fee))
+                    .map_err(|e| bad("bill inquiry", e))?,
+            ),
+            _ => None,
+        },
     })
 }
 

@@ -61,6 +61,7 @@ fn main() {
         }),
         cashier: "Sri".into(),
         ordered_at,
+        bill: None,
     };
 
     let mut best_us = f64::MAX;

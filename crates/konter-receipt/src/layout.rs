@@ -279,8 +279,19 @@ pub(crate) fn lay_out(receipt: &Receipt, width: PaperWidth) -> Vec<Block<'_>> {
             sheet.labelled("kWh", kwh);
         }
     }
+    if let Some(bill) = &r.bill {
+        sheet.labelled("Nama", &bill.name);
+        if let Some(tariff) = &bill.tariff_power {
+            sheet.labelled("Tarif/Daya", tariff);
+        }
+        sheet.labelled("Periode", &bill.periods);
+        if let Some(stand) = &bill.stand_meter {
+            sheet.labelled("Stand Meter", stand);
+        }
+    }
     if let Some(sn) = &r.sn {
-        sheet.labelled("SN", sn);
+        let label = if r.bill.is_some() { "No. Ref" } else { "SN" };
+        sheet.labelled(label, sn);
     }
     sheet.labelled("Status", &r.status);
     if let Some(pln) = &r.pln {
@@ -298,7 +309,19 @@ pub(crate) fn lay_out(receipt: &Receipt, width: PaperWidth) -> Vec<Block<'_>> {
 
     match r.kind {
         ReceiptKind::Success => {
-            sheet.money("Harga", r.price);
+            if let Some(bill) = &r.bill {
+                sheet.money("Tagihan", bill.bill);
+                if bill.penalty.is_positive() {
+                    sheet.money("Denda", bill.penalty);
+                }
+                sheet.money("Admin", bill.admin);
+                if bill.shop_fee.is_positive() {
+                    sheet.money("Biaya loket", bill.shop_fee);
+                }
+                sheet.money("Total bayar", r.price);
+            } else {
+                sheet.money("Harga", r.price);
+            }
             if let Some(cash) = r.cash {
                 sheet.money("Tunai", cash.received);
                 sheet.money("Kembali", cash.change);

@@ -29,8 +29,8 @@ pub use device::MAX_STUCK_DEVICE_WRITERS;
 pub use encode::RenderError;
 pub use layout::{PaperWidth, PreviewLine, TextStyle};
 pub use model::{
-    CashPayment, Logo, PrintCopy, Receipt, ReceiptError, ReceiptKind, ReceiptOrder, ShopProfile,
-    ShopZone, Wanted, receipt_kind,
+    CashPayment, Logo, PrintCopy, Receipt, ReceiptBill, ReceiptError, ReceiptKind, ReceiptOrder,
+    ShopProfile, ShopZone, Wanted, receipt_kind,
 };
 pub use transport::{MAX_JOB_BYTES, PrintError, SendTimeouts, Stage, send};
 

@@ -6,6 +6,7 @@
 //! order that has not succeeded.
 
 use chrono::{DateTime, FixedOffset, Utc};
+use konter_domain::bill::{Bill, BillKind};
 use konter_domain::money::Rupiah;
 use konter_domain::order::OrderStatus;
 use konter_domain::phone::PhoneNumber;
@@ -154,6 +155,16 @@ pub struct ReceiptOrder {
     pub cash: Option<CashPayment>,
     pub cashier: String,
     pub ordered_at: DateTime<Utc>,
+    /// A bill payment's lines; `price` is then their sum.
+    pub bill: Option<ReceiptBill>,
+}
+
+/// A paid bill as its inquiry itemised it, plus the shop's own fee.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReceiptBill {
+    pub bill: Bill,
+    /// The shop's "biaya admin loket".
+    pub shop_fee: Rupiah,
 }
 
 /// What the cashier asked to print.
@@ -226,6 +237,8 @@ pub enum ReceiptError {
     },
     #[error("logo: {reason}")]
     Logo { reason: String },
+    #[error("bill: its lines add up to {lines} but the price is {price}")]
+    BillMismatch { lines: Rupiah, price: Rupiah },
     #[error("time: outside the range a receipt can show")]
     TimeOutOfRange,
 }
@@ -240,6 +253,22 @@ pub(crate) struct PlnDetails {
     pub tariff_power: Option<String>,
     /// `32,5`.
     pub kwh: Option<String>,
+}
+
+/// The bill part of a bill receipt, printable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct BillDetails {
+    pub name: String,
+    /// `R1 / 2200 VA`.
+    pub tariff_power: Option<String>,
+    /// `202610, 202611`.
+    pub periods: String,
+    /// PLN: `00029867 - 00030195`.
+    pub stand_meter: Option<String>,
+    pub bill: Rupiah,
+    pub penalty: Rupiah,
+    pub admin: Rupiah,
+    pub shop_fee: Rupiah,
 }
 
 /// A receipt ready to lay out: every text already printable in the code page, every
@@ -261,6 +290,7 @@ pub struct Receipt {
     pub(crate) status: String,
     pub(crate) sn: Option<String>,
     pub(crate) pln: Option<PlnDetails>,
+    pub(crate) bill: Option<BillDetails>,
     pub(crate) price: Rupiah,
     pub(crate) cash: Option<CashPayment>,
     pub(crate) footer: Vec<String>,
@@ -310,6 +340,11 @@ impl Receipt {
         };
         let (target_label, target) = target_text(&order.target);
         let sn = optional("sn", order.sn.as_deref())?;
+        let bill = order
+            .bill
+            .as_ref()
+            .map(|b| bill_details(b, order.price))
+            .transpose()?;
         let pln = match (&order.target, kind, order.sn.as_deref()) {
             (Target::Pln(_), ReceiptKind::Success, Some(raw)) => pln_details(raw)?,
             _ => None,
@@ -349,6 +384,7 @@ impl Receipt {
             // and a PLN token receipt shows the token block instead of the raw SN.
             sn: sn.filter(|_| kind == ReceiptKind::Success && pln.is_none()),
             pln,
+            bill,
             price: order.price,
             cash: order.cash.filter(|_| shop.show_cash_block),
             footer,
@@ -367,6 +403,38 @@ impl Receipt {
     pub fn is_reprint(&self) -> bool {
         self.reprinted_at.is_some()
     }
+}
+
+/// A bill's printable lines; they must add up to what the customer paid.
+fn bill_details(b: &ReceiptBill, price: Rupiah) -> Result<BillDetails, ReceiptError> {
+    let bill = &b.bill;
+    let lines = Rupiah::checked_sum([bill.total_idr, b.shop_fee]).unwrap_or(Rupiah::ZERO);
+    if lines != price {
+        return Err(ReceiptError::BillMismatch { lines, price });
+    }
+    let tariff_power = match (bill.tariff.as_deref(), bill.power.as_deref()) {
+        (Some(t), Some(p)) => Some(format!("{t} / {p}")),
+        (Some(one), None) | (None, Some(one)) => Some(one.to_owned()),
+        (None, None) => None,
+    };
+    let periods: Vec<&str> = bill.periods.iter().map(|p| p.period.as_str()).collect();
+    let stand_meter = match (
+        bill.periods.first().and_then(|p| p.meter_start.as_deref()),
+        bill.periods.last().and_then(|p| p.meter_end.as_deref()),
+    ) {
+        (Some(start), Some(end)) => Some(format!("{start} - {end}")),
+        _ => None,
+    };
+    Ok(BillDetails {
+        name: required("bill.customer_name", &bill.customer_name)?,
+        tariff_power: optional("bill.tariff", tariff_power.as_deref())?,
+        periods: clean("bill.periods", &periods.join(", "))?,
+        stand_meter: optional("bill.meter", stand_meter.as_deref())?,
+        bill: bill.bill_idr,
+        penalty: bill.penalty_idr,
+        admin: bill.admin_idr,
+        shop_fee: b.shop_fee,
+    })
 }
 
 /// The reference goes into the QR code as raw bytes (the `escpos` crate does not encode QR
@@ -423,6 +491,9 @@ fn target_text(target: &Target) -> (&'static str, String) {
             PlnNumberKind::CustomerId => ("ID Pelanggan", number.as_str().to_owned()),
         },
         Target::Game(game) => ("ID Game", printable_line(&game.to_string())),
+        Target::Bill(number) if number.kind() == BillKind::PlnPasca => {
+            ("ID Pelanggan", number.as_str().to_owned())
+        }
         Target::Bill(number) => ("No. Pelanggan", number.as_str().to_owned()),
     }
 }

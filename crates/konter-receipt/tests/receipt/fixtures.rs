@@ -1,11 +1,12 @@
 //! The orders behind the golden files: the samples of `docs/RECEIPTS.md`.
 
 use chrono::{DateTime, Utc};
+use konter_domain::bill::{Bill, BillKind, BillPeriod, CustomerNo};
 use konter_domain::money::Rupiah;
 use konter_domain::order::OrderStatus;
 use konter_domain::target::Target;
 use konter_receipt::{
-    CashPayment, Logo, PrintCopy, Receipt, ReceiptOrder, ShopProfile, ShopZone, Wanted,
+    CashPayment, Logo, PrintCopy, Receipt, ReceiptBill, ReceiptOrder, ShopProfile, ShopZone, Wanted,
 };
 
 pub fn at(rfc3339: &str) -> DateTime<Utc> {
@@ -57,6 +58,7 @@ pub fn pulsa_order() -> ReceiptOrder {
         }),
         cashier: "Sri".into(),
         ordered_at: at("2026-11-28T07:05:00Z"),
+        bill: None,
     }
 }
 
@@ -74,6 +76,7 @@ pub fn pln_order() -> ReceiptOrder {
         }),
         cashier: "Sri".into(),
         ordered_at: at("2026-11-28T07:07:00Z"),
+        bill: None,
     }
 }
 
@@ -91,6 +94,7 @@ pub fn pending_order() -> ReceiptOrder {
         }),
         cashier: "Sri".into(),
         ordered_at: at("2026-11-28T07:09:00Z"),
+        bill: None,
     }
 }
 
@@ -105,6 +109,48 @@ pub fn failed_order() -> ReceiptOrder {
         cash: None,
         cashier: "Budi".into(),
         ordered_at: at("2026-11-28T07:11:00Z"),
+        bill: None,
+    }
+}
+
+/// A PLN pascabayar bill of two months, the older one late, paid with the shop's fee.
+pub fn bill_order() -> ReceiptOrder {
+    let period = |p: &str, amount: i64, penalty: i64, start: &str, end: &str| BillPeriod {
+        period: p.into(),
+        amount_idr: rp(amount),
+        admin_idr: rp(2_500),
+        penalty_idr: rp(penalty),
+        meter_start: Some(start.into()),
+        meter_end: Some(end.into()),
+    };
+    let bill = Bill::from_periods(
+        "ANDI PRATAMA".into(),
+        Some("R1".into()),
+        Some("2200 VA".into()),
+        vec![
+            period("202610", 319_000, 5_000, "00029867", "00030087"),
+            period("202611", 158_000, 0, "00030087", "00030195"),
+        ],
+    )
+    .expect("a valid bill");
+    ReceiptOrder {
+        reference: "KNT-2611-000127".into(),
+        status: OrderStatus::Success,
+        product_name: "PLN Pascabayar".into(),
+        target: Target::Bill(CustomerNo::parse(BillKind::PlnPasca, "530000000002").expect("idpel")),
+        sn: Some("004212C9245F1BA43A77CEBD5CD5DA39".into()),
+        // 487.000 of bill, late fee and admin, plus the shop's 2.500.
+        price: rp(489_500),
+        cash: Some(CashPayment {
+            received: rp(500_000),
+            change: rp(10_500),
+        }),
+        cashier: "Sri".into(),
+        ordered_at: at("2026-11-28T07:13:00Z"),
+        bill: Some(ReceiptBill {
+            bill,
+            shop_fee: rp(2_500),
+        }),
     }
 }
 
@@ -130,6 +176,10 @@ pub fn cases() -> Vec<Case> {
         Case {
             name: "success_pln",
             receipt: build(&shop, &pln_order(), Wanted::Receipt, PrintCopy::Original),
+        },
+        Case {
+            name: "success_bill",
+            receipt: build(&shop, &bill_order(), Wanted::Receipt, PrintCopy::Original),
         },
         Case {
             name: "pending_slip",

@@ -215,3 +215,40 @@ fn pln_token_is_grouped_and_large() {
         }
     }
 }
+
+#[test]
+fn a_bill_receipt_shows_every_line_and_must_add_up() {
+    use konter_receipt::{PrintCopy, Receipt, ReceiptError, Wanted};
+
+    use crate::fixtures::{bill_order, shop};
+    let receipt = Receipt::for_order(&shop(), &bill_order(), Wanted::Receipt, PrintCopy::Original)
+        .expect("valid")
+        .expect("printable");
+    let text = render(&receipt, PaperWidth::Cols32)
+        .expect("renders")
+        .preview_text;
+    for want in [
+        "ID Pelanggan : 530000000002",
+        "Nama         : ANDI PRATAMA",
+        "Tarif/Daya   : R1 / 2200 VA",
+        "Periode      : 202610, 202611",
+        "Stand Meter  : 00029867 -",
+        "No. Ref      :",
+        "004212C9245F1BA43A77CEBD5CD5DA39",
+        "Tagihan                Rp477.000",
+        "Denda                    Rp5.000",
+        "Admin                    Rp5.000",
+        "Biaya loket              Rp2.500",
+        "Total bayar            Rp489.500",
+        "Kembali                 Rp10.500",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+    let mut off = bill_order();
+    off.price = konter_domain::money::Rupiah::from_idr(489_000);
+    off.cash = None;
+    assert!(matches!(
+        Receipt::for_order(&shop(), &off, Wanted::Receipt, PrintCopy::Original),
+        Err(ReceiptError::BillMismatch { .. })
+    ));
+}

@@ -1,0 +1,310 @@
+//! Postpaid bills at the counter: the bill products with the shop's fee, the inquiry (asked
+//! of the server while the customer waits, kept here), and the payment — one local
+//! transaction like a sale, whose order names the inquiry so the server pays exactly that
+//! bill, once.
+
+use chrono::Utc;
+use konter_domain::api::v1::{BillInquiry, BillInquiryRequest, CreateOrder};
+use konter_domain::bill::{BillKind, CustomerNo, ShopFees};
+use konter_domain::catalogue::Category;
+use konter_domain::ids::{InquiryId, OrderId};
+use konter_domain::money::Rupiah;
+use konter_domain::target::InputSchema;
+use konter_ledger::Posting;
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use crate::Engine;
+use crate::catalog;
+use crate::db::{self, now_ms};
+use crate::error::{EngineError, EngineResult};
+use crate::sell::{LocalOrder, available, load_order};
+
+/// The setting that holds the shop's fees (JSON of [`ShopFees`]).
+const FEES_SETTING: &str = "bill_fees";
+
+/// A bill product as the counter offers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BillProduct {
+    pub sku: String,
+    pub name: String,
+    pub kind: BillKind,
+    pub shop_fee_idr: Rupiah,
+    pub available: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unavailable_reason: Option<String>,
+}
+
+/// A looked-up bill with what the customer pays at this counter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalBill {
+    #[serde(flatten)]
+    pub inquiry: BillInquiry,
+    /// The shop's own fee ("biaya admin loket") on this bill.
+    pub shop_fee_idr: Rupiah,
+    /// The bill's total plus the shop's fee.
+    pub customer_total_idr: Rupiah,
+}
+
+impl LocalBill {
+    fn new(inquiry: BillInquiry, shop_fee: Rupiah) -> Result<LocalBill, String> {
+        let customer_total_idr = inquiry
+            .bill
+            .total_idr
+            .checked_add(shop_fee)
+            .map_err(|e| e.to_string())?;
+        Ok(LocalBill {
+            inquiry,
+            shop_fee_idr: shop_fee,
+            customer_total_idr,
+        })
+    }
+
+    pub(crate) fn from_stored(body: &str, shop_fee: Rupiah) -> Result<LocalBill, String> {
+        let inquiry: BillInquiry = serde_json::from_str(body).map_err(|e| e.to_string())?;
+        LocalBill::new(inquiry, shop_fee)
+    }
+}
+
+fn fees_of(conn: &rusqlite::Connection) -> EngineResult<ShopFees> {
+    match db::setting(conn, FEES_SETTING)? {
+        Some(text) => {
+            serde_json::from_str(&text).map_err(|e| EngineError::Corrupt(format!("bill fees: {e}")))
+        }
+        None => Ok(ShopFees::default()),
+    }
+}
+
+fn kind_of(input: InputSchema) -> Option<BillKind> {
+    match input {
+        InputSchema::Bill { bill } => Some(bill),
+        _ => None,
+    }
+}
+
+impl Engine {
+    /// The shop's fee per bill kind and their cap.
+    pub fn bill_fees(&self) -> EngineResult<ShopFees> {
+        fees_of(&self.db())
+    }
+
+    /// Saves the shop's fees; a fee above the cap is refused naming its field, and nothing
+    /// changes.
+    pub fn set_bill_fees(&self, fees: &ShopFees) -> EngineResult<()> {
+        fees.check().map_err(|e| EngineError::from_field(&e))?;
+        let text = serde_json::to_string(fees).map_err(|e| EngineError::Corrupt(e.to_string()))?;
+        db::set_setting(&self.db(), FEES_SETTING, &text)
+    }
+
+    /// Every bill product of the catalogue, with the shop's fee for its kind.
+    pub fn bill_products(&self) -> EngineResult<Vec<BillProduct>> {
+        let conn = self.db();
+        let fees = fees_of(&conn)?;
+        Ok(catalog::load_items(&conn)?
+            .into_iter()
+            .filter(|i| i.product.category == Category::Bill)
+            .filter_map(|i| {
+                let kind = kind_of(i.product.input)?;
+                Some(BillProduct {
+                    sku: i.product.sku.to_string(),
+                    name: i.product.name.clone(),
+                    kind,
+                    shop_fee_idr: fees.fee(kind),
+                    available: i.product.active,
+                    unavailable_reason: (!i.product.active)
+                        .then(|| "sedang tidak tersedia / unavailable now".to_owned()),
+                })
+            })
+            .collect())
+    }
+
+    /// Looks a bill up at the server (the customer is waiting, so this needs the network
+    /// now). The inquiry id is minted here; a lost answer is asked again under the same id,
+    /// which the server answers with the same bill.
+    pub async fn bill_inquiry(&self, sku: &str, customer_no: &str) -> EngineResult<LocalBill> {
+        let (kind, sku) = {
+            let conn = self.db();
+            let item = catalog::item(&conn, sku)?
+                .filter(|i| i.product.category == Category::Bill)
+                .ok_or_else(|| {
+                    EngineError::input(
+                        "unknown_sku",
+                        &format!("'{sku}' bukan produk tagihan"),
+                        &format!("'{sku}' is not a bill product"),
+                        "sku",
+                    )
+                })?;
+            let kind = kind_of(item.product.input).ok_or_else(|| {
+                EngineError::Corrupt("a bill product without a bill input".into())
+            })?;
+            (kind, item.product.sku)
+        };
+        let number =
+            CustomerNo::parse(kind, customer_no).map_err(|e| EngineError::from_field(&e))?;
+        let request = BillInquiryRequest {
+            id: InquiryId::new(),
+            sku,
+            customer_no: number.as_str().to_owned(),
+        };
+        let inquiry: BillInquiry = match self.post_bill_inquiry(&request).await {
+            Err(EngineError::Network(_)) => self.post_bill_inquiry(&request).await?,
+            other => other?,
+        };
+        let conn = self.db();
+        let fee = fees_of(&conn)?.fee(inquiry.kind);
+        let body =
+            serde_json::to_string(&inquiry).map_err(|e| EngineError::Corrupt(e.to_string()))?;
+        conn.execute(
+            "INSERT INTO bill_inquiries (id, sku, body, shop_fee_idr, expires_at, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
+            params![
+                inquiry.inquiry_id.to_string(),
+                inquiry.sku.as_str(),
+                body,
+                fee.idr(),
+                inquiry.expires_at.timestamp_millis(),
+                now_ms()
+            ],
+        )?;
+        LocalBill::new(inquiry, fee).map_err(EngineError::Corrupt)
+    }
+
+    /// A bill looked up on this device.
+    pub fn bill(&self, inquiry_id: &str) -> EngineResult<Option<LocalBill>> {
+        let conn = self.db();
+        let row: Option<(String, i64)> = conn
+            .query_row(
+                "SELECT body, shop_fee_idr FROM bill_inquiries WHERE id = ?1",
+                [inquiry_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        row.map(|(body, fee)| LocalBill::from_stored(&body, Rupiah::from_idr(fee)))
+            .transpose()
+            .map_err(EngineError::Corrupt)
+    }
+
+    /// Pays a looked-up bill: commits the order (cash taken, the bill's total held on the
+    /// saldo, the outbox row naming the inquiry) and returns at once. Refused, changing
+    /// nothing, when the bill is unknown here, expired, already paid, the saldo is short or
+    /// the cash does not cover the customer total.
+    pub fn pay_bill(
+        &self,
+        inquiry_id: &str,
+        cash: Option<Rupiah>,
+        cashier_id: Option<&str>,
+        cashier_name: Option<&str>,
+    ) -> EngineResult<LocalOrder> {
+        let field = |code: &str, id: &str, en: &str| EngineError::input(code, id, en, "inquiry_id");
+        let bill = self.bill(inquiry_id)?.ok_or_else(|| {
+            field(
+                "unknown_inquiry",
+                "tagihan ini belum dicek di kasir ini; cek tagihan dulu",
+                "this bill was not looked up on this counter; look it up first",
+            )
+        })?;
+        let now = Utc::now();
+        if now >= bill.inquiry.expires_at {
+            return Err(field(
+                "inquiry_expired",
+                "cek tagihan sudah lewat hari; cek tagihan lagi sebelum membayar",
+                "the inquiry is from an earlier day; look the bill up again before paying",
+            ));
+        }
+        let price = bill.customer_total_idr;
+        let cost = bill.inquiry.bill.total_idr;
+        let cash = cash.unwrap_or(price);
+        if cash < price {
+            return Err(EngineError::input(
+                "cash_short",
+                &format!("uang tunai {cash} kurang dari total {price}"),
+                &format!("cash {cash} is less than the total {price}"),
+                "cash_idr",
+            ));
+        }
+        let mut conn = self.db();
+        let tx = conn.transaction()?;
+        let paid: Option<String> = tx
+            .query_row(
+                "SELECT id FROM orders WHERE inquiry_id = ?1",
+                [inquiry_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if paid.is_some() {
+            return Err(field(
+                "bill_already_paid",
+                "tagihan ini sudah dibayar",
+                "this bill was already paid",
+            ));
+        }
+        let (_, spendable) = available(&tx)?;
+        if spendable < cost {
+            return Err(EngineError::SaldoShort {
+                available: spendable,
+                needed: cost,
+            });
+        }
+        let id = OrderId::new();
+        let id_text = id.to_string();
+        let ms = now.timestamp_millis();
+        let day = db::shop_day(&tx, now)?;
+        let inquiry = &bill.inquiry;
+        tx.execute(
+            "INSERT INTO orders (id, sku, product_name, category, brand, target, status, price_idr, cost_idr, cash_idr, change_idr, \
+             cashier_id, cashier_name, day, created_at, updated_at, inquiry_id) \
+             VALUES (?1, ?2, ?3, 'bill', ?4, ?5, 'queued', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
+            params![
+                id_text,
+                inquiry.sku.as_str(),
+                inquiry.product_name,
+                inquiry.kind.code(),
+                inquiry.customer_no,
+                price.idr(),
+                cost.idr(),
+                cash.idr(),
+                cash.idr() - price.idr(),
+                cashier_id,
+                cashier_name.unwrap_or("Pemilik"),
+                day,
+                ms,
+                inquiry_id
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO order_history (order_id, status, at) VALUES (?1, 'queued', ?2)",
+            params![id_text, ms],
+        )?;
+        let ledger = |e: konter_ledger::LedgerError| EngineError::Corrupt(e.to_string());
+        db::post(
+            &tx,
+            &Posting::device_cash_sale(price).map_err(ledger)?,
+            Some(&id_text),
+        )?;
+        db::post(
+            &tx,
+            &Posting::device_hold(cost).map_err(ledger)?,
+            Some(&id_text),
+        )?;
+        let request = CreateOrder {
+            id,
+            sku: None,
+            target: None,
+            inquiry_id: Some(inquiry.inquiry_id),
+            // Exactly the bill's total: the server refuses anything else.
+            max_price_idr: cost,
+        };
+        let body =
+            serde_json::to_string(&request).map_err(|e| EngineError::Corrupt(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO outbox (order_id, body, created_at) VALUES (?1, ?2, ?3)",
+            params![id_text, body, now_ms()],
+        )?;
+        let order = load_order(&tx, &id_text)?
+            .ok_or_else(|| EngineError::Corrupt("order vanished".into()))?;
+        tx.commit()?;
+        drop(conn);
+        self.set_sync_state(|s| s.queue_len += 1);
+        Ok(order)
+    }
+}
