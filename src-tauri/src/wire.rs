@@ -2,6 +2,8 @@
 //! them, and their conversions from the engine's types. Amounts are whole rupiah
 //! ([`Rupiah`] serialises as a JSON integer); times are RFC 3339 UTC.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use konter_client::cashiers::{self, Role};
 use konter_client::catalog::{self, RuleScope, SellingRule};
@@ -9,6 +11,7 @@ use konter_client::report::{DailyReport, Hour, Row};
 use konter_client::sell::LocalSaldo;
 use konter_client::sync::{Connectivity, SyncState};
 use konter_domain::api::v1;
+use konter_domain::bill::BillKind;
 use konter_domain::catalogue::{Category, Markup};
 use konter_domain::money::Rupiah;
 use konter_domain::order::OrderStatus;
@@ -94,6 +97,10 @@ impl From<catalog::Quote> for Quote {
         }
     }
 }
+
+/// The engine's bill product and looked-up bill are the UI's `BillProduct` and
+/// `BillInquiry`.
+pub use konter_client::bills::{BillProduct, LocalBill as BillInquiry};
 
 /// The server's answer is already the UI's `PlnInquiry`.
 pub use v1::PlnInquiry;
@@ -236,6 +243,7 @@ pub struct Report {
     pub by_product: Vec<ReportRow>,
     pub by_cashier: Vec<ReportRow>,
     pub hourly: Vec<HourRow>,
+    pub bills: ReportRow,
 }
 
 /// Category rows carry the code as their label; the UI shows these names.
@@ -272,6 +280,10 @@ impl From<DailyReport> for Report {
             pending_count: r.pending_count,
             failed_count: r.failed_count,
             cash_expected_idr: r.cash_expected_idr,
+            bills: ReportRow {
+                label: category_label(&r.bills.key),
+                ..ReportRow::from(r.bills)
+            },
             by_category: r
                 .by_category
                 .into_iter()
@@ -325,6 +337,11 @@ pub struct Settings {
     pub receipt_footer: String,
     pub shop_address: String,
     pub shop_phone: String,
+    /// The shop's fee per bill kind; absent in a save leaves the fees as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bill_fees: Option<BTreeMap<BillKind, Rupiah>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bill_fee_cap_idr: Option<Rupiah>,
 }
 
 /// The UI's scopes; the engine's default rule has no place in the UI's list.

@@ -176,6 +176,8 @@ fn settings_round_trip_and_bad_ones_change_nothing() {
         "receipt_footer": "Terima kasih",
         "shop_address": "Jl. Margonda 1, Depok",
         "shop_phone": "0812-1111-2222",
+        "bill_fees": {"pln_pasca": 3000, "bpjs": 2000, "pdam": 2500, "internet": 2500, "multifinance": 5000},
+        "bill_fee_cap_idr": 7500,
     });
     // Before the owner exists, the first-run setup saves the profile without a login.
     c.ok("save_settings", json!({"settings": wanted}));
@@ -190,6 +192,19 @@ fn settings_round_trip_and_bad_ones_change_nothing() {
         c.ok("settings", json!({})),
         wanted,
         "a refused form changes nothing"
+    );
+
+    let mut greedy = wanted.clone();
+    greedy["bill_fees"]["bpjs"] = json!(8000);
+    let e = c.err("save_settings", json!({"settings": greedy}));
+    assert_eq!(
+        (&e["code"], &e["field"]),
+        (&json!("bill_fee_above_cap"), &json!("bill_fees.bpjs"))
+    );
+    assert_eq!(
+        c.ok("settings", json!({})),
+        wanted,
+        "a fee above the cap saves nothing"
     );
 
     let mut off = wanted.clone();

@@ -1,5 +1,6 @@
 //! The owner's settings, selling-price rules and people.
 
+use konter_client::EngineError;
 use konter_client::cashiers::Role;
 use konter_client::catalog::{RuleScope, SellingRule};
 use konter_receipt::PrinterAddress;
@@ -54,6 +55,7 @@ pub(crate) fn read_settings(state: &Konter) -> CommandResult<wire::Settings> {
     let engine = &state.engine;
     let get = |k: &str| engine.setting(k);
     let prefs = state.prefs();
+    let fees = engine.bill_fees()?;
     let (mut kind, address) = get("printer")?
         .as_deref()
         .map_or((PrinterKind::None, String::new()), split_printer);
@@ -74,6 +76,8 @@ pub(crate) fn read_settings(state: &Konter) -> CommandResult<wire::Settings> {
         receipt_footer: get("receipt_footer")?.unwrap_or_else(|| DEFAULT_FOOTER.into()),
         shop_address: get("shop_address")?.unwrap_or_default(),
         shop_phone: get("shop_phone")?.unwrap_or_default(),
+        bill_fees: Some(fees.fees),
+        bill_fee_cap_idr: Some(fees.cap_idr),
     })
 }
 
@@ -146,6 +150,22 @@ pub async fn save_settings(state: Shared<'_>, settings: wire::Settings) -> Comma
     too_long("receipt_footer", &s.receipt_footer)?;
     too_long("shop_address", &s.shop_address)?;
     too_long("shop_phone", &s.shop_phone)?;
+    let fees = match (&s.bill_fees, s.bill_fee_cap_idr) {
+        (None, None) => None,
+        (fees, cap) => {
+            let mut merged = state.engine.bill_fees()?;
+            if let Some(fees) = fees {
+                merged.fees.extend(fees.iter().map(|(k, v)| (*k, *v)));
+            }
+            if let Some(cap) = cap {
+                merged.cap_idr = cap;
+            }
+            merged
+                .check()
+                .map_err(|e| CommandError::from(EngineError::from_field(&e)))?;
+            Some(merged)
+        }
+    };
 
     let engine = &state.engine;
     let mut prefs = state.prefs();
@@ -159,6 +179,9 @@ pub async fn save_settings(state: Shared<'_>, settings: wire::Settings) -> Comma
     engine.set_setting("receipt_footer", s.receipt_footer.trim())?;
     engine.set_setting("shop_address", s.shop_address.trim())?;
     engine.set_setting("shop_phone", s.shop_phone.trim())?;
+    if let Some(fees) = &fees {
+        engine.set_bill_fees(fees)?;
+    }
     state.save_prefs(&prefs)
 }
 

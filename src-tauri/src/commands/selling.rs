@@ -76,14 +76,53 @@ pub async fn place_order(
         cashier_id: Some(cashier.id),
         cashier_name: Some(cashier.name),
     })?;
+    queued(&state, &order)?;
+    Ok(order)
+}
+
+#[tauri::command]
+pub async fn bill_products(state: Shared<'_>) -> CommandResult<Vec<wire::BillProduct>> {
+    state.require_cashier()?;
+    Ok(state.engine.bill_products()?)
+}
+
+#[tauri::command]
+pub async fn bill_inquiry(
+    state: Shared<'_>,
+    sku: String,
+    customer_no: String,
+) -> CommandResult<wire::BillInquiry> {
+    state.require_cashier()?;
+    Ok(state.engine.bill_inquiry(&sku, &customer_no).await?)
+}
+
+#[tauri::command]
+pub async fn pay_bill(
+    state: Shared<'_>,
+    inquiry_id: String,
+    cash_idr: Option<i64>,
+) -> CommandResult<wire::Order> {
+    let cashier = state.require_cashier()?;
+    let order = state.engine.pay_bill(
+        &inquiry_id,
+        cash_idr.map(Rupiah::from_idr),
+        Some(&cashier.id),
+        Some(&cashier.name),
+    )?;
+    queued(&state, &order)?;
+    Ok(order)
+}
+
+/// Tells the UI about a new order and sends it now rather than when the sync loop's
+/// long-poll next returns. Should the loop send it too, the server answers the same order
+/// id with the same order.
+fn queued(state: &Shared<'_>, order: &wire::Order) -> CommandResult<()> {
     state
         .seen
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .note(&order);
-    state.emit(ORDER_UPDATED, &order);
-    // Send it now rather than when the sync loop's long-poll next returns. Should the loop
-    // send it too, the server answers the same order id with the same order.
+        .note(order);
+    state.emit(ORDER_UPDATED, order);
     if state.paired()? {
         let engine = state.engine.clone();
         tauri::async_runtime::spawn(async move {
@@ -92,5 +131,5 @@ pub async fn place_order(
             }
         });
     }
-    Ok(order)
+    Ok(())
 }
