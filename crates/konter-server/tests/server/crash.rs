@@ -409,3 +409,86 @@ async fn two_processes_on_one_postgres_never_buy_twice() {
         "both processes fulfilled orders: {served:?}"
     );
 }
+
+/// Bills: the server is killed between the inquiries and their payments, and again while
+/// the payments are out. Every bill is paid exactly once, under its inquiry's ref_id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_between_inquiry_and_pay_every_bill_is_paid_exactly_once() {
+    use konter_domain::ids::InquiryId;
+
+    let port = free_port();
+    let (fleet, code) = fleet(None, port, 200).await;
+    let server = fleet.start(0, port).await;
+    let token = fleet.pair(&code).await;
+    // Last digits of a PLN id at the sandbox: 1 paid, 7 pending then paid, 6 payment
+    // refused, 8 pending then refused.
+    let digits = [1u32, 7, 6, 8];
+    let mut inquiries = Vec::new();
+    for i in 0..8 {
+        let digit = digits[i % digits.len()];
+        let id = InquiryId::new();
+        let resp: Value = fleet
+            .http
+            .post(format!("{}/v1/bills/inquiry", fleet.base))
+            .bearer_auth(&token)
+            .json(&json!({"id": id, "sku": "plnpasca", "customer_no": format!("5300000{i:04}{digit}")}))
+            .send()
+            .await
+            .expect("inquiry")
+            .json()
+            .await
+            .expect("inquiry json");
+        assert!(resp["total_idr"].is_i64(), "{resp}");
+        inquiries.push((id, digit, resp["total_idr"].clone()));
+    }
+    kill(server);
+    let server = fleet.start(1, port).await;
+    let mut orders = BTreeMap::new();
+    for (inquiry, digit, total) in &inquiries {
+        let id = OrderId::new();
+        let resp = fleet
+            .http
+            .post(format!("{}/v1/orders", fleet.base))
+            .bearer_auth(&token)
+            .json(&json!({"id": id, "inquiry_id": inquiry, "max_price_idr": total}))
+            .send()
+            .await
+            .expect("order");
+        assert_eq!(resp.status(), 201, "the inquiry survived the crash");
+        orders.insert(id, (*inquiry, *digit));
+    }
+    // The payments are out (answers come 200 ms after they are committed): kill again.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    kill(server);
+    let server = fleet.start(2, port).await;
+    let ids: BTreeMap<OrderId, u32> = orders.iter().map(|(id, (_, d))| (*id, *d)).collect();
+    let statuses = fleet.settled(&token, &ids).await;
+    kill(server);
+    let log: Vec<Value> = fleet
+        .http
+        .get(format!("{}/_sandbox/requests", fleet.sandbox))
+        .send()
+        .await
+        .expect("log")
+        .json()
+        .await
+        .expect("log json");
+    for (id, (inquiry, digit)) in &orders {
+        let ref_id = konter_server::suppliers::inquiry_ref_id(*inquiry);
+        let pays = log
+            .iter()
+            .filter(|r| {
+                r["body"]["ref_id"] == json!(ref_id) && r["body"]["commands"] == "pay-pasca"
+            })
+            .count();
+        assert_eq!(pays, 1, "bill of order {id} (digit {digit}) paid once");
+        let want = if matches!(digit, 1 | 7) {
+            "success"
+        } else {
+            "failed"
+        };
+        assert_eq!(statuses[id], want, "order {id} (digit {digit})");
+    }
+    let (ok, out) = fleet.cli(&["audit"]);
+    assert!(ok, "audit: {out}");
+}
