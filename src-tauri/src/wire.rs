@@ -160,15 +160,8 @@ impl From<LocalSaldo> for Saldo {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SaldoMovement {
-    pub at: DateTime<Utc>,
-    pub reason: String,
-    pub amount_idr: Rupiah,
-    pub balance_idr: Rupiah,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-}
+/// The engine's saldo movement is the UI's `SaldoMovement`.
+pub use konter_client::sell::SaldoEntry as SaldoMovement;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Deposit {

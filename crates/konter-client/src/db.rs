@@ -11,13 +11,17 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use crate::error::{EngineError, EngineResult};
 
 /// Migrations in order; each runs once, recorded in `schema_migrations`.
-const MIGRATIONS: [(i64, &str); 3] = [
+const MIGRATIONS: [(i64, &str); 4] = [
     (1, include_str!("../../../migrations/client/0001_init.sql")),
     (
         2,
         include_str!("../../../migrations/client/0002_report_indexes.sql"),
     ),
     (3, include_str!("../../../migrations/client/0003_bills.sql")),
+    (
+        4,
+        include_str!("../../../migrations/client/0004_saldo_history.sql"),
+    ),
 ];
 
 /// How long a statement waits for a lock held by another process (the CLI next to the app).

@@ -309,6 +309,50 @@ impl Engine {
     }
 }
 
+/// One saldo movement the server reported, newest first in [`Engine::saldo_history`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SaldoEntry {
+    pub at: DateTime<Utc>,
+    /// `hold`, `charge`, `release`, `refund`, `deposit` or `adjustment`.
+    pub reason: String,
+    /// Signed change of the available saldo.
+    pub amount_idr: Rupiah,
+    /// The available saldo after it.
+    pub balance_idr: Rupiah,
+    /// What it was for: the reference text, else the order's product and number, else the
+    /// deposit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+/// Most movements one history page returns.
+pub const MAX_SALDO_HISTORY: u32 = 500;
+
+impl Engine {
+    /// The latest saldo movements, newest first.
+    pub fn saldo_history(&self, limit: u32) -> EngineResult<Vec<SaldoEntry>> {
+        let conn = self.db();
+        let mut stmt = conn.prepare_cached(
+            "SELECT m.at, m.reason, m.amount_idr, m.available_idr, \
+               COALESCE(m.reference, o.product_name || ' ' || o.target, \
+                        CASE WHEN m.deposit_id IS NOT NULL THEN 'deposit ' || substr(m.deposit_id, 1, 8) END, \
+                        substr(m.order_id, 1, 8)) \
+             FROM saldo_movements m LEFT JOIN orders o ON o.id = m.order_id \
+             ORDER BY m.seq DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit.clamp(1, MAX_SALDO_HISTORY)], |r| {
+            Ok(SaldoEntry {
+                at: from_ms(r.get(0)?),
+                reason: r.get(1)?,
+                amount_idr: Rupiah::from_idr(r.get(2)?),
+                balance_idr: Rupiah::from_idr(r.get(3)?),
+                reference: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LocalSaldo {
     pub balance_idr: Rupiah,

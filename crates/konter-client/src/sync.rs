@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use konter_domain::api::v1::{
-    ApiError, BatchOrdersResult, ChangeKind, Changes, CreateOrder, MAX_BATCH_ORDERS, Order,
+    ApiError, BatchOrdersResult, Change, ChangeKind, Changes, CreateOrder, MAX_BATCH_ORDERS, Order,
     PairResponse,
 };
 use konter_domain::order::{OrderStatus, Transition};
@@ -366,7 +366,7 @@ impl Engine {
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(0);
                 for change in page.changes.iter().filter(|c| c.seq > current) {
-                    apply_change(&tx, &change.kind)?;
+                    apply_change(&tx, change)?;
                 }
                 if page.last_seq > current {
                     db::set_setting(&tx, "cursor", &page.last_seq.to_string())?;
@@ -460,8 +460,8 @@ impl Engine {
     }
 }
 
-fn apply_change(tx: &Transaction<'_>, kind: &ChangeKind) -> EngineResult<()> {
-    match kind {
+fn apply_change(tx: &Transaction<'_>, change: &Change) -> EngineResult<()> {
+    match &change.kind {
         ChangeKind::Order { order } => {
             apply_order(tx, order)?;
         }
@@ -470,6 +470,24 @@ fn apply_change(tx: &Transaction<'_>, kind: &ChangeKind) -> EngineResult<()> {
                 .map_err(|e| EngineError::Corrupt(e.to_string()))?;
             db::set_setting(tx, "saldo", &text)?;
             db::set_setting(tx, "saldo_as_of", &now_ms().to_string())?;
+            let reason = serde_json::to_value(movement.reason)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            tx.execute(
+                "INSERT INTO saldo_movements (seq, at, reason, amount_idr, available_idr, order_id, deposit_id, reference) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (seq) DO NOTHING",
+                params![
+                    change.seq,
+                    change.at.timestamp_millis(),
+                    reason,
+                    movement.amount_idr.idr(),
+                    movement.saldo.available_idr.idr(),
+                    movement.order_id.map(|i| i.to_string()),
+                    movement.deposit_id.map(|i| i.to_string()),
+                    movement.reference
+                ],
+            )?;
         }
         ChangeKind::Catalog { item } => catalog::upsert_item(tx, item)?,
         ChangeKind::Deposit { deposit } => {

@@ -143,12 +143,7 @@ pub async fn saldo_history(
     limit: Option<u32>,
 ) -> CommandResult<Vec<wire::SaldoMovement>> {
     state.require_cashier()?;
-    let _ = limit;
-    // The engine keeps the latest saldo from the change feed, not each movement.
-    Err(CommandError::not_available(
-        "riwayat mutasi saldo di perangkat",
-        "the saldo history on this device",
-    ))
+    Ok(state.engine.saldo_history(limit.unwrap_or(50))?)
 }
 
 #[tauri::command]

@@ -558,6 +558,27 @@ async fn a_bill_is_looked_up_paid_printed_and_counted_apart() {
     );
     let saldo = engine.saldo().expect("saldo");
     assert_eq!(saldo.available_idr, rp(1_300_000 - total.idr()));
+    // The saldo's movements as the feed reported them, newest first.
+    let history = engine.saldo_history(50).expect("history");
+    assert_eq!(history[0].balance_idr, saldo.available_idr, "{history:?}");
+    assert!(
+        history.windows(2).all(|w| w[0].at >= w[1].at),
+        "newest first"
+    );
+    assert!(
+        history.iter().any(|m| m.reason == "hold"
+            && m.amount_idr == rp(-total.idr())
+            && m.reference
+                .as_deref()
+                .is_some_and(|r| r.contains("530000000002"))),
+        "the bill's hold, named by its number: {history:?}"
+    );
+    assert!(
+        history
+            .iter()
+            .any(|m| m.reason == "deposit" && m.amount_idr == rp(1_000_000)),
+        "{history:?}"
+    );
     assert_device_books(&engine);
     server.assert_books().await;
 }
