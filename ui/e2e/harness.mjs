@@ -62,25 +62,29 @@ export function harness(page, shotsDir) {
     async focused() {
       return page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.id ?? '');
     },
-    /** Waits for the order card to reach one of `statuses`. */
-    /** @param {string[]} statuses @param {number} [timeout] */
-    async cardStatus(statuses, timeout = WAIT_MS) {
+    /**
+     * Waits for the order card (on Jual, or inside `root`) to reach one of `statuses`.
+     * @param {string[]} statuses @param {number} [timeout] @param {string} [root]
+     */
+    async cardStatus(statuses, timeout = WAIT_MS, root = '[data-testid="jual"]') {
+      const card = `${root} [data-testid="order-card"]`;
       await page.waitForFunction(
-        (want) => want.includes(document.querySelector('[data-testid="jual"] [data-testid="order-card"]')?.getAttribute('data-status') ?? ''),
-        statuses,
+        ([want, sel]) => want.includes(document.querySelector(sel)?.getAttribute('data-status') ?? ''),
+        /** @type {[string[], string]} */ ([statuses, card]),
         { timeout },
       );
-      return page.locator('[data-testid="jual"] [data-testid="order-card"]').getAttribute('data-status');
+      return page.locator(card).getAttribute('data-status');
     },
     /**
-     * Records every state the Jual order card shows from now on; `stop()` returns
+     * Records every state the order card shows from now on (Jual's, or the one inside
+     * `root`); `stop()` returns
      * `[status, text]` pairs, so a flow can prove a not-finished order never read "SUKSES".
      */
-    async watchCard() {
-      await page.evaluate(() => {
+    async watchCard(/** @type {string} */ root = '[data-testid="jual"] aside') {
+      await page.evaluate((sel) => {
         const w = /** @type {any} */ (window);
         w.__cardLog = [];
-        const aside = document.querySelector('[data-testid="jual"] aside');
+        const aside = document.querySelector(sel);
         if (!aside) throw new Error('no order aside');
         const log = () => {
           const card = aside.querySelector('[data-testid="order-card"]');
@@ -88,7 +92,7 @@ export function harness(page, shotsDir) {
         };
         w.__cardObs = new MutationObserver(log);
         w.__cardObs.observe(aside, { subtree: true, childList: true, characterData: true, attributes: true });
-      });
+      }, root);
       return {
         stop: async () =>
           /** @type {[string, string][]} */ (

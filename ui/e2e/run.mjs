@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { billFlows } from './flows-bills.mjs';
 import { setupFlows } from './flows-setup.mjs';
 import { screenFlows } from './flows-screens.mjs';
 import { sellFlows } from './flows-sell.mjs';
@@ -98,7 +99,7 @@ async function main() {
   });
   const h = harness(page, SHOTS);
   const only = process.env['E2E_ONLY'];
-  const flows = [...setupFlows, ...sellFlows, ...screenFlows].filter((f) => !only || f.name.includes(only));
+  const flows = [...setupFlows, ...sellFlows, ...billFlows, ...screenFlows].filter((f) => !only || f.name.includes(only));
 
   let passed = 0;
   let failed = 0;

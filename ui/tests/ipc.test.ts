@@ -39,6 +39,8 @@ describe('the IPC layer', () => {
       receipt_footer: '',
       shop_address: '',
       shop_phone: '',
+      bill_fees: { pln_pasca: 2_500, bpjs: 2_500, pdam: 2_500, internet: 2_500, multifinance: 2_500 },
+      bill_fee_cap_idr: 10_000,
     });
     expect(calls.map((c) => c[0])).toEqual([
       'pair',

@@ -82,3 +82,24 @@ export function formatDateTime(iso: string): string {
 export function localDate(at: Date = new Date()): string {
   return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
 }
+
+const MONTHS: Readonly<Record<'id' | 'en', readonly string[]>> = {
+  id: ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'],
+  en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
+};
+
+/**
+ * A bill period for reading: the supplier's `202611` becomes `Nov 2026`. Anything else the
+ * supplier wrote (`NOV 2026`, `Angsuran 12`) is shown as it came.
+ */
+export function formatPeriod(period: string, lang: 'id' | 'en' = 'id'): string {
+  const m = /^(\d{4})(\d{2})$/.exec(period.trim());
+  const month = m ? MONTHS[lang][Number(m[2]) - 1] : undefined;
+  return m && month ? `${month} ${m[1]}` : period;
+}
+
+/** A meter stand range `00012345–00012495`; one side alone when the other is missing. */
+export function formatMeter(start?: string, end?: string): string {
+  if (start && end) return `${start}–${end}`;
+  return start ?? end ?? '';
+}

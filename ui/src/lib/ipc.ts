@@ -8,6 +8,8 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { toCommandError } from './errors';
 import type {
   AppState,
+  BillInquiry,
+  BillProduct,
   Cashier,
   CommandError,
   Deposit,
@@ -69,6 +71,13 @@ export const placeOrder = (o: PlaceOrder) => {
   if (o.confirmRepeat) args['confirmRepeat'] = true;
   return call<Order>('place_order', args);
 };
+
+// Bills (PPOB): look the bill up, show it, then pay exactly that inquiry.
+export const billProducts = () => call<BillProduct[]>('bill_products');
+export const billInquiry = (sku: string, customerNo: string) =>
+  call<BillInquiry>('bill_inquiry', { sku, customerNo });
+export const payBill = (inquiryId: string, cashIdr?: number) =>
+  call<Order>('pay_bill', cashIdr === undefined ? { inquiryId } : { inquiryId, cashIdr });
 
 // Orders
 export const orders = (q: OrdersQuery = {}) => call<Order[]>('orders', { ...q });

@@ -4,11 +4,14 @@
 // engine; nothing in the UI does.
 //
 // Scenarios: `fresh` (not paired: Setup first) or `ready` (paired; owner PIN 123456,
-// cashier Sri PIN 1111). Target-keyed outcomes are listed in mock/selling.ts.
+// cashier Sri PIN 1111). Target-keyed outcomes are listed in mock/selling.ts; the postpaid
+// bill test numbers (Digiflazz's: PLN 530000000001/2 pay, …0003 has no bill, …0006 fails,
+// 630000000001 pends then pays, …) in mock/bills.ts.
 
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import * as admin from './mock/admin';
+import * as bills from './mock/bills';
 import * as books from './mock/books';
 import { DEFAULT_OPTIONS, type Ctx, type MockOptions } from './mock/context';
 import { emptyDb, fail, requireCashier, type MockDb } from './mock/db';
@@ -33,6 +36,9 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
   pln_inquiry: selling.plnInquiry,
   game_inquiry: selling.gameInquiry,
   place_order: selling.placeOrder,
+  bill_products: bills.billProducts,
+  bill_inquiry: bills.billInquiry,
+  pay_bill: bills.payBill,
   orders: history.orders,
   order_detail: history.orderDetail,
   saldo: (ctx: Ctx) => {
@@ -64,6 +70,8 @@ export interface MockEngine {
   handle: (cmd: string, args: Record<string, unknown> | undefined) => Promise<unknown>;
   setOnline: (online: boolean) => void;
   settle: (id: string, fail?: boolean) => void;
+  /** Credits a deposit to the saldo, as a paid top-up would (for tests and demos). */
+  credit: (amountIdr: number) => void;
   stop: () => void;
 }
 
@@ -98,6 +106,7 @@ export function createMockEngine(
     },
     setOnline: (online) => setOnline(ctx, online),
     settle: (id, f) => settle(ctx, id, f),
+    credit: (amountIdr) => books.credit(ctx.db, amountIdr, 'Setor tunai (uji)'),
     stop: () => {
       for (const t of timers) clearTimeout(t);
       timers.clear();

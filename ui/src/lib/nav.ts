@@ -3,7 +3,7 @@
 
 import type { MessageKey } from './i18n';
 
-export type Screen = 'jual' | 'riwayat' | 'saldo' | 'laporan' | 'pengaturan';
+export type Screen = 'jual' | 'tagihan' | 'riwayat' | 'saldo' | 'laporan' | 'pengaturan';
 
 export interface NavItem {
   screen: Screen;
@@ -17,6 +17,8 @@ export const NAV: readonly NavItem[] = [
   { screen: 'riwayat', key: 'F2', label: 'nav.riwayat', ownerOnly: false },
   { screen: 'saldo', key: 'F3', label: 'nav.saldo', ownerOnly: false },
   { screen: 'laporan', key: 'F4', label: 'nav.laporan', ownerOnly: true },
+  // Bills sit on F5, next to the sale keys: every cashier pays bills, like Jual.
+  { screen: 'tagihan', key: 'F5', label: 'nav.tagihan', ownerOnly: false },
   { screen: 'pengaturan', key: 'F9', label: 'nav.pengaturan', ownerOnly: true },
 ];
 

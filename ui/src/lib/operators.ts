@@ -1,7 +1,7 @@
 // How each detected operator looks: the brand name a customer recognises and a badge colour
 // close to the brand's own, so the cashier confirms the operator at a glance.
 
-import type { Detected, Operator } from './types';
+import type { BillKind, Detected, Operator } from './types';
 
 export interface Badge {
   name: string;
@@ -27,11 +27,27 @@ export const PLN_BADGE: Badge = {
   foreground: '#ffffff',
 };
 
+/** Postpaid bills: the biller's own colours where it has well-known ones. */
+export const BILL_BADGES: Readonly<Record<BillKind, Badge>> = {
+  pln_pasca: { name: 'PLN Pasca', short: 'PLN', background: '#00a2b9', foreground: '#ffffff' },
+  bpjs: { name: 'BPJS', short: 'BPJS', background: '#00a04b', foreground: '#ffffff' },
+  pdam: { name: 'PDAM', short: 'PDAM', background: '#1565c0', foreground: '#ffffff' },
+  internet: { name: 'Internet', short: 'NET', background: '#e4002b', foreground: '#ffffff' },
+  multifinance: { name: 'Multifinance', short: 'MF', background: '#5d4037', foreground: '#ffffff' },
+};
+
 export function operatorBadge(op: Operator): Badge {
   return OPERATOR_BADGES[op];
 }
 
 /** The badge for what the engine detected in the smart input. */
 export function detectedBadge(d: Detected): Badge {
-  return d.kind === 'pln' ? PLN_BADGE : OPERATOR_BADGES[d.operator];
+  switch (d.kind) {
+    case 'pln':
+      return PLN_BADGE;
+    case 'bill':
+      return BILL_BADGES[d.bill];
+    case 'phone':
+      return OPERATOR_BADGES[d.operator];
+  }
 }

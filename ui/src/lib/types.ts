@@ -39,9 +39,64 @@ export type Operator = 'telkomsel' | 'byu' | 'indosat' | 'xl' | 'axis' | 'tri' |
 
 export type Detected =
   | { kind: 'phone'; number: string; operator: Operator }
-  | { kind: 'pln'; number: string };
+  | { kind: 'pln'; number: string }
+  /** A number that fits a postpaid bill kind (a PLN id fits `pln_pasca` too). */
+  | { kind: 'bill'; number: string; bill: BillKind };
 
-export type Category = 'pulsa' | 'data' | 'game' | 'emoney' | 'pln';
+export type Category = 'pulsa' | 'data' | 'game' | 'emoney' | 'pln' | 'bill';
+
+/** Postpaid bills (PPOB) a counter pays for its customers. */
+export type BillKind = 'pln_pasca' | 'bpjs' | 'pdam' | 'internet' | 'multifinance';
+
+/** One payable bill product, e.g. `PLN Pascabayar`, with the shop's own admin fee. */
+export interface BillProduct {
+  sku: string;
+  name: string;
+  kind: BillKind;
+  /** "Biaya admin loket": what the shop adds for itself on top of the bill. */
+  shop_fee_idr: number;
+  available: boolean;
+  unavailable_reason?: string;
+}
+
+/** One month (or period) of a bill, as the supplier itemises it. */
+export interface BillPeriod {
+  /** As the supplier writes it, e.g. `202611` or `NOV 2026`. */
+  period: string;
+  amount_idr: number;
+  admin_idr: number;
+  penalty_idr: number;
+  /** PLN: the meter stand at the start and end of the period. */
+  meter_start?: string;
+  meter_end?: string;
+}
+
+/** A bill looked up at the supplier: what the cashier reads out before taking cash. */
+export interface BillInquiry {
+  inquiry_id: string;
+  sku: string;
+  kind: BillKind;
+  product_name: string;
+  customer_no: string;
+  customer_name: string;
+  /** PLN: tariff and power, e.g. `R1` and `1300 VA`. */
+  tariff?: string;
+  power?: string;
+  periods: BillPeriod[];
+  /** Sum of the periods' amounts. */
+  bill_idr: number;
+  penalty_idr: number;
+  /** The supplier's admin fee over all periods. */
+  admin_idr: number;
+  /** bill + penalty + admin: what the shop's saldo pays. */
+  total_idr: number;
+  /** The shop's own fee ("biaya admin loket"). */
+  shop_fee_idr: number;
+  /** total + shop fee: what the customer pays at the counter. */
+  customer_total_idr: number;
+  /** The inquiry can be paid until then (the supplier's same-day rule). */
+  expires_at: string;
+}
 
 export interface QuoteItem {
   sku: string;
@@ -109,6 +164,8 @@ export interface Order {
   cashier_name: string;
   created_at: string;
   updated_at: string;
+  /** Bill payments only: the bill that was paid (price_idr = its customer_total_idr). */
+  bill?: BillInquiry;
 }
 
 export interface OrderHistoryEntry {
@@ -185,6 +242,8 @@ export interface Report {
   by_product: ReportRow[];
   by_cashier: ReportRow[];
   hourly: HourRow[];
+  /** Bill payments counted apart: omzet holds the bills paid, laba only the shop's fees. */
+  bills: ReportRow;
 }
 
 export interface ShiftClose {
@@ -211,6 +270,10 @@ export interface Settings {
   receipt_footer: string;
   shop_address: string;
   shop_phone: string;
+  /** The shop's admin fee per bill kind; each at most `bill_fee_cap_idr`. */
+  bill_fees: Record<BillKind, number>;
+  /** The owner's cap on any bill fee. */
+  bill_fee_cap_idr: number;
 }
 
 export type Markup = { kind: 'fixed'; idr: number } | { kind: 'percent'; percent: string };

@@ -1,6 +1,7 @@
-// Setup, login, settings, price rules and cashiers in the mock engine.
+// Setup, login, settings (with the counter fees for bills, each at most the owner's cap),
+// price rules and cashiers in the mock engine.
 
-import type { AppState, Cashier, PriceRule, Role, Settings } from '../types';
+import type { AppState, BillKind, Cashier, PriceRule, Role, Settings } from '../types';
 import type { Ctx } from './context';
 import { fail, publicCashier, queueLen, requireOwner, syncStatus, type MockCashier, type MockDb } from './db';
 import { checkRule } from './pricing';
@@ -97,7 +98,32 @@ export function saveSettings(ctx: Ctx, args: { settings: Settings }): void {
   }
   if (s.receipt_header.length > 96) fail('too_long', 'Kepala struk terlalu panjang', 'Receipt header too long', 'receipt_header');
   if (s.receipt_footer.length > 192) fail('too_long', 'Kaki struk terlalu panjang', 'Receipt footer too long', 'receipt_footer');
+  checkBillFees(s);
   ctx.db.settings = structuredClone(s);
+}
+
+const BILL_KINDS: readonly BillKind[] = ['pln_pasca', 'bpjs', 'pdam', 'internet', 'multifinance'];
+/** The highest cap an owner may set: above it a fee is a typo, not a price. */
+const MAX_BILL_FEE_CAP_IDR = 50_000;
+
+const rupiah = (n: number) => `Rp${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.')}`;
+
+/** Each shop fee is whole rupiah, at least 0 and at most the owner's cap. */
+function checkBillFees(s: Settings): void {
+  const cap = s.bill_fee_cap_idr;
+  if (!Number.isSafeInteger(cap) || cap < 0 || cap > MAX_BILL_FEE_CAP_IDR) {
+    fail('bill_fee_cap_invalid', `Batas biaya admin Rp0 sampai ${rupiah(MAX_BILL_FEE_CAP_IDR)}`, `The fee cap is Rp0 to ${rupiah(MAX_BILL_FEE_CAP_IDR)}`, 'bill_fee_cap_idr');
+  }
+  for (const kind of BILL_KINDS) {
+    const fee = s.bill_fees?.[kind];
+    const field = `bill_fees.${kind}`;
+    if (fee === undefined || !Number.isSafeInteger(fee) || fee < 0) {
+      fail('bill_fee_negative', 'Biaya admin dalam rupiah, tidak negatif', 'A fee is whole rupiah, not negative', field);
+    }
+    if (fee > cap) {
+      fail('bill_fee_above_cap', `Biaya admin loket paling besar ${rupiah(cap)}`, `The counter fee is at most ${rupiah(cap)}`, field);
+    }
+  }
 }
 
 export function priceRules(ctx: Ctx): PriceRule[] {

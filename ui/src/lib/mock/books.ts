@@ -28,6 +28,13 @@ export function record(db: MockDb, reason: string, amount: number, reference?: s
   db.saldoAsOf = m.at;
 }
 
+/** A deposit that reached the shop's saldo (the gateway paid, or cash handed to the operator). */
+export function credit(db: MockDb, amountIdr: number, reference: string): void {
+  if (!Number.isSafeInteger(amountIdr) || amountIdr <= 0) throw new RangeError(`credit: ${amountIdr} is not a positive whole rupiah amount`);
+  db.balance_idr += amountIdr;
+  record(db, 'deposit', amountIdr, reference);
+}
+
 export function saldoHistory(ctx: Ctx, args: { limit?: number }): SaldoMovement[] {
   requireCashier(ctx.db);
   return structuredClone(ctx.db.movements.slice(0, args.limit ?? 50));
@@ -87,13 +94,21 @@ const CATEGORY_LABELS: Readonly<Record<string, string>> = {
   game: 'Voucher Game',
   emoney: 'E-Money',
   pln: 'Token PLN',
+  bill: 'Tagihan',
 };
 
+/**
+ * The owner's day, as the engine reports it: every delivered order counts in the totals and
+ * tables (a bill's omzet is what the customer paid for it, its modal what the saldo paid, so
+ * its laba is the shop's fee), and bill payments are also shown apart (`bills`).
+ */
 export function report(ctx: Ctx, args: { date?: string }): Report {
   requireOwner(ctx.db);
   const date = args.date ?? localDateOf(new Date().toISOString());
   const day = ctx.db.orders.filter((o) => localDateOf(o.created_at) === date);
-  const ok = day.filter((o) => o.status === 'success');
+  const done = day.filter((o) => o.status === 'success');
+  const ok = done;
+  const bills = done.filter((o) => o.category === 'bill');
   const kept = day.filter((o) => o.status !== 'failed' && o.status !== 'refunded');
   const omzet = ok.reduce((a, o) => a + o.price_idr, 0);
   const modal = ok.reduce((a, o) => a + o.cost_idr, 0);
@@ -113,6 +128,7 @@ export function report(ctx: Ctx, args: { date?: string }): Report {
       const h = ok.filter((o) => new Date(o.created_at).getHours() === hour);
       return { hour, count: h.length, omzet_idr: h.reduce((a, o) => a + o.price_idr, 0) };
     }),
+    bills: rows(bills, () => ['bill', 'Tagihan'])[0] ?? { key: 'bill', label: 'Tagihan', count: 0, omzet_idr: 0, modal_idr: 0, laba_idr: 0 },
   };
 }
 

@@ -2,6 +2,7 @@
 // It lives only as long as the page (or the test) does.
 
 import type {
+  BillInquiry,
   Cashier,
   CommandError,
   Deposit,
@@ -25,6 +26,16 @@ export interface MockOrder extends Order {
   stuck?: boolean;
   /** A scenario: the supplier will answer Gagal. */
   will_fail?: boolean;
+  /** What the supplier says when it answers Gagal (a default when absent). */
+  fail_message?: string;
+  /** A scenario: the supplier keeps the order pending for longer before answering. */
+  slow?: boolean;
+}
+
+/** A bill looked up at the supplier, and the order that paid it (once). */
+export interface MockInquiry {
+  inquiry: BillInquiry;
+  order_id?: string;
 }
 
 export interface MockCashier extends Cashier {
@@ -44,6 +55,7 @@ export interface MockDb {
   balance_idr: number;
   movements: SaldoMovement[];
   deposits: Deposit[];
+  inquiries: MockInquiry[];
   online: boolean;
   syncing: boolean;
   lastSyncAt: string | undefined;
@@ -59,6 +71,9 @@ export const DEFAULT_SETTINGS: Settings = {
   receipt_footer: 'Terima kasih, simpan struk ini sebagai bukti',
   shop_address: '',
   shop_phone: '',
+  // A common counter fee in 2026; the cap keeps a typo (25000 for 2500) off the receipt.
+  bill_fees: { pln_pasca: 2_500, bpjs: 2_500, pdam: 2_500, internet: 2_500, multifinance: 2_500 },
+  bill_fee_cap_idr: 10_000,
 };
 
 /** The selling rules a new shop starts with, so prices are not equal to cost. */
@@ -84,6 +99,7 @@ export function emptyDb(): MockDb {
     balance_idr: 1_245_000,
     movements: [],
     deposits: [],
+    inquiries: [],
     online: true,
     syncing: false,
     lastSyncAt: now,
@@ -97,6 +113,12 @@ export function fail(code: string, id: string, en: string, field?: string): neve
   const err: CommandError = { code, message: `${id} / ${en}` };
   if (field) err.field = field;
   throw err;
+}
+
+/** The short order number a customer sees: `KNT-YYMM-NNNNNN` (RECEIPTS.md). */
+export function orderIdFor(n: number, now: Date): string {
+  const yymm = `${String(now.getFullYear()).slice(2)}${String(now.getMonth() + 1).padStart(2, '0')}`;
+  return `KNT-${yymm}-${String(n + 120).padStart(6, '0')}`;
 }
 
 export function syncStatus(db: MockDb): SyncStatus {
@@ -134,6 +156,17 @@ export function publicCashier(c: MockCashier): Cashier {
 }
 
 export function publicOrder(o: MockOrder): Order {
-  const { history: _h, supplier_ref: _s, pln_name: _n, pln_segment: _g, kwh: _k, stuck: _t, will_fail: _f, ...order } = o;
+  const {
+    history: _h,
+    supplier_ref: _s,
+    pln_name: _n,
+    pln_segment: _g,
+    kwh: _k,
+    stuck: _t,
+    will_fail: _f,
+    fail_message: _m,
+    slow: _w,
+    ...order
+  } = o;
   return structuredClone(order);
 }

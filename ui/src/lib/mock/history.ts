@@ -22,6 +22,7 @@ export function orders(ctx: Ctx, args: OrdersQuery): Order[] {
         q === '' ||
         o.id.toLowerCase().includes(q) ||
         o.product_name.toLowerCase().includes(q) ||
+        (o.bill?.customer_name.toLowerCase().includes(q) ?? false) ||
         (qDigits !== '' && (o.target.replace(/\D/g, '').includes(qDigits) || (o.sn ?? '').includes(qDigits))),
     )
     .slice(0, limit)
@@ -44,6 +45,9 @@ export function orderDetail(ctx: Ctx, args: { id: string }): OrderDetail {
     `Waktu  : ${new Date(o.created_at).toLocaleString('id-ID', { dateStyle: 'short', timeStyle: 'short' })}`,
     `Status : ${o.status}`,
     `SN     : ${o.sn ?? '-'}`,
+    ...(o.bill
+      ? [`Nama   : ${o.bill.customer_name}`, `Periode: ${o.bill.periods.map((p) => p.period).join(', ')}`, `Inquiry: ${o.bill.inquiry_id}`]
+      : []),
     `Ref. supplier: ${o.supplier_ref}`,
   ].join('\n');
   return { ...publicOrder(o), complaint_text: complaint, history: structuredClone(o.history) };

@@ -25,7 +25,7 @@ let serial = 41_002_315_042_959;
 
 function deliver(ctx: Ctx, o: MockOrder): void {
   if (o.will_fail) {
-    o.failure = { code: 'supplier_failed', message: 'Nomor tujuan tidak aktif / Destination number inactive' };
+    o.failure = { code: 'supplier_failed', message: o.fail_message ?? 'Nomor tujuan tidak aktif / Destination number inactive' };
     record(ctx.db, 'release', o.cost_idr, o.id);
     setStatus(ctx, o, 'failed');
     return;
@@ -57,7 +57,9 @@ function advance(ctx: Ctx, o: MockOrder): void {
     });
   }
   if (o.stuck) return;
-  ctx.later(delay + pendingMs, () => {
+  // A slow supplier (the postpaid "pending then answer" test numbers) keeps the cashier
+  // waiting long enough to see the pending timer run.
+  ctx.later(delay + (o.slow ? pendingMs * 4 : pendingMs), () => {
     if (o.status === 'pending') deliver(ctx, o);
   });
 }

@@ -1,7 +1,10 @@
 // The receipt text, as RECEIPTS.md draws it, at the configured paper width. Stands in for
 // the engine's receipt renderer so the preview in Riwayat shows something true to life.
+// A paid bill (which RECEIPTS.md does not draw yet) follows the PLN token's layout: customer
+// number and name, tariff, each period on its own line, the meter stand, the reference, then
+// bill, penalty, admin, the shop's fee and the total paid.
 
-import type { Settings } from '../types';
+import type { BillInquiry, Settings } from '../types';
 import type { MockOrder } from './db';
 
 const rp = (n: number) => `Rp${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.')}`;
@@ -40,6 +43,28 @@ function phone(target: string): string {
   return /^0\d{9,12}$/.test(target) ? target.replace(/(\d{4})(?=\d)/g, '$1-') : target;
 }
 
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MEI', 'JUN', 'JUL', 'AGU', 'SEP', 'OKT', 'NOV', 'DES'];
+
+/** `202611` -> `NOV 2026`; whatever else the supplier wrote, as it came. */
+function period(p: string): string {
+  const m = /^(\d{4})(\d{2})$/.exec(p);
+  return m ? `${MONTHS[Number(m[2]) - 1] ?? m[2]} ${m[1]}` : p;
+}
+
+/** The bill block of a paid bill: who, which months, the meter stand, the reference. */
+function billLines(b: BillInquiry, sn: string | undefined): string[] {
+  const out = [field(b.kind === 'pln_pasca' ? 'ID Pelanggan' : 'No. Pelanggan', b.customer_no), field('Nama', b.customer_name)];
+  if (b.tariff || b.power) out.push(field('Tarif/Daya', [b.tariff, b.power].filter(Boolean).join(' / ')));
+  b.periods.forEach((p, i) => out.push(i === 0 ? field('Periode', period(p.period)) : `${' '.repeat(15)}${period(p.period)}`));
+  if (b.periods.length > 1) out.push(field('Lembar', String(b.periods.length)));
+  const first = b.periods[0];
+  const last = b.periods[b.periods.length - 1];
+  if (first?.meter_start && last?.meter_end) out.push(field('Stand Meter', `${first.meter_start}-${last.meter_end}`));
+  out.push(field('No. Ref', sn ?? '-'));
+  out.push(field('Status', 'SUKSES'));
+  return out;
+}
+
 export function receiptText(o: MockOrder, s: Settings, shopName: string, copy: boolean): string {
   const w = s.printer.width;
   const rule = '-'.repeat(w);
@@ -54,6 +79,7 @@ export function receiptText(o: MockOrder, s: Settings, shopName: string, copy: b
     out.push(center('BUKTI PESANAN — BELUM SELESAI', w));
     out.push(`No. ${o.id}`);
     out.push(`${o.product_name.toUpperCase()} ke ${phone(o.target)}`);
+    if (o.bill) out.push(field('Nama', o.bill.customer_name));
     const st = o.status === 'failed' || o.status === 'refunded' ? 'GAGAL' : 'MENUNGGU (antre/pending)';
     out.push(field('Status', st));
     out.push(field('Uang diterima', rp(o.cash_idr ?? o.price_idr)));
@@ -71,13 +97,23 @@ export function receiptText(o: MockOrder, s: Settings, shopName: string, copy: b
     if (o.pln_segment) out.push(field('Tarif/Daya', o.pln_segment));
     if (o.kwh) out.push(field('kWh', o.kwh));
     out.push(rule, center('STROOM / TOKEN', w), center(o.pln_token ?? '', w));
+  } else if (o.bill) {
+    out.push(...billLines(o.bill, o.sn));
   } else {
     out.push(field(o.category === 'game' ? 'ID' : 'Nomor', phone(o.target)));
     out.push(field('SN', o.sn ?? '-'));
     out.push(field('Status', 'SUKSES'));
   }
   out.push(rule);
-  out.push(lr('Harga', rp(o.price_idr), w));
+  if (o.bill) {
+    out.push(lr('Tagihan', rp(o.bill.bill_idr), w));
+    out.push(lr('Denda', rp(o.bill.penalty_idr), w));
+    out.push(lr('Admin', rp(o.bill.admin_idr), w));
+    if (o.bill.shop_fee_idr > 0) out.push(lr('Admin loket', rp(o.bill.shop_fee_idr), w));
+    out.push(lr('TOTAL BAYAR', rp(o.price_idr), w));
+  } else {
+    out.push(lr('Harga', rp(o.price_idr), w));
+  }
   if (o.cash_idr !== undefined) out.push(lr('Tunai', rp(o.cash_idr), w));
   if (o.change_idr !== undefined) out.push(lr('Kembali', rp(o.change_idr), w));
   out.push(rule);

@@ -1,7 +1,9 @@
 // What a freshly paired shop already has on the server: a cashier and the day's earlier
-// sales, so Riwayat, Saldo and Laporan have something to show.
+// sales (one of them a PLN pascabayar bill, 538712345678, paid 70 minutes ago), so Riwayat,
+// Saldo and Laporan have something to show.
 
 import type { OrderStatus } from '../types';
+import { inquiryFor } from './bills';
 import { productBySku } from './catalogue';
 import { DEFAULT_RULES, type MockDb, type MockOrder } from './db';
 import { priceOf, ruleFor } from './pricing';
@@ -63,11 +65,43 @@ export function seedShop(db: MockDb): void {
     if (status === 'pending') o.stuck = true;
     db.orders.push(o);
   });
+  seedBill(db, now);
   db.orders.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
   db.movements.push(
     { at: new Date(now - 200 * 60_000).toISOString(), reason: 'deposit', amount_idr: 1_000_000, balance_idr: 1_412_300, reference: 'VA BCA 8808…0001' },
     { at: new Date(now - 26 * 3600_000).toISOString(), reason: 'deposit', amount_idr: 500_000, balance_idr: 537_800, reference: 'Setor tunai' },
   );
+}
+
+/** A PLN pascabayar bill paid earlier today, so Riwayat and Laporan show a bill too. */
+function seedBill(db: MockDb, now: number): void {
+  const at = new Date(now - 70 * 60_000);
+  const inq = inquiryFor(db, 'pln', '538712345678', 'INQ-SEED-000001', at);
+  const iso = at.toISOString();
+  db.orders.push({
+    id: 'KNT-SEED-000013',
+    sku: inq.sku,
+    product_name: inq.product_name,
+    category: 'bill',
+    target: inq.customer_no,
+    status: 'success',
+    price_idr: inq.customer_total_idr,
+    cost_idr: inq.total_idr,
+    cash_idr: inq.customer_total_idr,
+    change_idr: 0,
+    sn: '0SBM2611Z41002315',
+    cashier_name: 'Sri',
+    created_at: iso,
+    updated_at: iso,
+    bill: inq,
+    history: [
+      { status: 'queued', at: iso },
+      { status: 'accepted', at: iso },
+      { status: 'success', at: iso },
+    ],
+    supplier_ref: 'DFP80000173',
+  });
+  db.inquiries.push({ inquiry: inq, order_id: 'KNT-SEED-000013' });
 }
 
 /** A shop ready to sell: paired, with an owner (PIN 123456) and a cashier (PIN 1111). */

@@ -3,13 +3,17 @@
 //   phone ending 0000 -> the supplier answers Gagal;
 //   phone ending 9999 -> stays Pending until `__konterMock.settle(id)`;
 //   PLN 99999999999   -> the inquiry finds no customer;
-//   game user 11111111 -> the nickname check finds no account.
+//   game user 11111111 -> the nickname check finds no account;
+//   a 12-digit number  -> detected as a PLN number and as a PLN pascabayar bill;
+//   13 or 16 digits    -> detected as a BPJS Kesehatan bill (no products to sell).
+// Bills themselves (inquiry and payment) are in mock/bills.ts.
 
 import type { Detected, Game, GameInquiry, Order, PlnInquiry, Quote, QuoteItem } from '../types';
+import { knownCustomerName } from './bills';
 import { record, saldoOf } from './books';
 import { CATALOGUE, localDigits, operatorOf, productBySku, type MockProduct } from './catalogue';
 import type { Ctx } from './context';
-import { fail, localDateOf, publicOrder, requireCashier, type MockDb, type MockOrder } from './db';
+import { fail, localDateOf, orderIdFor, publicOrder, requireCashier, type MockDb, type MockOrder } from './db';
 import { afterPlaced } from './lifecycle';
 import { quoteItem } from './pricing';
 
@@ -47,7 +51,15 @@ export function quote(ctx: Ctx, args: { input: string }): Quote {
   }
   if (local.length === 11 || local.length === 12) {
     const list = CATALOGUE.filter((p) => p.category === 'pln');
-    return { detected: [{ kind: 'pln', number: local }], products: items(ctx.db, list), prices_as_of: PRICES_AS_OF };
+    const detected: Detected[] = [{ kind: 'pln', number: local }];
+    // A 12-digit PLN customer id may as well be a postpaid (pascabayar) customer.
+    if (local.length === 12) detected.push({ kind: 'bill', number: local, bill: 'pln_pasca' });
+    return { detected, products: items(ctx.db, list), prices_as_of: PRICES_AS_OF };
+  }
+  if (local.length === 13 || local.length === 16) {
+    // The shape of a BPJS Kesehatan number (13 or 16 digits), as konter-domain's
+    // `bill::detect` guesses it: a bill, nothing to sell.
+    return { detected: [{ kind: 'bill', number: local, bill: 'bpjs' }], products: [], prices_as_of: PRICES_AS_OF };
   }
   if (local.length > 12) {
     fail('target_unknown', 'Bukan nomor HP (08…) atau nomor PLN (11/12 digit)', 'Neither a phone number (08…) nor a PLN number (11/12 digits)', 'target');
@@ -91,7 +103,8 @@ export function plnInquiry(ctx: Ctx, args: { target: string }): PlnInquiry {
   if (/^9+$/.test(d)) fail('pln_not_found', 'Nomor PLN tidak ditemukan — cek lagi nomornya', 'PLN number not found — check the number', 'target');
   if (!ctx.db.online) fail('offline', 'Cek nama PLN butuh koneksi internet', 'The PLN name check needs the internet', 'target');
   const i = Number(d.slice(-1)) % PLN_NAMES.length;
-  const inq: PlnInquiry = { target: d, name: PLN_NAMES[i] ?? 'PELANGGAN', segment_power: PLN_SEGMENTS[i] ?? 'R1 / 1300 VA' };
+  const name = knownCustomerName(d) ?? PLN_NAMES[i] ?? 'PELANGGAN';
+  const inq: PlnInquiry = { target: d, name, segment_power: PLN_SEGMENTS[i] ?? 'R1 / 1300 VA' };
   if (d.length === 11) inq.meter_no = d;
   else inq.subscriber_id = d;
   return inq;
@@ -149,6 +162,9 @@ function checkTarget(p: MockProduct, target: string): string {
       const { user, zone } = parseGameTarget(game, target);
       return zone ? `${user} (${zone})` : user;
     }
+    case 'bill':
+      // Bills are paid through an inquiry (pay_bill), never placed as a product.
+      return fail('sku_unknown', 'Tagihan dibayar lewat menu Tagihan', 'Bills are paid on the Bills screen', 'sku');
   }
 }
 
@@ -183,9 +199,8 @@ export function placeOrder(
   if (db.orders.length >= MAX_ORDERS) fail('store_full', 'Terlalu banyak pesanan', 'Too many orders');
   const now = new Date();
   const n = ++db.seq;
-  const yymm = `${String(now.getFullYear()).slice(2)}${String(now.getMonth() + 1).padStart(2, '0')}`;
   const order: MockOrder = {
-    id: `KNT-${yymm}-${String(n + 120).padStart(6, '0')}`,
+    id: orderIdFor(n, now),
     sku: p.sku,
     product_name: p.name,
     category: p.category,
