@@ -7,7 +7,9 @@ Three modes:
       The full smoke test (scripts/app_smoke.sh): Setup (pair with a real konter-server,
       shop profile, owner name and PIN), login by PIN, a pulsa sale of Telkomsel 10.000 to
       081234567890 paid in cash, the order card's success with the SN, and the receipt the
-      engine printed to FILE holding that SN. A screenshot of each step goes into DIR.
+      engine printed to FILE holding that SN; then a PLN pascabayar bill looked up, paid in
+      cash and printed with its lines; then every other screen (Riwayat, Saldo, Laporan,
+      Pengaturan) with the data of these sales. A screenshot of each step goes into DIR.
 
   app_smoke.py --app PATH --screenshot-only OUT.png [--keep]
       Waits for the first screen (Setup, Masuk or Jual) and saves a screenshot. With
@@ -51,6 +53,9 @@ PRODUCT = "Telkomsel 10.000"
 OWNER = "Bu Sari"
 PIN = "246810"
 CASH_IDR = 20000
+# The bill: a PLN pascabayar id the sandbox answers with one month owed, paid at once.
+BILL_SKU = "plnpasca"
+BILL_NO = "530000000001"
 
 
 class Driver:
@@ -198,12 +203,97 @@ def idr(text: str) -> int:
     return int("".join(c for c in text if c.isdigit()) or "0")
 
 
-def card_status(d: Driver) -> str:
+def card_status(d: Driver, where: str = '[data-testid="jual"]') -> str:
     try:
-        card = d.find('[data-testid="jual"] [data-testid="order-card"]', timeout_s=0)
+        card = d.find(f'{where} [data-testid="order-card"]', timeout_s=0)
         return d.attribute(card, "data-status") or ""
     except RuntimeError:
         return ""
+
+
+def wait_settled(d: Driver, where: str) -> tuple:
+    """Polls the order card under `where` until it is final; (status, statuses seen)."""
+    deadline = time.monotonic() + SERVER_TIMEOUT_S
+    seen = []
+    while True:
+        status = card_status(d, where)
+        if status and (not seen or seen[-1] != status):
+            seen.append(status)
+        if status in ("success", "failed", "refunded"):
+            return status, seen
+        check(time.monotonic() < deadline, f"the order never finished: {seen}")
+        time.sleep(0.2)
+
+
+def wait_receipt(path: str, wants: list) -> bytes:
+    """Waits until the printer file holds every byte string in `wants`."""
+    deadline = time.monotonic() + STEP_TIMEOUT_S
+    data = b""
+    while True:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except FileNotFoundError:
+            data = b""
+        missing = [w for w in wants if w not in data]
+        if not missing:
+            return data
+        check(time.monotonic() < deadline, f"receipt {path}: {len(data)} bytes, missing {missing}")
+        time.sleep(0.2)
+
+
+def go(d: Driver, screen: str) -> None:
+    d.click(d.find(f'nav button[data-screen="{screen}"]'))
+    d.find(f'[data-testid="{screen}"]')
+
+
+def bill_flow(d: Driver, args, shots: "Shots") -> None:
+    """Tagihan: pick PLN pascabayar, type the id, Enter; read the bill; cash, Enter."""
+    go(d, "tagihan")
+    d.click(d.find(f'[data-testid="bill-products"] button[data-sku="{BILL_SKU}"]', SERVER_TIMEOUT_S))
+    field = d.find("#bill-customer")
+    d.type_into(field, BILL_NO)
+    d.keys(field, ENTER)
+    name = d.text(d.find('[data-testid="bill-name"]', SERVER_TIMEOUT_S)).strip()
+    check(len(name) > 2, f"the bill names its customer: {name!r}")
+    total = idr(d.text(d.find('[data-testid="bill-total"]')))
+    fee = idr(d.text(d.find('[data-testid="bill-shop-fee"]')))
+    due = idr(d.text(d.find('[data-testid="bill-due"]')))
+    check(due == total + fee, f"due Rp{due} = bill total Rp{total} + counter fee Rp{fee}")
+    print(f"bill of {name}: total Rp{total}, counter fee Rp{fee}, due Rp{due}")
+    shots.take("tagihan-detail")
+    cash = (due // 100_000 + 1) * 100_000
+    cash_field = d.find("#bill-cash")
+    time.sleep(0.3)
+    d.keys(cash_field, str(cash))
+    d.wait_text('[data-testid="bill-change"]', f"{cash - due:,}".replace(",", "."))
+    d.keys(cash_field, ENTER)
+    side = '[data-testid="tagihan"] aside'
+    status, seen = wait_settled(d, side)
+    print(f"bill card went through {' -> '.join(seen)}")
+    if status != "success":
+        shots.take("tagihan-not-success")
+    check(status == "success", f"the bill payment ended {status!r}")
+    ref = d.text(d.find(f'{side} [data-testid="order-sn"]')).strip()
+    check(len(ref) >= 8, f"the supplier's reference shown is {ref!r}")
+    shots.take("tagihan-success")
+    wait_receipt(args.receipt, [ref.encode(), b"Total bayar", name.encode(), b"Periode"])
+    print(f"bill paid with reference {ref}; its receipt holds the bill lines")
+
+
+def tour(d: Driver, shots: "Shots") -> None:
+    """Every other screen with the day's real data."""
+    go(d, "riwayat")
+    d.wait_text('[data-testid="riwayat"]', PRODUCT)
+    shots.take("riwayat")
+    go(d, "saldo")
+    d.wait_text('[data-testid="saldo"]', "Rp")
+    shots.take("saldo")
+    go(d, "laporan")
+    d.wait_text('[data-testid="report-bills"]', "Tagihan")
+    shots.take("laporan")
+    go(d, "pengaturan")
+    shots.take("pengaturan")
 
 
 def sell_flow(d: Driver, args) -> None:
@@ -275,16 +365,7 @@ def sell_flow(d: Driver, args) -> None:
     d.click(d.find('[data-testid="pay-panel"] button.send'))
 
     # The order goes to the server, the sandbox fulfils it, the change feed brings it back.
-    deadline = time.monotonic() + SERVER_TIMEOUT_S
-    seen = []
-    while True:
-        status = card_status(d)
-        if status and (not seen or seen[-1] != status):
-            seen.append(status)
-        if status in ("success", "failed", "refunded"):
-            break
-        check(time.monotonic() < deadline, f"the order never finished: {seen}")
-        time.sleep(0.2)
+    status, seen = wait_settled(d, '[data-testid="jual"]')
     print(f"order card went through {' -> '.join(seen)}")
     if status != "success":
         shots.take("jual-not-success")
@@ -297,23 +378,12 @@ def sell_flow(d: Driver, args) -> None:
     shots.take("jual-success")
 
     # Auto-print: the engine's print queue writes the receipt once the order succeeded.
-    deadline = time.monotonic() + STEP_TIMEOUT_S
-    data = b""
-    while True:
-        try:
-            with open(args.receipt, "rb") as f:
-                data = f.read()
-        except FileNotFoundError:
-            data = b""
-        if sn.encode() in data:
-            break
-        check(
-            time.monotonic() < deadline,
-            f"receipt {args.receipt}: {len(data)} bytes, SN {sn} not in it",
-        )
-        time.sleep(0.2)
+    data = wait_receipt(args.receipt, [sn.encode()])
     check(data.startswith(b"\x1b@"), "the receipt starts with ESC @ (printer reset)")
     print(f"receipt {args.receipt}: {len(data)} bytes of ESC/POS holding the SN")
+
+    bill_flow(d, args, shots)
+    tour(d, shots)
 
 
 def screenshot_only(d: Driver, args) -> None:

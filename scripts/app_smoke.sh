@@ -4,7 +4,9 @@
 # server on free ports with a fresh SQLite shop; points the device's printer at a file;
 # then, under Xvfb through tauri-driver + WebKitWebDriver, sets the app up (pairing code,
 # shop profile, owner PIN), logs in, sells Telkomsel 10.000 to 081234567890 for cash and
-# checks the success with its SN on screen and in the printed receipt.
+# checks the success with its SN on screen and in the printed receipt; pays a PLN
+# pascabayar bill from Tagihan and checks its reference and lines on the receipt; and
+# screenshots Riwayat, Saldo, Laporan and Pengaturan with that data.
 #
 #   scripts/app_smoke.sh            # screenshots and logs in artifacts/app-smoke/
 #   KONTER_SMOKE_OUT=DIR scripts/app_smoke.sh

@@ -67,26 +67,6 @@ impl CommandError {
 impl From<EngineError> for CommandError {
     fn from(e: EngineError) -> CommandError {
         match &e {
-            // The engine keeps the server's refusal as "message (code)"; the UI wants the
-            // code on its own to react to it.
-            EngineError::Server(text) => {
-                if let Some((message, code)) = text
-                    .strip_suffix(')')
-                    .and_then(|t| t.rsplit_once(" ("))
-                    .filter(|(_, code)| !code.is_empty() && !code.contains(' '))
-                {
-                    return CommandError {
-                        code: code.into(),
-                        message: message.into(),
-                        field: None,
-                    };
-                }
-                CommandError::new(
-                    "server_refused",
-                    &format!("server menolak: {text}"),
-                    &format!("the server refused: {text}"),
-                )
-            }
             EngineError::TokenStore(_) => CommandError::new(
                 "token_store",
                 "penyimpanan rahasia perangkat tidak tersedia; nyalakan keyring atau set KONTER_TOKEN_STORE=file",
@@ -110,11 +90,14 @@ mod tests {
 
     #[test]
     fn a_server_refusal_keeps_its_code() {
-        let e = CommandError::from(EngineError::Server(
-            "kode salah / the code is wrong (pairing_code_invalid)".into(),
-        ));
+        let e = CommandError::from(EngineError::Server {
+            code: "pairing_code_invalid".into(),
+            message: "kode salah / the code is wrong".into(),
+            field: Some("pairing_code".into()),
+        });
         assert_eq!(e.code, "pairing_code_invalid");
         assert_eq!(e.message, "kode salah / the code is wrong");
+        assert_eq!(e.field.as_deref(), Some("pairing_code"));
     }
 
     #[test]

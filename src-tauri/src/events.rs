@@ -1,6 +1,7 @@
 //! Events to the UI: `sync-state` whenever the engine's sync state changes, `order-updated`
 //! for every order whose status or details moved since the UI last heard of it, and
-//! `print-job` from the print commands. The engine announces sync rounds on a watch
+//! `print-job` from the print commands and from the engine's background print queue
+//! (auto-print). The engine announces sync rounds on a watch
 //! channel; each round may have moved orders, so each change of the sync state is also
 //! the moment to look for moved orders.
 
@@ -63,6 +64,18 @@ pub fn forward(konter: Arc<Konter>) {
             seen.note(o);
         }
     }
+    let mut prints = konter.engine.print_events();
+    let printing = Arc::clone(&konter);
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match prints.recv().await {
+                Ok(job) => printing.emit(PRINT_JOB, &wire::PrintJob::from(job)),
+                // Fell behind: the jobs missed are in the engine's queue all the same.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    });
     let mut rx = konter.engine.sync_state();
     tauri::async_runtime::spawn(async move {
         while rx.changed().await.is_ok() {

@@ -411,3 +411,19 @@ pub struct PrintJob {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
+
+/// A background job's attempt: printed, or failed (it stays queued for the next round).
+impl From<konter_client::print::PrintJob> for PrintJob {
+    fn from(job: konter_client::print::PrintJob) -> PrintJob {
+        let status = if job.status == "done" {
+            PrintStatus::Done
+        } else {
+            PrintStatus::Failed
+        };
+        PrintJob {
+            order_id: job.order_id,
+            status,
+            error: job.last_error,
+        }
+    }
+}

@@ -21,8 +21,13 @@ pub enum EngineError {
     SaldoShort { available: Rupiah, needed: Rupiah },
     #[error("this device is not paired with a server yet")]
     NotPaired,
-    #[error("the server refused: {0}")]
-    Server(String),
+    /// The server refused the request with its `{code, message, field}`.
+    #[error("the server refused: {message} ({code})")]
+    Server {
+        code: String,
+        message: String,
+        field: Option<String>,
+    },
     #[error("the server cannot be reached: {0}")]
     Network(String),
     #[error("secure token storage is not available: {0}")]
@@ -83,6 +88,11 @@ impl EngineError {
                 ),
                 None,
             ),
+            EngineError::Server {
+                code,
+                message,
+                field,
+            } => (code.clone(), message.clone(), field.clone()),
             EngineError::NotPaired => (
                 "not_paired".into(),
                 "perangkat belum dipasangkan ke server / this device is not paired yet".into(),

@@ -99,7 +99,12 @@ struct Inner {
     tokens: Box<dyn TokenStore>,
     http: reqwest::Client,
     sync: watch::Sender<SyncState>,
+    /// Background print jobs as they finish, for the UI to hear about.
+    prints: tokio::sync::broadcast::Sender<print::PrintJob>,
 }
+
+/// Print outcomes a slow listener may fall behind by before it misses some.
+const PRINT_EVENTS: usize = 64;
 
 /// A request to the server that takes longer than this is abandoned and retried; long-polls
 /// add their own wait on top.
@@ -119,6 +124,7 @@ impl Engine {
             .map_err(|e| EngineError::Network(e.to_string()))?;
         let queued = db::outbox_len(&conn)?;
         let (sync, _) = watch::channel(SyncState::initial(queued));
+        let (prints, _) = tokio::sync::broadcast::channel(PRINT_EVENTS);
         Ok(Engine {
             inner: Arc::new(Inner {
                 db: Mutex::new(conn),
@@ -126,6 +132,7 @@ impl Engine {
                 tokens,
                 http,
                 sync,
+                prints,
             }),
         })
     }
@@ -156,6 +163,16 @@ impl Engine {
     /// Online/offline/syncing and the queue length, for the UI to watch.
     pub fn sync_state(&self) -> watch::Receiver<SyncState> {
         self.inner.sync.subscribe()
+    }
+
+    /// Jobs of the background print queue (auto-print) as each attempt ends: `done`, or
+    /// `queued` again with the error when the printer failed.
+    pub fn print_events(&self) -> tokio::sync::broadcast::Receiver<print::PrintJob> {
+        self.inner.prints.subscribe()
+    }
+
+    pub(crate) fn print_sender(&self) -> &tokio::sync::broadcast::Sender<print::PrintJob> {
+        &self.inner.prints
     }
 
     pub(crate) fn set_sync_state(&self, f: impl FnOnce(&mut SyncState)) {

@@ -267,13 +267,16 @@ impl Engine {
                 conn.query_row("SELECT attempts FROM print_jobs WHERE id = ?1", [id], |r| {
                     r.get(0)
                 })?;
-            done.push(PrintJob {
+            let job = PrintJob {
                 id,
                 order_id,
                 status: status.into(),
                 attempts,
                 last_error: error,
-            });
+            };
+            // Nobody listening (the CLI) is fine.
+            let _ = self.print_sender().send(job.clone());
+            done.push(job);
         }
         Ok(done)
     }

@@ -87,15 +87,25 @@ pub(crate) async fn json_or_error<T: serde::de::DeserializeOwned>(
             .map_err(|e| EngineError::Network(e.without_url().to_string()));
     }
     let err: Option<ApiError> = resp.json().await.ok();
-    let message = err.map_or_else(
-        || status.to_string(),
-        |e| format!("{} ({})", e.message, e.code),
-    );
     if status.is_server_error() {
-        Err(EngineError::Network(message))
-    } else {
-        Err(EngineError::Server(message))
+        let message = err.map_or_else(
+            || status.to_string(),
+            |e| format!("{} ({})", e.message, e.code),
+        );
+        return Err(EngineError::Network(message));
     }
+    Err(match err {
+        Some(e) => EngineError::Server {
+            code: e.code,
+            message: e.message,
+            field: e.field,
+        },
+        None => EngineError::Server {
+            code: "server_refused".into(),
+            message: format!("server menolak ({status}) / the server refused ({status})"),
+            field: None,
+        },
+    })
 }
 
 fn ledger_err(e: konter_ledger::LedgerError) -> EngineError {

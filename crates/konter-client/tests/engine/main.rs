@@ -975,11 +975,17 @@ async fn receipts_print_to_a_file_printer_and_auto_print_on_success() {
         )
         .await;
     engine.sync_once(0).await.expect("sync");
+    let mut heard = engine.print_events();
     let jobs = engine.run_print_queue().await.expect("queue");
     assert_eq!(
         jobs.iter().map(|j| j.status.as_str()).collect::<Vec<_>>(),
         vec!["done"],
         "{jobs:?}"
+    );
+    let event = heard.try_recv().expect("the background job is announced");
+    assert_eq!(
+        (event.order_id.as_str(), event.status.as_str()),
+        (id.as_str(), "done")
     );
     let auto = std::fs::read(dir.path().join("auto.bin")).expect("auto-printed");
     assert!(
