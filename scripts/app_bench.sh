@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Benchmarks of the desktop app under Xvfb, through tauri-driver + WebKitWebDriver:
+# Benchmarks of the desktop app as it ships (a release build) under Xvfb, through
+# tauri-driver + WebKitWebDriver:
 #   app.cold_start_ms  the app process's start (its own start time in /proc) to the Setup
 #                      screen found in the page, fresh data directory; median of 3 runs
 #   app.idle_rss_mb    resident memory after 10 s idle on the Setup screen: konter-app plus
 #                      its WebKit processes (WebKitWebProcess, WebKitNetworkProcess), VmRSS
-#                      from /proc/PID/status; median of the same 3 runs
+#                      from /proc/PID/status summed; median of the same 3 runs. The sum
+#                      counts the WebKit libraries once per process that maps them.
+#   app.idle_pss_mb    the same processes' proportional set size (smaps_rollup), which
+#                      counts each shared page once: what the app costs the machine
 # Prints `bench <name> <value> <unit>` lines; details go to standard error.
 #
 #   scripts/app_bench.sh   (KONTER_BENCH_APP_RUNS=N for another number of runs)
@@ -14,7 +18,7 @@ cd "$(dirname "$0")/.."
 
 RUNS="${KONTER_BENCH_APP_RUNS:-3}"
 IDLE_S=10
-APP="$CARGO_TARGET_DIR/debug/konter-app"
+APP="$CARGO_TARGET_DIR/release/konter-app"
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -43,6 +47,8 @@ fi
 need_debs "${APP_BUILD_DEBS[@]}"
 need_app_driver
 build_app
+say "building konter-app for release (the first time takes several minutes)"
+cargo build --release --locked -p konter-app
 
 WORK="$(mktemp -d)"
 xgroup=""
@@ -72,5 +78,7 @@ fi
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print v[int((NR + 1) / 2)] }'; }
 cold_ms="$(awk '$1 == "cold_start_ms" { print $2 }' "$WORK/runs.txt" | median)"
 rss_kb="$(awk '$1 == "idle_rss_kb" { print $2 }' "$WORK/runs.txt" | median)"
+pss_kb="$(awk '$1 == "idle_pss_kb" { print $2 }' "$WORK/runs.txt" | median)"
 echo "bench app.cold_start_ms $cold_ms ms"
 echo "bench app.idle_rss_mb $(((rss_kb + 512) / 1024)) MB"
+echo "bench app.idle_pss_mb $(((pss_kb + 512) / 1024)) MB"

@@ -18,8 +18,8 @@ Three modes:
   app_smoke.py --app PATH --bench [--idle-s 10] [--driver-pid PID]
       One cold start to the Setup screen, timed from the app process's own start time,
       then the resident memory of the app and its WebKit processes after --idle-s seconds
-      idle. Prints `cold_start_ms N`, `session_to_setup_ms N` and `idle_rss_kb N`
-      (scripts/app_bench.sh).
+      idle. Prints `cold_start_ms N`, `session_to_setup_ms N`, `idle_rss_kb N` and
+      `idle_pss_kb N` (scripts/app_bench.sh).
 
 All modes take --driver (default http://127.0.0.1:4444).
 """
@@ -453,6 +453,17 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
+def pss_kb(pid: int) -> int:
+    """Proportional set size: shared pages (the WebKit libraries every process of the app
+    maps) divided among the processes sharing them, so a sum over processes counts each
+    page once."""
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
 def bench(d: Driver, args) -> None:
     t0 = time.monotonic()
     d.start(args.app)
@@ -468,15 +479,19 @@ def bench(d: Driver, args) -> None:
     procs = processes()
     family = [pid] + descendants(procs, pid)
     total = 0
+    total_pss = 0
     parts = []
     for p in family:
         try:
             kb = rss_kb(p)
+            pss = pss_kb(p)
         except OSError:
             continue
         total += kb
-        parts.append(f"{procs[p][1]}={kb // 1024}MB")
+        total_pss += pss
+        parts.append(f"{procs[p][1]}={kb // 1024}MB (PSS {pss // 1024}MB)")
     print(f"idle_rss_kb {total}")
+    print(f"idle_pss_kb {total_pss}")
     print(f"idle processes: {' '.join(parts)}")
 
 

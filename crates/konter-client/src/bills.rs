@@ -10,7 +10,6 @@ use konter_domain::catalogue::Category;
 use konter_domain::ids::{InquiryId, OrderId};
 use konter_domain::money::Rupiah;
 use konter_domain::target::InputSchema;
-use konter_ledger::Posting;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +17,7 @@ use crate::Engine;
 use crate::catalog;
 use crate::db::{self, now_ms};
 use crate::error::{EngineError, EngineResult};
-use crate::sell::{LocalOrder, available, load_order};
+use crate::sell::{LocalOrder, NewLocalOrder, available, commit_order};
 
 /// The setting that holds the shop's fees (JSON of [`ShopFees`]).
 const FEES_SETTING: &str = "bill_fees";
@@ -245,63 +244,35 @@ impl Engine {
                 needed: cost,
             });
         }
-        let id = OrderId::new();
-        let id_text = id.to_string();
-        let ms = now.timestamp_millis();
         let day = db::shop_day(&tx, now)?;
         let inquiry = &bill.inquiry;
-        tx.execute(
-            "INSERT INTO orders (id, sku, product_name, category, brand, target, status, price_idr, cost_idr, cash_idr, change_idr, \
-             cashier_id, cashier_name, day, created_at, updated_at, inquiry_id) \
-             VALUES (?1, ?2, ?3, 'bill', ?4, ?5, 'queued', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
-            params![
-                id_text,
-                inquiry.sku.as_str(),
-                inquiry.product_name,
-                inquiry.kind.code(),
-                inquiry.customer_no,
-                price.idr(),
-                cost.idr(),
-                cash.idr(),
-                cash.idr() - price.idr(),
-                cashier_id,
-                cashier_name.unwrap_or("Pemilik"),
-                day,
-                ms,
-                inquiry_id
-            ],
-        )?;
-        tx.execute(
-            "INSERT INTO order_history (order_id, status, at) VALUES (?1, 'queued', ?2)",
-            params![id_text, ms],
-        )?;
-        let ledger = |e: konter_ledger::LedgerError| EngineError::Corrupt(e.to_string());
-        db::post(
-            &tx,
-            &Posting::device_cash_sale(price).map_err(ledger)?,
-            Some(&id_text),
-        )?;
-        db::post(
-            &tx,
-            &Posting::device_hold(cost).map_err(ledger)?,
-            Some(&id_text),
-        )?;
         let request = CreateOrder {
-            id,
+            id: OrderId::new(),
             sku: None,
             target: None,
             inquiry_id: Some(inquiry.inquiry_id),
             // Exactly the bill's total: the server refuses anything else.
             max_price_idr: cost,
         };
-        let body =
-            serde_json::to_string(&request).map_err(|e| EngineError::Corrupt(e.to_string()))?;
-        tx.execute(
-            "INSERT INTO outbox (order_id, body, created_at) VALUES (?1, ?2, ?3)",
-            params![id_text, body, now_ms()],
+        let order = commit_order(
+            &tx,
+            &NewLocalOrder {
+                request,
+                sku: inquiry.sku.as_str(),
+                product_name: &inquiry.product_name,
+                category: Category::Bill.code(),
+                brand: inquiry.kind.code(),
+                target: &inquiry.customer_no,
+                price,
+                cost,
+                cash,
+                cashier_id,
+                cashier_name,
+                day: &day,
+                at: now,
+                inquiry_id: Some(inquiry_id),
+            },
         )?;
-        let order = load_order(&tx, &id_text)?
-            .ok_or_else(|| EngineError::Corrupt("order vanished".into()))?;
         tx.commit()?;
         drop(conn);
         self.set_sync_state(|s| s.queue_len += 1);

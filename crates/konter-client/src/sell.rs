@@ -119,6 +119,81 @@ pub(crate) fn load_order(conn: &Connection, id: &str) -> EngineResult<Option<Loc
         .optional()?)
 }
 
+/// A sale about to be committed: the order row and what goes with it.
+pub(crate) struct NewLocalOrder<'a> {
+    /// What the outbox sends; its `id` is the order's.
+    pub request: CreateOrder,
+    pub sku: &'a str,
+    pub product_name: &'a str,
+    pub category: &'a str,
+    pub brand: &'a str,
+    pub target: &'a str,
+    /// What the customer pays.
+    pub price: Rupiah,
+    /// What the saldo pays.
+    pub cost: Rupiah,
+    pub cash: Rupiah,
+    pub cashier_id: Option<&'a str>,
+    pub cashier_name: Option<&'a str>,
+    pub day: &'a str,
+    pub at: DateTime<Utc>,
+    pub inquiry_id: Option<&'a str>,
+}
+
+/// Commits a sale in `tx`, all or nothing: the order row and its first history entry, the
+/// cash taken and the saldo hold on the device's ledger, and the outbox row that sends it.
+pub(crate) fn commit_order(
+    tx: &rusqlite::Transaction<'_>,
+    o: &NewLocalOrder<'_>,
+) -> EngineResult<LocalOrder> {
+    let id_text = o.request.id.to_string();
+    let ms = o.at.timestamp_millis();
+    tx.execute(
+        "INSERT INTO orders (id, sku, product_name, category, brand, target, status, price_idr, cost_idr, cash_idr, change_idr, \
+         cashier_id, cashier_name, day, created_at, updated_at, inquiry_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)",
+        params![
+            id_text,
+            o.sku,
+            o.product_name,
+            o.category,
+            o.brand,
+            o.target,
+            o.price.idr(),
+            o.cost.idr(),
+            o.cash.idr(),
+            o.cash.idr() - o.price.idr(),
+            o.cashier_id,
+            o.cashier_name.unwrap_or("Pemilik"),
+            o.day,
+            ms,
+            o.inquiry_id
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO order_history (order_id, status, at) VALUES (?1, 'queued', ?2)",
+        params![id_text, ms],
+    )?;
+    let ledger = |e: konter_ledger::LedgerError| EngineError::Corrupt(e.to_string());
+    db::post(
+        tx,
+        &Posting::device_cash_sale(o.price).map_err(ledger)?,
+        Some(&id_text),
+    )?;
+    db::post(
+        tx,
+        &Posting::device_hold(o.cost).map_err(ledger)?,
+        Some(&id_text),
+    )?;
+    let body =
+        serde_json::to_string(&o.request).map_err(|e| EngineError::Corrupt(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO outbox (order_id, body, created_at) VALUES (?1, ?2, ?3)",
+        params![id_text, body, now_ms()],
+    )?;
+    load_order(tx, &id_text)?.ok_or_else(|| EngineError::Corrupt("order vanished".into()))
+}
+
 /// The saldo this device may still spend: the last saldo the server reported, less what
 /// orders not yet accepted by the server hold locally.
 pub(crate) fn available(conn: &Connection) -> EngineResult<(Option<Saldo>, Rupiah)> {
@@ -197,63 +272,33 @@ impl Engine {
             });
         }
         let id = OrderId::new();
-        let id_text = id.to_string();
-        let ms = now.timestamp_millis();
-        let cashier_name = sale
-            .cashier_name
-            .clone()
-            .unwrap_or_else(|| "Pemilik".into());
-        tx.execute(
-            "INSERT INTO orders (id, sku, product_name, category, brand, target, status, price_idr, cost_idr, cash_idr, change_idr, \
-             cashier_id, cashier_name, day, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
-            params![
-                id_text,
-                sale.sku,
-                item.product.name,
-                item.product.category.code(),
-                item.product.brand,
-                target_text,
-                price.idr(),
-                cost.idr(),
-                cash.idr(),
-                cash.idr() - price.idr(),
-                sale.cashier_id,
-                cashier_name,
-                day,
-                ms
-            ],
-        )?;
-        tx.execute(
-            "INSERT INTO order_history (order_id, status, at) VALUES (?1, 'queued', ?2)",
-            params![id_text, ms],
-        )?;
-        let ledger = |e: konter_ledger::LedgerError| EngineError::Corrupt(e.to_string());
-        db::post(
-            &tx,
-            &Posting::device_cash_sale(price).map_err(ledger)?,
-            Some(&id_text),
-        )?;
-        db::post(
-            &tx,
-            &Posting::device_hold(cost).map_err(ledger)?,
-            Some(&id_text),
-        )?;
         let request = CreateOrder {
             id,
             sku: Some(Sku::parse(&sale.sku).map_err(|e| EngineError::from_field(&e))?),
-            target: Some(target_text),
+            target: Some(target_text.clone()),
             inquiry_id: None,
             // The shop agreed to the price it was quoted; a higher server price is refused.
             max_price_idr: cost,
         };
-        let body =
-            serde_json::to_string(&request).map_err(|e| EngineError::Corrupt(e.to_string()))?;
-        tx.execute(
-            "INSERT INTO outbox (order_id, body, created_at) VALUES (?1, ?2, ?3)",
-            params![id_text, body, now_ms()],
+        let order = commit_order(
+            &tx,
+            &NewLocalOrder {
+                request,
+                sku: &sale.sku,
+                product_name: &item.product.name,
+                category: item.product.category.code(),
+                brand: &item.product.brand,
+                target: &target_text,
+                price,
+                cost,
+                cash,
+                cashier_id: sale.cashier_id.as_deref(),
+                cashier_name: sale.cashier_name.as_deref(),
+                day: &day,
+                at: now,
+                inquiry_id: None,
+            },
         )?;
-        let order = load_order(&tx, &id_text)?
-            .ok_or_else(|| EngineError::Corrupt("order vanished".into()))?;
         tx.commit()?;
         drop(conn);
         self.set_sync_state(|s| s.queue_len += 1);

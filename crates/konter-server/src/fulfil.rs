@@ -393,20 +393,14 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
                 .await;
         };
         let n = i64::try_from(attempts.len()).unwrap_or(i64::MAX - 1) + 1;
-        let attempt = Attempt {
-            order_id: id,
+        let attempt = Attempt::sent(
+            id,
             n,
-            supplier: offer.supplier.clone(),
-            supplier_sku: offer.supplier_sku.clone(),
-            ref_id: ref_id(id, n),
-            state: AttemptState::Sent,
-            cost: offer.cost,
-            code: None,
-            message: None,
-            sn: None,
-            last_call_at: now,
-            created_at: now,
-        };
+            (&offer.supplier, &offer.supplier_sku),
+            ref_id(id, n),
+            offer.cost,
+            now,
+        );
         // Committed before the call: after a crash, the attempt says "ask", not "buy".
         if !store.begin_attempt(&attempt).await? {
             return Ok(());
@@ -441,20 +435,14 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
                 )
                 .await;
         };
-        let attempt = Attempt {
-            order_id: stored.order.id,
-            n: 1,
-            supplier: inquiry.supplier.clone(),
-            supplier_sku: inquiry.supplier_sku.clone(),
-            ref_id: inquiry.ref_id.clone(),
-            state: AttemptState::Sent,
-            cost: inquiry.cost,
-            code: None,
-            message: None,
-            sn: None,
-            last_call_at: now,
-            created_at: now,
-        };
+        let attempt = Attempt::sent(
+            stored.order.id,
+            1,
+            (&inquiry.supplier, &inquiry.supplier_sku),
+            inquiry.ref_id.clone(),
+            inquiry.cost,
+            now,
+        );
         if !store.begin_attempt(&attempt).await? {
             return Ok(());
         }

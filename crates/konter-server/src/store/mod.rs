@@ -188,6 +188,34 @@ pub struct Attempt {
     pub created_at: DateTime<Utc>,
 }
 
+impl Attempt {
+    /// A purchase about to be sent (state `sent`): committed before the supplier call, so
+    /// after a crash it says "ask", never "buy".
+    pub fn sent(
+        order_id: OrderId,
+        n: i64,
+        offer: (&str, &str),
+        ref_id: String,
+        cost: Rupiah,
+        now: DateTime<Utc>,
+    ) -> Attempt {
+        Attempt {
+            order_id,
+            n,
+            supplier: offer.0.to_owned(),
+            supplier_sku: offer.1.to_owned(),
+            ref_id,
+            state: AttemptState::Sent,
+            cost,
+            code: None,
+            message: None,
+            sn: None,
+            last_call_at: now,
+            created_at: now,
+        }
+    }
+}
+
 /// What a fulfilment step wrote about an attempt, in one transaction with the order's
 /// settlement and the job's next step.
 #[derive(Clone, Debug)]

@@ -8,7 +8,7 @@ use konter_server::suppliers::inquiry_ref_id;
 use serde_json::{Value, json};
 
 use crate::fulfil::{Rig, rig};
-use crate::support::{postgres, sqlite};
+use crate::support::{postgres, sandbox_log, sqlite};
 
 impl<S: Store + Clone + 'static> Rig<S> {
     /// Looks a bill up; the status and the answer.
@@ -32,15 +32,7 @@ impl<S: Store + Clone + 'static> Rig<S> {
 
     /// The postpaid commands the sandbox received for a ref_id, in order.
     async fn commands(&self, ref_id: &str) -> Vec<String> {
-        let log: Vec<Value> = self
-            .http
-            .get(format!("{}/_sandbox/requests", self.sandbox))
-            .send()
-            .await
-            .expect("log")
-            .json()
-            .await
-            .expect("log json");
+        let log = sandbox_log(&self.http, &self.sandbox).await;
         log.iter()
             .filter(|r| r["body"]["ref_id"] == json!(ref_id))
             .filter_map(|r| r["body"]["commands"].as_str().map(str::to_owned))

@@ -11,6 +11,8 @@ use std::time::Duration;
 use konter_domain::ids::OrderId;
 use serde_json::{Value, json};
 
+use crate::support::sandbox_log;
+
 const BIN: &str = env!("CARGO_BIN_EXE_konter-server");
 /// How long the whole fleet of orders may take to settle after the last restart.
 const SETTLE_WAIT: Duration = Duration::from_secs(60);
@@ -230,15 +232,7 @@ impl Fleet {
         orders: &BTreeMap<OrderId, u32>,
         statuses: &BTreeMap<OrderId, String>,
     ) {
-        let log: Vec<Value> = self
-            .http
-            .get(format!("{}/_sandbox/requests", self.sandbox))
-            .send()
-            .await
-            .expect("log")
-            .json()
-            .await
-            .expect("log json");
+        let log = sandbox_log(&self.http, &self.sandbox).await;
         let mut bought: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
         for r in &log {
             let (Some(ref_id), Some(path)) = (r["body"]["ref_id"].as_str(), r["path"].as_str())
@@ -464,15 +458,7 @@ async fn killed_between_inquiry_and_pay_every_bill_is_paid_exactly_once() {
     let ids: BTreeMap<OrderId, u32> = orders.iter().map(|(id, (_, d))| (*id, *d)).collect();
     let statuses = fleet.settled(&token, &ids).await;
     kill(server);
-    let log: Vec<Value> = fleet
-        .http
-        .get(format!("{}/_sandbox/requests", fleet.sandbox))
-        .send()
-        .await
-        .expect("log")
-        .json()
-        .await
-        .expect("log json");
+    let log = sandbox_log(&fleet.http, &fleet.sandbox).await;
     for (id, (inquiry, digit)) in &orders {
         let ref_id = konter_server::suppliers::inquiry_ref_id(*inquiry);
         let pays = log

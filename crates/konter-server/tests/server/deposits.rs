@@ -9,7 +9,7 @@ use konter_server::config::{Midtrans, Secret};
 use konter_server::store::Store;
 use serde_json::{Value, json};
 
-use crate::support::{pair, sqlite, test_config};
+use crate::support::{pair, sandbox_log, sqlite, test_config};
 
 struct Rig {
     base: String,
@@ -242,18 +242,6 @@ async fn bad_deposit_requests_name_the_field() {
             "{body}: {err}"
         );
     }
-    let log: Value = r
-        .http
-        .get(format!("{}/_sandbox/requests", r.sandbox))
-        .send()
-        .await
-        .expect("log")
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(
-        log.as_array().map(Vec::len),
-        Some(0),
-        "refused requests never reach the gateway"
-    );
+    let log = sandbox_log(&r.http, &r.sandbox).await;
+    assert!(log.is_empty(), "refused requests never reach the gateway");
 }

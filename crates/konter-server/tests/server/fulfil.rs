@@ -15,7 +15,7 @@ use konter_server::config::{Config, Digiflazz, Iak, Secret};
 use konter_server::store::{Store, SupplierProduct};
 use serde_json::{Value, json};
 
-use crate::support::{pair, rp, sqlite, test_config};
+use crate::support::{pair, rp, sandbox_log, sqlite, test_config};
 
 /// How long a test waits for an order to settle: pending delays and status intervals here
 /// are a few hundred milliseconds.
@@ -172,15 +172,7 @@ impl<S: Store + Clone + 'static> Rig<S> {
 
     /// Supplier purchase requests the sandbox received for `ref_prefix`, as (path, ref_id).
     pub async fn purchases(&self, ref_prefix: &str) -> Vec<(String, String)> {
-        let log: Vec<Value> = self
-            .http
-            .get(format!("{}/_sandbox/requests", self.sandbox))
-            .send()
-            .await
-            .expect("log")
-            .json()
-            .await
-            .expect("log json");
+        let log = sandbox_log(&self.http, &self.sandbox).await;
         log.iter()
             .filter(|r| {
                 let p = r["path"].as_str().unwrap_or_default();

@@ -238,3 +238,14 @@ pub async fn call_raw(
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
     (status, value)
 }
+
+/// Every request the sandbox received, oldest first (`GET /_sandbox/requests`).
+pub async fn sandbox_log(http: &reqwest::Client, sandbox: &str) -> Vec<Value> {
+    http.get(format!("{sandbox}/_sandbox/requests"))
+        .send()
+        .await
+        .expect("the sandbox's request log")
+        .json()
+        .await
+        .expect("the log is JSON")
+}
