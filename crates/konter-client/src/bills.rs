@@ -223,18 +223,46 @@ impl Engine {
         }
         let mut conn = self.db();
         let tx = conn.transaction()?;
-        let paid: Option<String> = tx
+        let used: Option<String> = tx
             .query_row(
-                "SELECT id FROM orders WHERE inquiry_id = ?1",
+                "SELECT status FROM orders WHERE inquiry_id = ?1",
                 [inquiry_id],
                 |r| r.get(0),
             )
             .optional()?;
-        if paid.is_some() {
+        match used.as_deref() {
+            None => {}
+            Some("failed" | "refunded") => {
+                return Err(field(
+                    "inquiry_used",
+                    "cek tagihan ini sudah dipakai pembayaran yang gagal; cek tagihan lagi",
+                    "this inquiry was used by a payment that failed; look the bill up again",
+                ));
+            }
+            Some(_) => {
+                return Err(field(
+                    "bill_already_paid",
+                    "tagihan ini sudah dibayar",
+                    "this bill was already paid",
+                ));
+            }
+        }
+        let day = db::shop_day(&tx, now)?;
+        // Another inquiry of the same bill: not while a payment of it is open (the supplier
+        // still shows it unpaid then), nor after one succeeded today.
+        let same_bill: Option<String> = tx
+            .query_row(
+                "SELECT id FROM orders WHERE sku = ?1 AND target = ?2 AND inquiry_id IS NOT NULL \
+                 AND (status IN ('queued', 'accepted', 'processing', 'pending') OR (status = 'success' AND day = ?3)) LIMIT 1",
+                params![bill.inquiry.sku.as_str(), bill.inquiry.customer_no, day],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if same_bill.is_some() {
             return Err(field(
-                "bill_already_paid",
-                "tagihan ini sudah dibayar",
-                "this bill was already paid",
+                "bill_payment_open",
+                "tagihan nomor ini sudah dibayar atau sedang diproses hari ini",
+                "this customer's bill was paid or is being paid today",
             ));
         }
         let (_, spendable) = available(&tx)?;
@@ -244,7 +272,6 @@ impl Engine {
                 needed: cost,
             });
         }
-        let day = db::shop_day(&tx, now)?;
         let inquiry = &bill.inquiry;
         let request = CreateOrder {
             id: OrderId::new(),

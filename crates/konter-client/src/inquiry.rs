@@ -179,11 +179,15 @@ fn refusal(endpoint: &Endpoint, status: StatusCode, error: Option<ApiError>) -> 
         return unavailable(endpoint);
     }
     match error {
-        Some(e) if status.is_client_error() => EngineError::Input {
-            field: e.field.unwrap_or_else(|| endpoint.field.to_owned()),
-            code: e.code,
-            message: e.message,
-        },
+        // The supplier behind the server did not answer: said next to the field, so the
+        // cashier reads "try again", not "the server is down".
+        Some(e) if status.is_client_error() || e.code == "inquiry_unavailable" => {
+            EngineError::Input {
+                field: e.field.unwrap_or_else(|| endpoint.field.to_owned()),
+                code: e.code,
+                message: e.message,
+            }
+        }
         Some(e) => EngineError::Network(format!("{} ({})", e.message, e.code)),
         _ => EngineError::Network(status.to_string()),
     }

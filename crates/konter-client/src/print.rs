@@ -119,8 +119,15 @@ impl Engine {
             )
         })?;
         let (shop, hours) = self.shop_profile()?;
-        let schema =
-            catalog::item(&self.db(), &order.sku)?.map_or(InputSchema::Phone, |i| i.product.input);
+        // A bill knows its kind; a product gone from the catalogue still prints as a phone
+        // number, the commonest target.
+        let schema = match &order.bill {
+            Some(b) => InputSchema::Bill {
+                bill: b.inquiry.kind,
+            },
+            None => catalog::item(&self.db(), &order.sku)?
+                .map_or(InputSchema::Phone, |i| i.product.input),
+        };
         let target =
             Target::parse(schema, &order.target, None).map_err(|e| EngineError::from_field(&e))?;
         let receipt_order = ReceiptOrder {

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use konter_domain::api::v1::{CreateOrder, Saldo};
-use konter_domain::catalogue::Sku;
+use konter_domain::catalogue::{Category, Sku};
 use konter_domain::ids::OrderId;
 use konter_domain::money::Rupiah;
 use konter_domain::order::OrderStatus;
@@ -119,6 +119,15 @@ pub(crate) fn load_order(conn: &Connection, id: &str) -> EngineResult<Option<Loc
         .optional()?)
 }
 
+fn bill_needs_inquiry(field: &str) -> EngineError {
+    EngineError::input(
+        "bill_needs_inquiry",
+        "tagihan dibayar lewat cek tagihan (Tagihan, F5); cek tagihan lagi",
+        "a bill is paid through its inquiry (Tagihan, F5); look the bill up again",
+        field,
+    )
+}
+
 /// A sale about to be committed: the order row and what goes with it.
 pub(crate) struct NewLocalOrder<'a> {
     /// What the outbox sends; its `id` is the order's.
@@ -231,6 +240,9 @@ impl Engine {
                 "the product is inactive",
                 "sku",
             ));
+        }
+        if item.product.category == Category::Bill {
+            return Err(bill_needs_inquiry("sku"));
         }
         let target = Target::parse(item.product.input, &sale.target, item.product.operator)
             .map_err(|e| EngineError::from_field(&e))?;
@@ -453,6 +465,11 @@ impl Engine {
         let mut conn = self.db();
         let tx = conn.transaction()?;
         let order = queued_order(&tx, order_id)?;
+        // A bill's price is its inquiry's, which is only good for its own day: a stale bill
+        // payment is cancelled and the bill looked up again, never re-priced here.
+        if order.bill.is_some() {
+            return Err(bill_needs_inquiry("order_id"));
+        }
         let item = catalog::item(&tx, &order.sku)?
             .filter(|i| i.product.active)
             .ok_or_else(|| {

@@ -85,6 +85,8 @@ pub async fn inquire<S: Store + Clone + 'static>(
         .first()
         .ok_or_else(|| unavailable("no configured supplier pays this bill"))?;
     let ref_id = inquiry_ref_id(req.id);
+    // The supplier's day is the one the inquiry was asked on, whenever the answer comes.
+    let asked_at = Utc::now();
     let (result, call) = app
         .suppliers
         .bill_inquiry(
@@ -140,7 +142,7 @@ pub async fn inquire<S: Store + Clone + 'static>(
             product_name: entry.product.name.clone(),
             customer_no: customer_no.as_str().to_owned(),
             bill: answer.bill,
-            expires_at: inquiry_expires_at(now),
+            expires_at: inquiry_expires_at(asked_at),
             created_at: now,
             order_id: None,
         },

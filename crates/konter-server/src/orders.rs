@@ -4,6 +4,7 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use konter_domain::FieldError;
 use konter_domain::api::v1::{CreateOrder, Order};
+use konter_domain::bill::inquiry_expires_at;
 use konter_domain::catalogue::Category;
 use konter_domain::ids::InquiryId;
 use konter_domain::money::{MAX_ABS_IDR, Rupiah};
@@ -220,6 +221,29 @@ async fn validate_bill<S: Store + Clone + 'static>(
         return Err(bill_paid());
     }
     let now = Utc::now();
+    // Another inquiry of the same bill: refused while an earlier payment is open (the
+    // supplier still shows the bill unpaid then) or after one succeeded today.
+    let day_start = inquiry_expires_at(now) - chrono::Duration::days(1);
+    let earlier = app
+        .store
+        .bill_payment_of(
+            device.shop_id,
+            inquiry.sku.as_str(),
+            &inquiry.customer_no,
+            day_start,
+        )
+        .await?;
+    if let Some(earlier) = earlier.filter(|o| *o != req.id) {
+        return Err(ApiFailure::new(
+            StatusCode::CONFLICT,
+            "bill_payment_open",
+            &format!(
+                "tagihan nomor ini sudah dibayar atau sedang diproses hari ini (pesanan {earlier})"
+            ),
+            &format!("this customer's bill was paid or is being paid today (order {earlier})"),
+            Some("inquiry_id"),
+        ));
+    }
     if now >= inquiry.expires_at {
         return Err(ApiFailure::new(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -505,6 +505,31 @@ async fn a_bill_is_looked_up_paid_printed_and_counted_apart() {
         .expect_err("paid")
         .to_ui();
     assert_eq!(err.code, "bill_already_paid");
+    // The same bill looked up again while its payment is queued: not paid twice.
+    let again = engine
+        .bill_inquiry("plnpasca", "530000000002")
+        .await
+        .expect("inquiry");
+    let err = engine
+        .pay_bill(&again.inquiry.inquiry_id.to_string(), None, None, None)
+        .expect_err("an open payment of the same bill")
+        .to_ui();
+    assert_eq!(err.code, "bill_payment_open");
+    // A bill is neither re-priced nor sold like a top-up.
+    let err = engine
+        .reconfirm(&paid.id.to_string())
+        .expect_err("a bill")
+        .to_ui();
+    assert_eq!(err.code, "bill_needs_inquiry");
+    let err = engine
+        .place_order(&Sale {
+            sku: "plnpasca".into(),
+            target: "530000000002".into(),
+            ..Sale::default()
+        })
+        .expect_err("a bill")
+        .to_ui();
+    assert_eq!(err.code, "bill_needs_inquiry");
 
     let failing = engine
         .bill_inquiry("plnpasca", "530000000006")

@@ -396,6 +396,15 @@ pub trait Store: Send + Sync {
         &self,
         id: InquiryId,
     ) -> impl Future<Output = StoreResult<Option<StoredInquiry>>> + Send;
+    /// A bill payment of the shop for this product and customer that is still open, or that
+    /// succeeded at or after `since`: another inquiry of the same bill must not pay it again.
+    fn bill_payment_of(
+        &self,
+        shop: ShopId,
+        sku: &str,
+        customer_no: &str,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = StoreResult<Option<OrderId>>> + Send;
     fn place_order(&self, new: &NewOrder)
     -> impl Future<Output = StoreResult<PlaceOutcome>> + Send;
     fn settle_order(

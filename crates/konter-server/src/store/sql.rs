@@ -1181,6 +1181,20 @@ macro_rules! sql_store {
                 row.as_ref().map(Self::inquiry_from_row).transpose()
             }
 
+            async fn bill_payment_of(&self, shop: ShopId, sku: &str, customer_no: &str, since: DateTime<Utc>) -> StoreResult<Option<OrderId>> {
+                let row = sqlx::query(
+                    "SELECT id FROM orders WHERE shop_id = $1 AND sku = $2 AND target = $3 AND inquiry_id IS NOT NULL \
+                     AND (status IN ('accepted', 'processing', 'pending') OR (status = 'success' AND created_at >= $4)) LIMIT 1",
+                )
+                .bind(shop.to_string())
+                .bind(sku)
+                .bind(customer_no)
+                .bind(ms(since))
+                .fetch_optional(&self.reader)
+                .await?;
+                row.map(|r| parse_id("order id", &r.try_get::<String, _>(0)?)).transpose()
+            }
+
             async fn place_order(&self, new: &NewOrder) -> StoreResult<PlaceOutcome> {
                 self.place_order_routed(new).await
             }

@@ -168,6 +168,14 @@ impl Digiflazz {
             Ok(v) => classify_data(&v["data"]),
             Err(reason) => Outcome::Unknown { reason },
         };
+        // A bill paid shows the supplier's reference; a "Sukses" without one may be the
+        // inquiry's own answer about a ref_id that was never paid, so it proves nothing.
+        let outcome = match outcome {
+            Outcome::Success { sn, .. } if p.bill && sn.trim().is_empty() => Outcome::Unknown {
+                reason: "a bill reported paid without a reference".into(),
+            },
+            other => other,
+        };
         (outcome, call)
     }
 
@@ -326,6 +334,16 @@ fn idr_field(v: &Value) -> Option<i64> {
         .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
 }
 
+/// An optional amount: absent (or empty) is zero, present but unreadable is an error — a
+/// `"2.500"` read as nothing would print a bill that does not add up.
+fn idr_or_zero(v: &Value, name: &str) -> Result<i64, String> {
+    match v {
+        Value::Null => Ok(0),
+        Value::String(s) if s.trim().is_empty() => Ok(0),
+        other => idr_field(other).ok_or_else(|| format!("{name} is not an amount: {other}")),
+    }
+}
+
 fn text_field(v: &Value) -> Option<String> {
     match v {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
@@ -341,33 +359,48 @@ fn text_field(v: &Value) -> Option<String> {
 pub fn parse_bill(d: &Value) -> Result<BillAnswer, String> {
     let desc = &d["desc"];
     let rows = desc["detail"].as_array().cloned().unwrap_or_default();
-    let periods = if rows.is_empty() {
-        let selling = idr_field(&d["selling_price"]).ok_or("no selling_price and no detail")?;
-        let admin = idr_field(&d["admin"]).unwrap_or(0);
-        vec![BillPeriod {
-            period: text_field(&d["periode"]).unwrap_or_default(),
-            amount_idr: Rupiah::from_idr(selling - admin),
-            admin_idr: Rupiah::from_idr(admin),
-            penalty_idr: Rupiah::ZERO,
-            meter_start: None,
-            meter_end: None,
-        }]
-    } else {
+    // Detail rows that itemise amounts (PLN's do); others (some products list only the
+    // months) leave the amounts to the top level.
+    let itemised = !rows.is_empty() && rows.iter().all(|r| !r["nilai_tagihan"].is_null());
+    let periods = if itemised {
         rows.iter()
             .map(|r| {
                 Ok(BillPeriod {
                     period: text_field(&r["periode"]).unwrap_or_default(),
-                    amount_idr: Rupiah::from_idr(
-                        idr_field(&r["nilai_tagihan"])
-                            .ok_or_else(|| format!("no nilai_tagihan in {r}"))?,
-                    ),
-                    admin_idr: Rupiah::from_idr(idr_field(&r["admin"]).unwrap_or(0)),
-                    penalty_idr: Rupiah::from_idr(idr_field(&r["denda"]).unwrap_or(0)),
+                    amount_idr: Rupiah::from_idr(idr_or_zero(
+                        &r["nilai_tagihan"],
+                        "nilai_tagihan",
+                    )?),
+                    admin_idr: Rupiah::from_idr(idr_or_zero(&r["admin"], "admin")?),
+                    penalty_idr: Rupiah::from_idr(idr_or_zero(&r["denda"], "denda")?),
                     meter_start: text_field(&r["meter_awal"]),
                     meter_end: text_field(&r["meter_akhir"]),
                 })
             })
             .collect::<Result<Vec<_>, String>>()?
+    } else {
+        let selling =
+            idr_field(&d["selling_price"]).ok_or("no selling_price and no itemised detail")?;
+        let admin = idr_or_zero(&d["admin"], "admin")?;
+        let amount = selling
+            .checked_sub(admin)
+            .ok_or("selling_price minus admin is out of range")?;
+        let months: Vec<String> = rows
+            .iter()
+            .filter_map(|r| text_field(&r["periode"]))
+            .collect();
+        vec![BillPeriod {
+            period: if months.is_empty() {
+                text_field(&d["periode"]).unwrap_or_default()
+            } else {
+                months.join(", ")
+            },
+            amount_idr: Rupiah::from_idr(amount),
+            admin_idr: Rupiah::from_idr(admin),
+            penalty_idr: Rupiah::ZERO,
+            meter_start: None,
+            meter_end: None,
+        }]
     };
     let power = text_field(&desc["daya"]).map(|d| {
         if d.chars().all(|c| c.is_ascii_digit()) {
@@ -433,6 +466,17 @@ mod tests {
             "admin": 2500, "periode": "202611"});
         let a = parse_bill(&flat).expect("no detail");
         assert_eq!(a.bill.bill_idr, Rupiah::from_idr(50_000));
+        let mut months_only = flat.clone();
+        months_only["desc"] = json!({"detail": [{"periode": "OKT26"}, {"periode": "NOV26"}]});
+        let a = parse_bill(&months_only).expect("months listed, amounts at the top");
+        assert_eq!(a.bill.periods[0].period, "OKT26, NOV26");
+        assert_eq!(a.bill.total_idr, Rupiah::from_idr(52_500));
+        let mut dotted = d.clone();
+        dotted["desc"]["detail"][0]["denda"] = json!("5.000");
+        assert!(
+            parse_bill(&dotted).is_err(),
+            "an unreadable amount is not zero"
+        );
     }
 
     #[test]

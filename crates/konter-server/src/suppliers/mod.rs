@@ -127,10 +127,11 @@ pub fn ref_id(order: OrderId, n: i64) -> String {
 }
 
 /// The ref_id of a bill inquiry (and so of its payment): derived from the inquiry's id the
-/// same way, so a retried inquiry asks about the same ref_id. UUIDv7 ids of orders and
-/// inquiries never collide, so neither do their ref_ids.
+/// same way, so a retried inquiry asks about the same ref_id, and ending `-0`, a number no
+/// order attempt has: even a device that reused an order's id for an inquiry could not make
+/// the two ref_ids meet.
 pub fn inquiry_ref_id(inquiry: konter_domain::ids::InquiryId) -> String {
-    ref_id_of(inquiry.as_uuid(), 1)
+    ref_id_of(inquiry.as_uuid(), 0)
 }
 
 fn ref_id_of(id: uuid::Uuid, n: i64) -> String {

@@ -245,10 +245,28 @@ async fn pending_payments_settle_both_ways() {
     let (_, bad_order) = rig.pay(&bad).await;
     rig.wait_for(order_id(&ok_order), OrderStatus::Pending)
         .await;
+    // The supplier still shows the bill while its payment is out: a second inquiry of the
+    // same bill finds it, but cannot pay it again.
+    let (status, again) = rig
+        .inquire(InquiryId::new(), "plnpasca", "630000000001")
+        .await;
+    assert_eq!(status, 201, "{again}");
+    let (status, v) = rig.pay(&again).await;
+    assert_eq!(
+        (status, &v["code"]),
+        (409, &json!("bill_payment_open")),
+        "{v}"
+    );
     let done = rig
         .wait_for(order_id(&ok_order), OrderStatus::Success)
         .await;
     assert!(done.sn.is_some());
+    let (status, v) = rig.pay(&again).await;
+    assert_eq!(
+        (status, &v["code"]),
+        (409, &json!("bill_payment_open")),
+        "paid today: {v}"
+    );
     rig.wait_for(order_id(&bad_order), OrderStatus::Failed)
         .await;
     assert_eq!(rig.saldo_available().await, before - idr(&ok["total_idr"]));
