@@ -37,11 +37,12 @@ pids+=($!)
 if ! "${SERVER[@]}" shop list 2>/dev/null | grep -q '^DEMO'; then
   say "creating the demo shop DEMO with Rp1.000.000 saldo and the demo catalogue"
   "${SERVER[@]}" shop create DEMO --name "Konter Maju Jaya" --tier gold >/dev/null
-  "${SERVER[@]}" catalog load demo/catalogue.toml
   "${SERVER[@]}" saldo credit DEMO 1000000 --ref demo-modal >/dev/null
   # A counter paired with an earlier demo database would hold a token this one never issued.
   rm -rf "$KONTER_DATA_DIR"
 fi
+# Every start: a demo database from an earlier version gets the products added since.
+"${SERVER[@]}" catalog load demo/catalogue.toml
 "${SERVER[@]}" serve 2>.demo/server.log &
 pids+=($!)
 for _ in $(seq 50); do curl -fsS http://127.0.0.1:8080/healthz >/dev/null 2>&1 && break; sleep 0.2; done
@@ -109,6 +110,9 @@ For example 0812-3456-7890 (Telkomsel) succeeds, 0812-3456-7893 waits a few seco
 
 Another counter: pairing code $CODE (valid 15 minutes), in the app's Setup or with
   KONTER_TOKEN_STORE=file konter --data-dir DIR pair http://127.0.0.1:8080 $CODE
-Not built yet: postpaid bills.
+Bills are paid in Tagihan (F5): PLN pascabayar 5300-0000-0001 (one month) or
+5300-0000-0002 (two, one late) pay; 5300-0000-0003 has no bill; 5300-0000-0006 is refused by
+the biller; 6300-0000-0001 is pending a few seconds, then paid. Also BPJS 8801234560001,
+PDAM 1013226, internet 6391601001, instalment 6391601201.
 MSG
 wait
