@@ -21,6 +21,10 @@
 //! | rejected (our config)  | failed   | next supplier; paused 2 min  | now                        |
 //! | failed, final          | failed   | failed, hold voided          | done                       |
 //! | refunded (after success)| failed  | refunded, saldo back         | done                       |
+//!
+//! A bill is paid once, at the supplier that looked it up, under its inquiry's ref_id
+//! (`pay-pasca`), and asked about with `status-pasca`; asked and not found (rc 50), the
+//! payment never arrived, and it is paid then under the same ref_id.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -60,6 +64,12 @@ pub const MAX_ASK_AGE: chrono::Duration = chrono::Duration::days(89);
 /// deposit) before one is tried again: long enough not to hammer it, short enough that a
 /// fixed key or a topped-up deposit is used within minutes.
 pub const CONFIG_PAUSE: Duration = Duration::from_secs(120);
+
+/// Digiflazz's rc for a transaction it does not know (§1.4): asked about a bill payment, it
+/// means the payment never arrived.
+const BILL_NOT_FOUND: &str = "50";
+/// Digiflazz's rc for a ref_id it already has.
+const REF_ID_EXISTS: &str = "49";
 
 /// Wakes the workers when an order arrives.
 #[derive(Clone, Default)]
@@ -509,6 +519,35 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
         buy: bool,
         is_pln: bool,
     ) -> StoreResult<Option<Order>> {
+        let is_bill = stored.inquiry_id.is_some();
+        let mut outcome = self.call(stored, attempt, customer_no.clone(), buy).await;
+        let never_arrived =
+            matches!(&outcome, Outcome::FailedFinal { code, .. } if code == BILL_NOT_FOUND);
+        if is_bill && !buy && never_arrived {
+            // The supplier never saw the payment (the attempt row was committed, the call
+            // was lost before it arrived): pay now under the same ref_id. A ref_id the
+            // supplier does know is refused (rc 49), never paid twice — and then asked again.
+            outcome = match self.call(stored, attempt, customer_no, true).await {
+                Outcome::FailedFinal { code, message } if code == REF_ID_EXISTS => {
+                    Outcome::Unknown {
+                        reason: format!("rc {code}: {message}"),
+                    }
+                }
+                other => other,
+            };
+        }
+        let at = Utc::now();
+        apply(&self.app, stored, attempt, &outcome, is_pln, at).await
+    }
+
+    /// One supplier call about `attempt`, kept in the audit trail.
+    async fn call(
+        &self,
+        stored: &StoredOrder,
+        attempt: &Attempt,
+        customer_no: String,
+        buy: bool,
+    ) -> Outcome {
         let purchase = Purchase {
             ref_id: attempt.ref_id.clone(),
             supplier_sku: attempt.supplier_sku.clone(),
@@ -542,7 +581,7 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
         if let Outcome::RejectedConfig { .. } = outcome {
             self.pause(&attempt.supplier);
         }
-        apply(&self.app, stored, attempt, &outcome, is_pln, at).await
+        outcome
     }
 
     /// Fails an order that has no attempt left to make (its hold is voided) and tells its

@@ -349,3 +349,29 @@ async fn an_inquiry_from_an_earlier_day_cannot_be_paid() {
     assert_eq!(rig.saldo_available().await, before, "nothing held");
     rig.audit_clean().await;
 }
+
+#[tokio::test]
+async fn a_payment_that_never_arrived_is_paid_under_the_same_ref_id() {
+    let (store, _dir) = sqlite().await;
+    let rig = rig(store, "B7").await;
+    let before = rig.saldo_available().await;
+    let id = InquiryId::new();
+    let (_, inq) = rig.inquire(id, "pdam", "1013226").await;
+    // The payment is refused with a 500 before the supplier keeps anything: the worker does
+    // not know that, asks, hears "not found", and pays under the same ref_id.
+    rig.sandbox_post(
+        "/_sandbox/faults",
+        json!({"api": "digiflazz", "http_500": true, "count": 1}),
+    )
+    .await;
+    let (_, placed) = rig.pay(&inq).await;
+    let done = rig.wait_for(order_id(&placed), OrderStatus::Success).await;
+    assert!(done.sn.is_some());
+    assert_eq!(
+        rig.commands(&inquiry_ref_id(id)).await,
+        ["inq-pasca", "pay-pasca", "status-pasca", "pay-pasca"],
+        "lost, asked, paid once under the inquiry's ref_id"
+    );
+    assert_eq!(rig.saldo_available().await, before - idr(&inq["total_idr"]));
+    rig.audit_clean().await;
+}
