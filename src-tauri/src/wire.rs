@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use konter_client::cashiers::{self, Role};
 use konter_client::catalog::{self, RuleScope, SellingRule};
-use konter_client::report::{DailyReport, Hour, Row};
+use konter_client::report::{DailyReport, Hour};
 use konter_client::sell::LocalSaldo;
 use konter_client::sync::{Connectivity, SyncState};
 use konter_domain::api::v1;
@@ -192,28 +192,8 @@ impl From<v1::Deposit> for Deposit {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ReportRow {
-    pub key: String,
-    pub label: String,
-    pub count: i64,
-    pub omzet_idr: Rupiah,
-    pub modal_idr: Rupiah,
-    pub laba_idr: Rupiah,
-}
-
-impl From<Row> for ReportRow {
-    fn from(r: Row) -> ReportRow {
-        ReportRow {
-            key: r.key,
-            label: r.label,
-            count: r.count,
-            omzet_idr: r.omzet_idr,
-            modal_idr: r.modal_idr,
-            laba_idr: r.laba_idr,
-        }
-    }
-}
+/// The engine's report row is the UI's `ReportRow`.
+pub use konter_client::report::Row as ReportRow;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct HourRow {
@@ -246,7 +226,6 @@ fn category_label(code: &str) -> String {
 
 impl From<DailyReport> for Report {
     fn from(r: DailyReport) -> Report {
-        let rows = |v: Vec<Row>| v.into_iter().map(ReportRow::from).collect::<Vec<_>>();
         // Every hour of the day, so the chart has no gaps where nothing sold.
         let hourly = (0..24)
             .map(|hour| {
@@ -275,18 +254,18 @@ impl From<DailyReport> for Report {
             cash_expected_idr: r.cash_expected_idr,
             bills: ReportRow {
                 label: category_label(&r.bills.key),
-                ..ReportRow::from(r.bills)
+                ..r.bills
             },
             by_category: r
                 .by_category
                 .into_iter()
                 .map(|row| ReportRow {
                     label: category_label(&row.key),
-                    ..ReportRow::from(row)
+                    ..row
                 })
                 .collect(),
-            by_product: rows(r.by_product),
-            by_cashier: rows(r.by_cashier),
+            by_product: r.by_product,
+            by_cashier: r.by_cashier,
             hourly,
         }
     }
