@@ -13,7 +13,6 @@ pub mod error;
 pub mod events;
 pub mod prefs;
 pub mod state;
-pub mod webview;
 pub mod wire;
 
 use std::path::PathBuf;
@@ -106,7 +105,6 @@ pub fn run() -> anyhow::Result<()> {
             }
             attach(app.handle(), &konter);
             app.manage(konter);
-            webview::lighten(app);
             Ok(())
         })
         .build(tauri::generate_context!())?;

@@ -7,12 +7,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use konter_client::cashiers::{self, Role};
 use konter_client::catalog::{self, RuleScope, SellingRule};
-use konter_client::report::{DailyReport, Hour};
 use konter_client::sell::LocalSaldo;
 use konter_client::sync::{Connectivity, SyncState};
 use konter_domain::api::v1;
 use konter_domain::bill::BillKind;
-use konter_domain::catalogue::{Category, Markup};
+use konter_domain::catalogue::Markup;
 use konter_domain::money::Rupiah;
 use konter_domain::order::OrderStatus;
 use konter_domain::target::Detected;
@@ -192,84 +191,8 @@ impl From<v1::Deposit> for Deposit {
     }
 }
 
-/// The engine's report row is the UI's `ReportRow`.
-pub use konter_client::report::Row as ReportRow;
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct HourRow {
-    pub hour: u32,
-    pub count: i64,
-    pub omzet_idr: Rupiah,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Report {
-    pub date: String,
-    pub count: i64,
-    pub omzet_idr: Rupiah,
-    pub modal_idr: Rupiah,
-    pub laba_idr: Rupiah,
-    pub pending_count: i64,
-    pub failed_count: i64,
-    pub cash_expected_idr: Rupiah,
-    pub by_category: Vec<ReportRow>,
-    pub by_product: Vec<ReportRow>,
-    pub by_cashier: Vec<ReportRow>,
-    pub hourly: Vec<HourRow>,
-    pub bills: ReportRow,
-}
-
-/// Category rows carry the code as their label; the UI shows these names.
-fn category_label(code: &str) -> String {
-    Category::from_code(code).map_or_else(|| code.to_owned(), |c| c.label_id().to_owned())
-}
-
-impl From<DailyReport> for Report {
-    fn from(r: DailyReport) -> Report {
-        // Every hour of the day, so the chart has no gaps where nothing sold.
-        let hourly = (0..24)
-            .map(|hour| {
-                r.hourly.iter().find(|h: &&Hour| h.hour == hour).map_or(
-                    HourRow {
-                        hour,
-                        count: 0,
-                        omzet_idr: Rupiah::ZERO,
-                    },
-                    |h| HourRow {
-                        hour,
-                        count: h.count,
-                        omzet_idr: h.omzet_idr,
-                    },
-                )
-            })
-            .collect();
-        Report {
-            date: r.date,
-            count: r.count,
-            omzet_idr: r.omzet_idr,
-            modal_idr: r.modal_idr,
-            laba_idr: r.laba_idr,
-            pending_count: r.pending_count,
-            failed_count: r.failed_count,
-            cash_expected_idr: r.cash_expected_idr,
-            bills: ReportRow {
-                label: category_label(&r.bills.key),
-                ..r.bills
-            },
-            by_category: r
-                .by_category
-                .into_iter()
-                .map(|row| ReportRow {
-                    label: category_label(&row.key),
-                    ..row
-                })
-                .collect(),
-            by_product: r.by_product,
-            by_cashier: r.by_cashier,
-            hourly,
-        }
-    }
-}
+/// The engine's day report is the UI's `Report` (every hour filled in, categories named).
+pub use konter_client::report::{DailyReport as Report, Row as ReportRow};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CsvExport {

@@ -3,6 +3,7 @@
 //! section over the day's rows, so it stays fast with a million orders in the store.
 
 use chrono::NaiveDate;
+use konter_domain::catalogue::Category;
 use konter_domain::money::Rupiah;
 use rusqlite::{Connection, params};
 use serde::Serialize;
@@ -45,8 +46,8 @@ pub struct DailyReport {
     pub by_product: Vec<Row>,
     pub by_cashier: Vec<Row>,
     pub hourly: Vec<Hour>,
-    /// Bill payments apart: omzet holds the bills paid (customer totals), modal what the
-    /// saldo paid for them, laba only the shop's fees.
+    /// Bill payments apart (they are in the totals above too): omzet holds the bills paid
+    /// (customer totals), modal what the saldo paid for them, laba only the shop's fees.
     pub bills: Row,
 }
 
@@ -102,7 +103,7 @@ pub fn daily(conn: &Connection, date: NaiveDate) -> EngineResult<DailyReport> {
         "SELECT ((created_at + ?2) / 3600000) % 24 AS h, COUNT(*), SUM(price_idr) FROM orders \
          WHERE day = ?1 AND status = 'success' GROUP BY h ORDER BY h",
     )?;
-    let hourly = stmt
+    let sold: Vec<Hour> = stmt
         .query_map(params![day, offset], |r| {
             Ok(Hour {
                 hour: r.get::<_, i64>(0)? as u32,
@@ -111,14 +112,35 @@ pub fn daily(conn: &Connection, date: NaiveDate) -> EngineResult<DailyReport> {
             })
         })?
         .collect::<Result<_, _>>()?;
-    let by_category = rows(conn, &day, "category", "category")?;
+    // Every hour of the day, so a chart has no gaps where nothing sold.
+    let hourly = (0..24)
+        .map(|hour| {
+            sold.iter()
+                .find(|h| h.hour == hour)
+                .cloned()
+                .unwrap_or(Hour {
+                    hour,
+                    count: 0,
+                    omzet_idr: Rupiah::ZERO,
+                })
+        })
+        .collect();
+    // Category rows are named as the counter shows them (`Token PLN`, `Tagihan`).
+    let by_category: Vec<Row> = rows(conn, &day, "category", "category")?
+        .into_iter()
+        .map(|row| Row {
+            label: Category::from_code(&row.key)
+                .map_or_else(|| row.key.clone(), |c| c.label_id().to_owned()),
+            ..row
+        })
+        .collect();
     let bills = by_category
         .iter()
-        .find(|r| r.key == "bill")
+        .find(|r| r.key == Category::Bill.code())
         .cloned()
         .unwrap_or(Row {
-            key: "bill".into(),
-            label: "bill".into(),
+            key: Category::Bill.code().into(),
+            label: Category::Bill.label_id().into(),
             count: 0,
             omzet_idr: Rupiah::ZERO,
             modal_idr: Rupiah::ZERO,

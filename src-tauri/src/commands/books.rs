@@ -170,7 +170,7 @@ pub async fn request_deposit(
 pub async fn report(state: Shared<'_>, date: Option<String>) -> CommandResult<wire::Report> {
     state.require_owner()?;
     let day = parse_date(date.as_deref(), &state)?;
-    Ok(wire::Report::from(state.engine.daily_report(day)?))
+    Ok(state.engine.daily_report(day)?)
 }
 
 #[tauri::command]

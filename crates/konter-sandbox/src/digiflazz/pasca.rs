@@ -362,7 +362,8 @@ fn inquire(s: &Sandbox, c: &Call) -> Result<Reply, Refused> {
         let (rc, _, message) = words(Status::Failed(Failure::WrongDigitCount));
         return Err((reject(rc, message), balance));
     }
-    let months = match scenario(c.sku, c.customer_no) {
+    let plan = scenario(c.sku, c.customer_no);
+    let months = match plan {
         InquiryFails => return Err((reject("60", "Tagihan belum tersedia"), balance)),
         Owes(n) | PendingThenSuccess(n) => n,
         PaymentFails | PendingThenFailed => 1,
@@ -376,7 +377,7 @@ fn inquire(s: &Sandbox, c: &Call) -> Result<Reply, Refused> {
         sku: product.product.digiflazz_code,
         customer_no: c.customer_no.to_owned(),
         day,
-        scenario: scenario(c.sku, c.customer_no),
+        scenario: plan,
         price_idr,
         fields,
     };
