@@ -5,6 +5,7 @@
 //! posting, the account totals, the business row and the shop's change-feed entries
 //! together; a failure anywhere rolls all of it back.
 
+mod intake;
 mod sql;
 
 use std::future::Future;

@@ -337,6 +337,122 @@ async fn concurrent_holds<S: Store + Clone + 'static>(store: S) {
     assert_audit_clean(&store, "concurrent holds").await;
 }
 
+/// Many counters of several shops at once, each order sent twice at the same moment (a
+/// retry while the first is still queued): every order is placed once, a poor shop's saldo
+/// is spent exactly, a shop's first order opens its holds account, and every saldo change in
+/// the feed shows the balance right after its own hold, in sequence order.
+async fn concurrent_mixed_intake<S: Store + Clone + 'static>(store: S) {
+    let now = Utc::now();
+    let mut shops = Vec::new();
+    for (code, saldo) in [("M01", 100_000), ("M02", 10_000_000), ("M03", 50_000)] {
+        let shop = store
+            .create_shop(code, "Konter M", Tier::Gold, now)
+            .await
+            .expect("shop");
+        store
+            .credit_manual(shop.id, rp(saldo), "modal", now)
+            .await
+            .expect("credit");
+        shops.push(shop.id);
+    }
+    let (poor, rich, first) = (shops[0], shops[1], shops[2]);
+    let mut orders = Vec::new();
+    orders.extend((0..15).map(|_| new_order(poor, 10_000, 9_900)));
+    orders.extend((0..30).map(|_| new_order(rich, 12_000, 11_800)));
+    orders.push(new_order(first, 20_000, 19_800));
+    let mut tasks = Vec::new();
+    for order in &orders {
+        for _ in 0..2 {
+            let (store, order) = (store.clone(), order.clone());
+            tasks.push(tokio::spawn(async move {
+                (order.id, store.place_order(&order).await)
+            }));
+        }
+    }
+    let mut created: HashSet<OrderId> = HashSet::new();
+    let mut answered: HashSet<OrderId> = HashSet::new();
+    for t in tasks {
+        let (id, outcome) = t.await.expect("task");
+        match outcome.expect("store ok") {
+            PlaceOutcome::Created(order) => {
+                assert_eq!(order.id, id);
+                assert!(created.insert(id), "{id} placed twice");
+            }
+            PlaceOutcome::Exists(stored) => {
+                assert_eq!(stored.order.id, id);
+                answered.insert(id);
+            }
+            PlaceOutcome::SaldoShort { .. } => {}
+            PlaceOutcome::BillPaid => panic!("no bill here"),
+        }
+    }
+    let of = |shop: ShopId| {
+        orders
+            .iter()
+            .filter(|o| o.shop_id == shop && created.contains(&o.id))
+            .count()
+    };
+    assert_eq!(of(poor), 10, "Rp100.000 covers exactly ten Rp10.000 orders");
+    assert_eq!(of(rich), 30);
+    assert_eq!(of(first), 1);
+    assert!(
+        answered.iter().all(|id| created.contains(id)),
+        "a repeat is answered only with an order that was placed"
+    );
+    let expect = [(poor, 0), (rich, 10_000_000 - 30 * 12_000), (first, 30_000)];
+    for (shop, available) in expect {
+        let saldo = store.saldo(shop).await.expect("saldo");
+        assert_eq!(saldo.available_idr, rp(available), "{shop}");
+        let feed = store.changes(shop, 0, 500).await.expect("feed");
+        let seqs: Vec<i64> = feed.iter().map(|c| c.seq).collect();
+        let expected: Vec<i64> = (1..=i64::try_from(feed.len()).expect("len")).collect();
+        assert_eq!(
+            seqs, expected,
+            "{shop}: one change per sequence number, no gap"
+        );
+        // After the credit, each hold's saldo change shows what is left after it.
+        let mut left = None;
+        for change in &feed {
+            if let ChangeKind::Saldo { movement } = &change.kind {
+                if movement.reason == SaldoReason::Hold {
+                    let was = left.expect("a hold comes after the credit");
+                    let now = movement.saldo.available_idr.idr();
+                    assert_eq!(
+                        now,
+                        was + movement.amount_idr.idr(),
+                        "{shop}: seq {}",
+                        change.seq
+                    );
+                    assert_eq!(
+                        movement.saldo.balance_idr,
+                        movement
+                            .saldo
+                            .available_idr
+                            .checked_add(movement.saldo.held_idr)
+                            .expect("sum")
+                    );
+                }
+                left = Some(movement.saldo.available_idr.idr());
+            }
+        }
+        assert_eq!(left, Some(available), "{shop}: the feed ends at the saldo");
+    }
+    assert_audit_clean(&store, "mixed intake").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_mixed_intake_on_sqlite() {
+    let (store, _dir) = sqlite().await;
+    concurrent_mixed_intake(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_mixed_intake_on_postgres() {
+    if let Some(store) = postgres().await {
+        concurrent_mixed_intake(store).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn story_on_sqlite() {
     let (store, _dir) = sqlite().await;
