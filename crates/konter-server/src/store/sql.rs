@@ -463,14 +463,14 @@ macro_rules! sql_store {
                 tx: &mut sqlx::Transaction<'_, $db>,
                 run: &[NewOrder],
             ) -> StoreResult<Vec<PlaceOutcome>> {
-                let stored = Self::stored_orders_in(tx, run).await?;
+                // Locks first, then the known ids: on PostgreSQL a retry of an order that
+                // another transaction placed waits on the same saldo (or bill) lock, so the
+                // ids read after it see that order and answer with it — never with a refusal
+                // decided on a saldo the order itself spent.
                 let claimable = Self::claimable_inquiries_in(tx, run).await?;
-                let shops: BTreeSet<ShopId> = run
-                    .iter()
-                    .filter(|new| !stored.contains_key(&new.id))
-                    .map(|new| new.shop_id)
-                    .collect();
+                let shops: BTreeSet<ShopId> = run.iter().map(|new| new.shop_id).collect();
                 let before = Self::lock_shop_accounts_in(tx, &shops).await?;
+                let stored = Self::stored_orders_in(tx, run).await?;
                 let (outcomes, plan) = intake::plan(run, &stored, claimable, before)?;
                 if !plan.placed.is_empty() {
                     Self::write_run_in(tx, &plan).await?;
@@ -643,49 +643,30 @@ macro_rules! sql_store {
             }
 
             /// Adds the run's moves to the accounts and returns their totals before the run,
-            /// checked against what the decisions were made on.
+            /// checked against what the decisions were made on. Every shop has its saldo and
+            /// holds accounts from the day it was created; one missing is an error.
             async fn move_accounts_in(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 plan: &intake::IntakePlan<'_>,
             ) -> StoreResult<HashMap<Account, intake::Totals>> {
-                // Accounts read before are updated in place; an upsert would check the
-                // saldo's "never below zero" on the candidate row of the move alone.
-                let (known, new): (Vec<_>, Vec<_>) =
-                    plan.moved.iter().partition(|(account, _)| plan.before.contains_key(account));
-                let update = format!(
-                    "UPDATE accounts SET debits_idr = debits_idr + v.column3, credits_idr = credits_idr + v.column4 \
+                // Updated in place: an upsert would check the saldo's "never below zero" on
+                // the candidate row of the move alone.
+                let sql = format!(
+                    "UPDATE accounts SET debits_idr = debits_idr + v.column2, credits_idr = credits_idr + v.column3 \
                      FROM (VALUES {}) AS v WHERE accounts.key = v.column1 RETURNING key, debits_idr, credits_idr",
-                    intake::value_rows(known.len(), 4, $numbered)
+                    intake::value_rows(plan.moved.len(), 3, $numbered)
                 );
-                // Holds accounts a shop's first order opens.
-                let insert = format!(
-                    "INSERT INTO accounts (key, shop_id, debits_idr, credits_idr) VALUES {} \
-                     ON CONFLICT (key) DO UPDATE SET \
-                       debits_idr = accounts.debits_idr + excluded.debits_idr, \
-                       credits_idr = accounts.credits_idr + excluded.credits_idr \
-                     RETURNING key, debits_idr, credits_idr",
-                    intake::value_rows(new.len(), 4, $numbered)
-                );
+                let mut query = sqlx::query(&sql).persistent(intake::keep_prepared(plan.placed.len()));
+                let mut accounts = HashMap::with_capacity(plan.moved.len());
+                for (account, (debits, credits)) in &plan.moved {
+                    accounts.insert(account.key(), *account);
+                    query = query.bind(account.key()).bind(*debits).bind(*credits);
+                }
                 let mut after = HashMap::with_capacity(plan.moved.len());
-                for (sql, moves) in [(update, known), (insert, new)] {
-                    if moves.is_empty() {
-                        continue;
-                    }
-                    let mut query = sqlx::query(&sql).persistent(intake::keep_prepared(plan.placed.len()));
-                    let mut accounts = HashMap::with_capacity(moves.len());
-                    for (account, (debits, credits)) in moves {
-                        accounts.insert(account.key(), *account);
-                        query = query
-                            .bind(account.key())
-                            .bind(account.shop().map(|s| s.to_string()))
-                            .bind(*debits)
-                            .bind(*credits);
-                    }
-                    for row in query.fetch_all(&mut **tx).await? {
-                        let key: String = row.try_get(0)?;
-                        let account = *accounts.get(&key).ok_or_else(|| corrupt("account", &key))?;
-                        after.insert(account, (row.try_get(1)?, row.try_get(2)?));
-                    }
+                for row in query.fetch_all(&mut **tx).await? {
+                    let key: String = row.try_get(0)?;
+                    let account = *accounts.get(&key).ok_or_else(|| corrupt("account", &key))?;
+                    after.insert(account, (row.try_get(1)?, row.try_get(2)?));
                 }
                 plan.start(&after)
             }

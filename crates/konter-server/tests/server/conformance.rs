@@ -1,14 +1,18 @@
 //! The store conformance script: the same story against every backend.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{TimeDelta, Utc};
-use konter_domain::api::v1::{ChangeKind, Deposit, DepositMethod, DepositStatus, SaldoReason};
-use konter_domain::catalogue::Tier;
-use konter_domain::ids::{DepositId, DeviceId, OrderId, ShopId};
+use konter_domain::api::v1::{
+    BillInquiry, ChangeKind, Deposit, DepositMethod, DepositStatus, SaldoReason,
+};
+use konter_domain::bill::{Bill, BillKind, BillPeriod};
+use konter_domain::catalogue::{Sku, Tier};
+use konter_domain::ids::{DepositId, DeviceId, InquiryId, OrderId, ShopId};
 use konter_domain::order::OrderStatus;
 use konter_server::store::{
     NewOrder, PairOutcome, PlaceOutcome, Settlement, Store, StoreError, StoredDeposit,
+    StoredInquiry,
 };
 
 use crate::support::{postgres, rp, seed_catalogue, sqlite};
@@ -338,9 +342,9 @@ async fn concurrent_holds<S: Store + Clone + 'static>(store: S) {
 }
 
 /// Many counters of several shops at once, each order sent twice at the same moment (a
-/// retry while the first is still queued): every order is placed once, a poor shop's saldo
-/// is spent exactly, a shop's first order opens its holds account, and every saldo change in
-/// the feed shows the balance right after its own hold, in sequence order.
+/// retry while the first is still queued): every order is placed once and both answers to
+/// it agree, a poor shop's saldo is spent exactly, and every saldo change in the feed shows
+/// the balance right after its own hold, in sequence order.
 async fn concurrent_mixed_intake<S: Store + Clone + 'static>(store: S) {
     let now = Utc::now();
     let mut shops = Vec::new();
@@ -369,21 +373,32 @@ async fn concurrent_mixed_intake<S: Store + Clone + 'static>(store: S) {
             }));
         }
     }
-    let mut created: HashSet<OrderId> = HashSet::new();
-    let mut answered: HashSet<OrderId> = HashSet::new();
+    let mut answers: HashMap<OrderId, Vec<&str>> = HashMap::new();
     for t in tasks {
         let (id, outcome) = t.await.expect("task");
-        match outcome.expect("store ok") {
+        let answer = match outcome.expect("store ok") {
             PlaceOutcome::Created(order) => {
                 assert_eq!(order.id, id);
-                assert!(created.insert(id), "{id} placed twice");
+                "created"
             }
             PlaceOutcome::Exists(stored) => {
                 assert_eq!(stored.order.id, id);
-                answered.insert(id);
+                "exists"
             }
-            PlaceOutcome::SaldoShort { .. } => {}
+            PlaceOutcome::SaldoShort { .. } => "short",
             PlaceOutcome::BillPaid => panic!("no bill here"),
+        };
+        answers.entry(id).or_default().push(answer);
+    }
+    let mut created: HashSet<OrderId> = HashSet::new();
+    for (id, mut both) in answers {
+        both.sort_unstable();
+        match both.as_slice() {
+            ["created", "exists"] => {
+                created.insert(id);
+            }
+            ["short", "short"] => {}
+            other => panic!("{id}: answers disagree: {other:?}"),
         }
     }
     let of = |shop: ShopId| {
@@ -395,10 +410,6 @@ async fn concurrent_mixed_intake<S: Store + Clone + 'static>(store: S) {
     assert_eq!(of(poor), 10, "Rp100.000 covers exactly ten Rp10.000 orders");
     assert_eq!(of(rich), 30);
     assert_eq!(of(first), 1);
-    assert!(
-        answered.iter().all(|id| created.contains(id)),
-        "a repeat is answered only with an order that was placed"
-    );
     let expect = [(poor, 0), (rich, 10_000_000 - 30 * 12_000), (first, 30_000)];
     for (shop, available) in expect {
         let saldo = store.saldo(shop).await.expect("saldo");
@@ -450,6 +461,112 @@ async fn concurrent_mixed_intake_on_sqlite() {
 async fn concurrent_mixed_intake_on_postgres() {
     if let Some(store) = postgres().await {
         concurrent_mixed_intake(store).await;
+    }
+}
+
+/// Two orders of one shop racing to pay the same bill inquiry, each sent twice at once:
+/// exactly one pays it (its retry is answered with it), the other is refused both times,
+/// and only the paying order holds saldo.
+async fn concurrent_bill_claims<S: Store + Clone + 'static>(store: S) {
+    let now = Utc::now();
+    let shop = store
+        .create_shop("B01", "Konter B", Tier::Gold, now)
+        .await
+        .expect("shop");
+    store
+        .credit_manual(shop.id, rp(1_000_000), "modal", now)
+        .await
+        .expect("credit");
+    let period = BillPeriod {
+        period: "202611".into(),
+        amount_idr: rp(150_000),
+        admin_idr: rp(2_500),
+        penalty_idr: rp(0),
+        meter_start: None,
+        meter_end: None,
+    };
+    let bill = Bill::from_periods("BUDI".into(), None, None, vec![period]).expect("bill");
+    let total = bill.total_idr;
+    let inquiry = StoredInquiry {
+        shop_id: shop.id,
+        device_id: DeviceId::new(),
+        request_hash: "inq".into(),
+        supplier: "digiflazz".into(),
+        supplier_sku: "pln".into(),
+        ref_id: "Kinq-0".into(),
+        cost: rp(151_000),
+        inquiry: BillInquiry {
+            inquiry_id: InquiryId::new(),
+            sku: Sku::parse("plnpasca").expect("sku"),
+            kind: BillKind::PlnPasca,
+            product_name: "PLN Pascabayar".into(),
+            customer_no: "530000000001".into(),
+            bill,
+            expires_at: now + TimeDelta::hours(1),
+            created_at: now,
+            order_id: None,
+        },
+    };
+    assert_eq!(store.save_inquiry(&inquiry).await.expect("save"), None);
+    let payments: Vec<NewOrder> = (0..2)
+        .map(|_| NewOrder {
+            inquiry_id: Some(inquiry.inquiry.inquiry_id),
+            sku: "plnpasca".into(),
+            target: "530000000001".into(),
+            ..new_order(shop.id, total.idr(), 151_000)
+        })
+        .collect();
+    let mut tasks = Vec::new();
+    for order in &payments {
+        for _ in 0..2 {
+            let (store, order) = (store.clone(), order.clone());
+            tasks.push(tokio::spawn(async move {
+                (order.id, store.place_order(&order).await)
+            }));
+        }
+    }
+    let mut answers: HashMap<OrderId, Vec<&str>> = HashMap::new();
+    for t in tasks {
+        let (id, outcome) = t.await.expect("task");
+        let answer = match outcome.expect("store ok") {
+            PlaceOutcome::Created(_) => "created",
+            PlaceOutcome::Exists(_) => "exists",
+            PlaceOutcome::BillPaid => "bill_paid",
+            PlaceOutcome::SaldoShort { .. } => "short",
+        };
+        answers.entry(id).or_default().push(answer);
+    }
+    let mut payer = None;
+    for (id, mut both) in answers {
+        both.sort_unstable();
+        match both.as_slice() {
+            ["created", "exists"] => assert!(payer.replace(id).is_none(), "paid twice"),
+            ["bill_paid", "bill_paid"] => {}
+            other => panic!("{id}: {other:?}"),
+        }
+    }
+    let payer = payer.expect("one order pays the bill");
+    let stored = store
+        .inquiry(inquiry.inquiry.inquiry_id)
+        .await
+        .expect("read")
+        .expect("inquiry");
+    assert_eq!(stored.inquiry.order_id, Some(payer));
+    let saldo = store.saldo(shop.id).await.expect("saldo");
+    assert_eq!(saldo.held_idr, total);
+    assert_audit_clean(&store, "bill claims").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_bill_claims_on_sqlite() {
+    let (store, _dir) = sqlite().await;
+    concurrent_bill_claims(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_bill_claims_on_postgres() {
+    if let Some(store) = postgres().await {
+        concurrent_bill_claims(store).await;
     }
 }
 
