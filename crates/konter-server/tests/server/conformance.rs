@@ -341,6 +341,44 @@ async fn concurrent_holds<S: Store + Clone + 'static>(store: S) {
     assert_audit_clean(&store, "concurrent holds").await;
 }
 
+/// Places every order twice at the same moment (a retry sent while the first is still
+/// queued); each order's two answers, sorted.
+async fn place_each_twice<S: Store + Clone + 'static>(
+    store: &S,
+    orders: &[NewOrder],
+) -> HashMap<OrderId, Vec<&'static str>> {
+    let mut tasks = Vec::new();
+    for order in orders {
+        for _ in 0..2 {
+            let (store, order) = (store.clone(), order.clone());
+            tasks.push(tokio::spawn(async move {
+                (order.id, store.place_order(&order).await)
+            }));
+        }
+    }
+    let mut answers: HashMap<OrderId, Vec<&'static str>> = HashMap::new();
+    for t in tasks {
+        let (id, outcome) = t.await.expect("task");
+        let answer = match outcome.expect("store ok") {
+            PlaceOutcome::Created(order) => {
+                assert_eq!(order.id, id);
+                "created"
+            }
+            PlaceOutcome::Exists(stored) => {
+                assert_eq!(stored.order.id, id);
+                "exists"
+            }
+            PlaceOutcome::SaldoShort { .. } => "short",
+            PlaceOutcome::BillPaid => "bill_paid",
+        };
+        answers.entry(id).or_default().push(answer);
+    }
+    for both in answers.values_mut() {
+        both.sort_unstable();
+    }
+    answers
+}
+
 /// Many counters of several shops at once, each order sent twice at the same moment (a
 /// retry while the first is still queued): every order is placed once and both answers to
 /// it agree, a poor shop's saldo is spent exactly, and every saldo change in the feed shows
@@ -364,35 +402,9 @@ async fn concurrent_mixed_intake<S: Store + Clone + 'static>(store: S) {
     orders.extend((0..15).map(|_| new_order(poor, 10_000, 9_900)));
     orders.extend((0..30).map(|_| new_order(rich, 12_000, 11_800)));
     orders.push(new_order(first, 20_000, 19_800));
-    let mut tasks = Vec::new();
-    for order in &orders {
-        for _ in 0..2 {
-            let (store, order) = (store.clone(), order.clone());
-            tasks.push(tokio::spawn(async move {
-                (order.id, store.place_order(&order).await)
-            }));
-        }
-    }
-    let mut answers: HashMap<OrderId, Vec<&str>> = HashMap::new();
-    for t in tasks {
-        let (id, outcome) = t.await.expect("task");
-        let answer = match outcome.expect("store ok") {
-            PlaceOutcome::Created(order) => {
-                assert_eq!(order.id, id);
-                "created"
-            }
-            PlaceOutcome::Exists(stored) => {
-                assert_eq!(stored.order.id, id);
-                "exists"
-            }
-            PlaceOutcome::SaldoShort { .. } => "short",
-            PlaceOutcome::BillPaid => panic!("no bill here"),
-        };
-        answers.entry(id).or_default().push(answer);
-    }
+    let answers = place_each_twice(&store, &orders).await;
     let mut created: HashSet<OrderId> = HashSet::new();
-    for (id, mut both) in answers {
-        both.sort_unstable();
+    for (id, both) in answers {
         match both.as_slice() {
             ["created", "exists"] => {
                 created.insert(id);
@@ -516,29 +528,9 @@ async fn concurrent_bill_claims<S: Store + Clone + 'static>(store: S) {
             ..new_order(shop.id, total.idr(), 151_000)
         })
         .collect();
-    let mut tasks = Vec::new();
-    for order in &payments {
-        for _ in 0..2 {
-            let (store, order) = (store.clone(), order.clone());
-            tasks.push(tokio::spawn(async move {
-                (order.id, store.place_order(&order).await)
-            }));
-        }
-    }
-    let mut answers: HashMap<OrderId, Vec<&str>> = HashMap::new();
-    for t in tasks {
-        let (id, outcome) = t.await.expect("task");
-        let answer = match outcome.expect("store ok") {
-            PlaceOutcome::Created(_) => "created",
-            PlaceOutcome::Exists(_) => "exists",
-            PlaceOutcome::BillPaid => "bill_paid",
-            PlaceOutcome::SaldoShort { .. } => "short",
-        };
-        answers.entry(id).or_default().push(answer);
-    }
+    let answers = place_each_twice(&store, &payments).await;
     let mut payer = None;
-    for (id, mut both) in answers {
-        both.sort_unstable();
+    for (id, both) in answers {
         match both.as_slice() {
             ["created", "exists"] => assert!(payer.replace(id).is_none(), "paid twice"),
             ["bill_paid", "bill_paid"] => {}
