@@ -369,6 +369,11 @@ pub fn inquiry_expires_at(at: DateTime<Utc>) -> DateTime<Utc> {
         .unwrap_or(at)
 }
 
+/// The start of the WIB calendar day `at` falls in: a bill paid since then is paid today.
+pub fn bill_day_start(at: DateTime<Utc>) -> DateTime<Utc> {
+    inquiry_expires_at(at) - Duration::days(1)
+}
+
 /// The shop's own admin fee per bill kind, within a cap the owner sets.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShopFees {
@@ -507,6 +512,15 @@ mod tests {
         );
         assert_eq!(
             inquiry_expires_at(at("2026-11-28T03:00:00Z")),
+            at("2026-11-28T17:00:00Z")
+        );
+        // 03:00 UTC is 10:00 WIB; that day began at 17:00 UTC the day before.
+        assert_eq!(
+            bill_day_start(at("2026-11-28T03:00:00Z")),
+            at("2026-11-27T17:00:00Z")
+        );
+        assert_eq!(
+            bill_day_start(at("2026-11-28T17:00:00Z")),
             at("2026-11-28T17:00:00Z")
         );
     }

@@ -4,9 +4,9 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use konter_domain::FieldError;
 use konter_domain::api::v1::{CreateOrder, Order};
-use konter_domain::bill::inquiry_expires_at;
+use konter_domain::bill::bill_day_start;
 use konter_domain::catalogue::Category;
-use konter_domain::ids::InquiryId;
+use konter_domain::ids::{InquiryId, OrderId};
 use konter_domain::money::{MAX_ABS_IDR, Rupiah};
 use konter_domain::target::Target;
 use sha2::{Digest, Sha256};
@@ -97,6 +97,7 @@ async fn create_inner<S: Store + Clone + 'static>(
         }
         PlaceOutcome::Exists(stored) => replay(stored, device, &hash, &app.metrics),
         PlaceOutcome::BillPaid => Err(bill_paid()),
+        PlaceOutcome::BillPaymentOpen { earlier } => Err(bill_payment_open(earlier)),
         PlaceOutcome::SaldoShort { available } => Err(ApiFailure::new(
             StatusCode::PAYMENT_REQUIRED,
             "saldo_short",
@@ -223,26 +224,19 @@ async fn validate_bill<S: Store + Clone + 'static>(
     let now = Utc::now();
     // Another inquiry of the same bill: refused while an earlier payment is open (the
     // supplier still shows the bill unpaid then) or after one succeeded today.
-    let day_start = inquiry_expires_at(now) - chrono::Duration::days(1);
     let earlier = app
         .store
         .bill_payment_of(
             device.shop_id,
             inquiry.sku.as_str(),
             &inquiry.customer_no,
-            day_start,
+            bill_day_start(now),
         )
         .await?;
+    // Checked again in the order's transaction, where two counters paying it at the same
+    // moment meet.
     if let Some(earlier) = earlier.filter(|o| *o != req.id) {
-        return Err(ApiFailure::new(
-            StatusCode::CONFLICT,
-            "bill_payment_open",
-            &format!(
-                "tagihan nomor ini sudah dibayar atau sedang diproses hari ini (pesanan {earlier})"
-            ),
-            &format!("this customer's bill was paid or is being paid today (order {earlier})"),
-            Some("inquiry_id"),
-        ));
+        return Err(bill_payment_open(earlier));
     }
     if now >= inquiry.expires_at {
         return Err(ApiFailure::new(
@@ -270,6 +264,18 @@ async fn validate_bill<S: Store + Clone + 'static>(
         inquiry_id: Some(inquiry_id),
         now,
     })
+}
+
+fn bill_payment_open(earlier: OrderId) -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::CONFLICT,
+        "bill_payment_open",
+        &format!(
+            "tagihan nomor ini sudah dibayar atau sedang diproses hari ini (pesanan {earlier})"
+        ),
+        &format!("this customer's bill was paid or is being paid today (order {earlier})"),
+        Some("inquiry_id"),
+    )
 }
 
 fn bill_paid() -> ApiFailure {

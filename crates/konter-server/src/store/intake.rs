@@ -21,6 +21,13 @@ use super::{NewOrder, PlaceOutcome, StoreError, StoreResult, StoredOrder};
 /// (debits, credits) of an account, in rupiah.
 pub(super) type Totals = (i64, i64);
 
+/// A customer's bill at a shop: (shop, product sku, customer number).
+pub(super) type BillKey = (ShopId, String, String);
+
+pub(super) fn bill_key(new: &NewOrder) -> BillKey {
+    (new.shop_id, new.sku.clone(), new.target.clone())
+}
+
 /// An order the run stores.
 pub(super) struct Placed<'a> {
     pub new: &'a NewOrder,
@@ -112,12 +119,14 @@ fn sum(a: Totals, b: Totals) -> StoreResult<Totals> {
 /// answered with what is stored, an inquiry another order pays refuses the order, a hold
 /// the saldo cannot cover refuses it — each refusal leaves the rest of the run untouched.
 ///
-/// `claimable` holds the (inquiry, shop) pairs no order pays yet; `before` the saldo and
-/// holds totals of the run's shops (an account not there is empty).
+/// `claimable` holds the (inquiry, shop) pairs no order pays yet; `open_bills` the bills of
+/// the run's bill payments that another order pays (open, or paid today); `before` the
+/// saldo and holds totals of the run's shops (an account not there is empty).
 pub(super) fn plan<'a>(
     run: &'a [NewOrder],
     stored: &HashMap<OrderId, StoredOrder>,
     mut claimable: HashSet<(InquiryId, ShopId)>,
+    mut open_bills: HashMap<BillKey, OrderId>,
     before: BTreeMap<Account, Totals>,
 ) -> StoreResult<(Vec<PlaceOutcome>, IntakePlan<'a>)> {
     let mut outcomes = Vec::with_capacity(run.len());
@@ -133,6 +142,16 @@ pub(super) fn plan<'a>(
             && !claimable.remove(&claim)
         {
             outcomes.push(PlaceOutcome::BillPaid);
+            continue;
+        }
+        // Another inquiry of the same bill: the supplier shows it unpaid until that
+        // payment ends, so paying it again would pay the bill twice.
+        let bill = claim.map(|_| bill_key(new));
+        if let Some(claim) = claim
+            && let Some(earlier) = bill.as_ref().and_then(|key| open_bills.get(key))
+        {
+            claimable.insert(claim);
+            outcomes.push(PlaceOutcome::BillPaymentOpen { earlier: *earlier });
             continue;
         }
         let saldo_acct = Account::ShopSaldo(new.shop_id);
@@ -170,6 +189,9 @@ pub(super) fn plan<'a>(
             created_at,
             updated_at: created_at,
         };
+        if let Some(bill) = bill {
+            open_bills.insert(bill, new.id);
+        }
         outcomes.push(PlaceOutcome::Created(order.clone()));
         placed.push(Placed {
             new,
@@ -260,6 +282,7 @@ mod tests {
                 PlaceOutcome::Exists(_) => "exists",
                 PlaceOutcome::SaldoShort { .. } => "short",
                 PlaceOutcome::BillPaid => "bill_paid",
+                PlaceOutcome::BillPaymentOpen { .. } => "bill_open",
             })
             .collect()
     }
@@ -273,7 +296,14 @@ mod tests {
             (Account::ShopSaldo(b), (0, 100)),
             (Account::ShopHolds(b), (50, 50)),
         ]);
-        let (outcomes, plan) = plan(&run, &HashMap::new(), HashSet::new(), before).expect("plan");
+        let (outcomes, plan) = plan(
+            &run,
+            &HashMap::new(),
+            HashSet::new(),
+            HashMap::new(),
+            before,
+        )
+        .expect("plan");
         assert_eq!(kinds(&outcomes), ["created", "created", "short", "created"]);
         assert!(
             matches!(outcomes[2], PlaceOutcome::SaldoShort { available } if available.idr() == 400)
@@ -305,7 +335,14 @@ mod tests {
         let a = ShopId::new();
         let run = vec![order(a, 600)];
         let before = BTreeMap::from([(Account::ShopSaldo(a), (0, 1_000))]);
-        let (_, plan) = plan(&run, &HashMap::new(), HashSet::new(), before).expect("plan");
+        let (_, plan) = plan(
+            &run,
+            &HashMap::new(),
+            HashSet::new(),
+            HashMap::new(),
+            before,
+        )
+        .expect("plan");
         let after = HashMap::from([
             (Account::ShopSaldo(a), (600, 900)),
             (Account::ShopHolds(a), (0, 600)),
@@ -328,12 +365,49 @@ mod tests {
         let run = vec![poor, paying, again, elsewhere];
         let before = BTreeMap::from([(Account::ShopSaldo(a), (0, 1_000))]);
         let claimable = HashSet::from([(inquiry, a)]);
-        let (outcomes, plan) = plan(&run, &HashMap::new(), claimable, before).expect("plan");
+        let (outcomes, plan) =
+            plan(&run, &HashMap::new(), claimable, HashMap::new(), before).expect("plan");
         assert_eq!(
             kinds(&outcomes),
             ["short", "created", "bill_paid", "bill_paid"]
         );
         assert_eq!(plan.placed.len(), 1);
+    }
+
+    #[test]
+    fn a_bill_is_paid_once_whichever_inquiry_pays_it() {
+        let a = ShopId::new();
+        let (first, second, other) = (InquiryId::new(), InquiryId::new(), InquiryId::new());
+        let bill = |inquiry: InquiryId, customer: &str| NewOrder {
+            inquiry_id: Some(inquiry),
+            sku: "plnpasca".into(),
+            target: customer.into(),
+            ..order(a, 500)
+        };
+        let run = vec![
+            bill(first, "530000000001"),
+            bill(second, "530000000001"),
+            bill(other, "530000000002"),
+        ];
+        let before = BTreeMap::from([(Account::ShopSaldo(a), (0, 10_000))]);
+        let claimable = HashSet::from([(first, a), (second, a), (other, a)]);
+        let (outcomes, _) = plan(
+            &run,
+            &HashMap::new(),
+            claimable.clone(),
+            HashMap::new(),
+            before.clone(),
+        )
+        .expect("plan");
+        assert_eq!(kinds(&outcomes), ["created", "bill_open", "created"]);
+        assert!(
+            matches!(outcomes[1], PlaceOutcome::BillPaymentOpen { earlier } if earlier == run[0].id)
+        );
+        // Paid by an order of an earlier run (or still open there): refused too.
+        let earlier = OrderId::new();
+        let open = HashMap::from([(bill_key(&run[0]), earlier)]);
+        let (outcomes, _) = plan(&run, &HashMap::new(), claimable, open, before).expect("plan");
+        assert_eq!(kinds(&outcomes), ["bill_open", "bill_open", "created"]);
     }
 
     #[test]
@@ -359,7 +433,14 @@ mod tests {
             },
         };
         let known = HashMap::from([(run[0].id, stored)]);
-        let (outcomes, plan) = plan(&run, &known, HashSet::new(), BTreeMap::new()).expect("plan");
+        let (outcomes, plan) = plan(
+            &run,
+            &known,
+            HashSet::new(),
+            HashMap::new(),
+            BTreeMap::new(),
+        )
+        .expect("plan");
         assert_eq!(kinds(&outcomes), ["exists"]);
         assert!(plan.placed.is_empty() && plan.moved.is_empty());
     }

@@ -111,6 +111,9 @@ pub enum PlaceOutcome {
     SaldoShort { available: Rupiah },
     /// Not stored, nothing held: another order already pays this bill inquiry.
     BillPaid,
+    /// Not stored, nothing held: another order of the shop pays the same customer's bill
+    /// (through another inquiry) and is still open, or succeeded today.
+    BillPaymentOpen { earlier: OrderId },
 }
 
 /// How an order ended with its supplier.

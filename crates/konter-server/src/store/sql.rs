@@ -18,6 +18,7 @@ use konter_domain::api::v1::{
     BillInquiry, Change, ChangeKind, Deposit, DepositMethod, DepositStatus, Failure, Order, Saldo,
     SaldoMovement, SaldoReason,
 };
+use konter_domain::bill::bill_day_start;
 use konter_domain::catalogue::{Category, PriceRule, Product, Sku, Tier};
 use konter_domain::ids::{DepositId, DeviceId, InquiryId, OrderId, ShopId};
 use konter_domain::money::Rupiah;
@@ -52,6 +53,11 @@ const PG_CONNECTIONS: u32 = 16;
 const MAX_GROUP_COMMIT: usize = 64;
 /// Orders waiting for the group-commit writer before senders have to wait.
 const INTAKE_QUEUE: usize = 1024;
+
+/// A bill payment of a shop ($1) for a product ($2) and customer ($3) that is open, or
+/// succeeded at or after $4.
+const BILL_PAYMENT_OF: &str = "SELECT id FROM orders WHERE shop_id = $1 AND sku = $2 AND target = $3 AND inquiry_id IS NOT NULL \
+     AND (status IN ('accepted', 'processing', 'pending') OR (status = 'success' AND created_at >= $4)) LIMIT 1";
 
 type IntakeJob = (NewOrder, oneshot::Sender<StoreResult<PlaceOutcome>>);
 
@@ -471,7 +477,8 @@ macro_rules! sql_store {
                 let shops: BTreeSet<ShopId> = run.iter().map(|new| new.shop_id).collect();
                 let before = Self::lock_shop_accounts_in(tx, &shops).await?;
                 let stored = Self::stored_orders_in(tx, run).await?;
-                let (outcomes, plan) = intake::plan(run, &stored, claimable, before)?;
+                let open_bills = Self::open_bill_payments_in(tx, run).await?;
+                let (outcomes, plan) = intake::plan(run, &stored, claimable, open_bills, before)?;
                 if !plan.placed.is_empty() {
                     Self::write_run_in(tx, &plan).await?;
                 }
@@ -524,6 +531,33 @@ macro_rules! sql_store {
                         Ok((parse_id("inquiry id", &id)?, parse_id("shop id", &shop)?))
                     })
                     .collect()
+            }
+
+            /// For each bill the run pays: an order of the shop that pays the same bill and is
+            /// open, or succeeded that day. Read under the shop's saldo lock, so two counters
+            /// paying one bill through two inquiries cannot both pass.
+            async fn open_bill_payments_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                run: &[NewOrder],
+            ) -> StoreResult<HashMap<intake::BillKey, OrderId>> {
+                let mut open = HashMap::new();
+                for new in run.iter().filter(|new| new.inquiry_id.is_some()) {
+                    let key = intake::bill_key(new);
+                    if open.contains_key(&key) {
+                        continue;
+                    }
+                    let row = sqlx::query(BILL_PAYMENT_OF)
+                        .bind(new.shop_id.to_string())
+                        .bind(&key.1)
+                        .bind(&key.2)
+                        .bind(ms(bill_day_start(new.now)))
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                    if let Some(row) = row {
+                        open.insert(key, parse_id("order id", &row.try_get::<String, _>(0)?)?);
+                    }
+                }
+                Ok(open)
             }
 
             /// The saldo and holds totals of `shops`, locked (PostgreSQL) in the order every
@@ -1347,10 +1381,7 @@ macro_rules! sql_store {
             }
 
             async fn bill_payment_of(&self, shop: ShopId, sku: &str, customer_no: &str, since: DateTime<Utc>) -> StoreResult<Option<OrderId>> {
-                let row = sqlx::query(
-                    "SELECT id FROM orders WHERE shop_id = $1 AND sku = $2 AND target = $3 AND inquiry_id IS NOT NULL \
-                     AND (status IN ('accepted', 'processing', 'pending') OR (status = 'success' AND created_at >= $4)) LIMIT 1",
-                )
+                let row = sqlx::query(BILL_PAYMENT_OF)
                 .bind(shop.to_string())
                 .bind(sku)
                 .bind(customer_no)

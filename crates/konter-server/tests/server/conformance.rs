@@ -317,7 +317,9 @@ async fn concurrent_holds<S: Store + Clone + 'static>(store: S) {
             PlaceOutcome::Created(_) => created += 1,
             PlaceOutcome::SaldoShort { .. } => {}
             PlaceOutcome::Exists(_) => panic!("ids are unique"),
-            PlaceOutcome::BillPaid => panic!("no bill here"),
+            PlaceOutcome::BillPaid | PlaceOutcome::BillPaymentOpen { .. } => {
+                panic!("no bill here")
+            }
         }
     }
     assert_eq!(
@@ -370,6 +372,7 @@ async fn place_each_twice<S: Store + Clone + 'static>(
             }
             PlaceOutcome::SaldoShort { .. } => "short",
             PlaceOutcome::BillPaid => "bill_paid",
+            PlaceOutcome::BillPaymentOpen { .. } => "bill_open",
         };
         answers.entry(id).or_default().push(answer);
     }
@@ -476,9 +479,10 @@ async fn concurrent_mixed_intake_on_postgres() {
     }
 }
 
-/// Two orders of one shop racing to pay the same bill inquiry, each sent twice at once:
-/// exactly one pays it (its retry is answered with it), the other is refused both times,
-/// and only the paying order holds saldo.
+/// Three orders of one shop racing to pay the same customer's bill — two through one
+/// inquiry, one through a second inquiry of the same bill — each sent twice at once: exactly
+/// one pays it (its retry is answered with it), the others are refused both times, and only
+/// the paying order holds saldo.
 async fn concurrent_bill_claims<S: Store + Clone + 'static>(store: S) {
     let now = Utc::now();
     let shop = store
@@ -519,31 +523,42 @@ async fn concurrent_bill_claims<S: Store + Clone + 'static>(store: S) {
             order_id: None,
         },
     };
-    assert_eq!(store.save_inquiry(&inquiry).await.expect("save"), None);
-    let payments: Vec<NewOrder> = (0..2)
-        .map(|_| NewOrder {
-            inquiry_id: Some(inquiry.inquiry.inquiry_id),
-            sku: "plnpasca".into(),
-            target: "530000000001".into(),
-            ..new_order(shop.id, total.idr(), 151_000)
-        })
-        .collect();
+    let mut again = inquiry.clone();
+    again.inquiry.inquiry_id = InquiryId::new();
+    again.ref_id = "Kinq2-0".into();
+    for inquiry in [&inquiry, &again] {
+        assert_eq!(store.save_inquiry(inquiry).await.expect("save"), None);
+    }
+    let paying = |inquiry: &StoredInquiry| NewOrder {
+        inquiry_id: Some(inquiry.inquiry.inquiry_id),
+        sku: "plnpasca".into(),
+        target: "530000000001".into(),
+        ..new_order(shop.id, total.idr(), 151_000)
+    };
+    let payments = [paying(&inquiry), paying(&inquiry), paying(&again)];
     let answers = place_each_twice(&store, &payments).await;
     let mut payer = None;
     for (id, both) in answers {
         match both.as_slice() {
             ["created", "exists"] => assert!(payer.replace(id).is_none(), "paid twice"),
-            ["bill_paid", "bill_paid"] => {}
+            refused
+                if refused
+                    .iter()
+                    .all(|a| ["bill_paid", "bill_open"].contains(a)) => {}
             other => panic!("{id}: {other:?}"),
         }
     }
     let payer = payer.expect("one order pays the bill");
-    let stored = store
-        .inquiry(inquiry.inquiry.inquiry_id)
-        .await
-        .expect("read")
-        .expect("inquiry");
-    assert_eq!(stored.inquiry.order_id, Some(payer));
+    let mut paid_by = Vec::new();
+    for inquiry in [&inquiry, &again] {
+        let stored = store
+            .inquiry(inquiry.inquiry.inquiry_id)
+            .await
+            .expect("read")
+            .expect("inquiry");
+        paid_by.extend(stored.inquiry.order_id);
+    }
+    assert_eq!(paid_by, [payer], "one inquiry is paid, by the payer");
     let saldo = store.saldo(shop.id).await.expect("saldo");
     assert_eq!(saldo.held_idr, total);
     assert_audit_clean(&store, "bill claims").await;
