@@ -269,7 +269,7 @@ export const billFlows = [
     async run(h) {
       const { page } = h;
       const savedFee = () => page.evaluate(() => /** @type {any} */ (window).__konterMock.ctx.db.settings.bill_fees.pln_pasca);
-      await h.press('F9');
+      await h.press('F4');
       await h.see('Pengaturan');
       await page.getByRole('button', { name: 'Biaya admin loket', exact: true }).click();
       await h.see('Batas biaya admin', '[data-testid="bill-fees"]');
@@ -296,7 +296,7 @@ export const billFlows = [
     name: 'laporan: bills are counted apart — count, omzet (bills paid), laba (counter fees)',
     /** @param {H} h */
     async run(h) {
-      await h.press('F4');
+      await h.press('F9');
       await h.see('Laporan hari ini');
       await h.see('Tagihan', '[data-testid="report-bills"]');
       const count = Number(await h.text('[data-kpi="bills.count"]'));

@@ -12,7 +12,7 @@ export const screenFlows = [
     /** @param {H} h */
     async run(h) {
       const { page } = h;
-      await h.press('F9');
+      await h.press('F4');
       await h.see('Pengaturan');
       await page.getByRole('button', { name: 'Printer', exact: true }).click();
       await page.selectOption('#printer-kind', 'tcp');
@@ -118,7 +118,7 @@ export const screenFlows = [
     /** @param {H} h */
     async run(h) {
       const { page } = h;
-      await h.press('F4');
+      await h.press('F9');
       await h.see('Laporan hari ini');
       const count = Number(await h.text('[data-kpi="count"]'));
       assert(count >= 6, `at least the sales of this run are counted (${count})`);
@@ -147,7 +147,7 @@ export const screenFlows = [
       await h.type('1111');
       await h.press('Enter');
       await h.see('Sri', '[data-testid="status-bar"]');
-      await h.press('F4');
+      await h.press('F9');
       await h.see('Halaman ini hanya untuk pemilik. Masukkan PIN pemilik.');
       await h.type('1111');
       await h.press('Enter');

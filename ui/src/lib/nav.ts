@@ -16,10 +16,11 @@ export const NAV: readonly NavItem[] = [
   { screen: 'jual', key: 'F1', label: 'nav.jual', ownerOnly: false },
   { screen: 'riwayat', key: 'F2', label: 'nav.riwayat', ownerOnly: false },
   { screen: 'saldo', key: 'F3', label: 'nav.saldo', ownerOnly: false },
-  { screen: 'laporan', key: 'F4', label: 'nav.laporan', ownerOnly: true },
+  { screen: 'pengaturan', key: 'F4', label: 'nav.pengaturan', ownerOnly: true },
   // Bills sit on F5, next to the sale keys: every cashier pays bills, like Jual.
   { screen: 'tagihan', key: 'F5', label: 'nav.tagihan', ownerOnly: false },
-  { screen: 'pengaturan', key: 'F9', label: 'nav.pengaturan', ownerOnly: true },
+  // F9 = laporan, as on the counter screen's key line (UI.md).
+  { screen: 'laporan', key: 'F9', label: 'nav.laporan', ownerOnly: true },
 ];
 
 /** The screen a function key opens, or `null` when the key is not a screen key. */
