@@ -449,4 +449,27 @@ fn a_paired_counter_quotes_from_its_catalogue_and_queues_a_sale() {
     let report = c.ok("report", json!({}));
     assert_eq!(report["pending_count"], 1);
     assert_eq!(report["hourly"].as_array().map(Vec::len), Some(24));
+
+    // The server stays down for a day: the queued sales wait for a cashier.
+    let other = c.ok(
+        "place_order",
+        json!({"sku": "tsel20", "target": "0813-1111-2222", "cashIdr": 50_000}),
+    );
+    assert_eq!(c.ok("stale_orders", json!({})), json!([]));
+    let db = rusqlite::Connection::open(c._dir.path().join("konter.db")).expect("device db");
+    db.execute(
+        "UPDATE outbox SET created_at = created_at - 25 * 3600000",
+        [],
+    )
+    .expect("age the queue");
+    let stale = c.ok("stale_orders", json!({}));
+    assert_eq!(stale.as_array().map(Vec::len), Some(2));
+    let sent = c.ok("reconfirm_order", json!({"id": order["id"]}));
+    assert_eq!(sent["status"], "queued");
+    let cancelled = c.ok("cancel_queued_order", json!({"id": other["id"]}));
+    assert_eq!(cancelled["status"], "failed");
+    assert_eq!(cancelled["failure"]["code"], "cancelled");
+    assert_eq!(c.ok("stale_orders", json!({})), json!([]));
+    let twice = c.err("cancel_queued_order", json!({"id": other["id"]}));
+    assert_eq!(twice["code"], "not_queued");
 }

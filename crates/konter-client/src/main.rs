@@ -64,7 +64,14 @@ enum Command {
         json: bool,
         #[arg(long, default_value_t = 50)]
         limit: u32,
+        /// Only queued orders too old to be sent on their own (see `reconfirm`, `cancel`).
+        #[arg(long)]
+        stale: bool,
     },
+    /// Sends a stale queued order at today's saldo price (the customer's price stays).
+    Reconfirm { order_id: String },
+    /// Cancels a queued order that never reached the server; prints the cash to give back.
+    Cancel { order_id: String },
     /// Shows the saldo.
     Saldo {
         #[arg(long)]
@@ -138,6 +145,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {}", e.to_ui().message);
+            if matches!(e, EngineError::RepeatSale { .. }) {
+                eprintln!("jual lagi dengan --again / sell it again with --again");
+            }
             if !matches!(
                 e,
                 EngineError::Input { .. }
@@ -247,11 +257,30 @@ async fn run(cli: Cli) -> Result<(), EngineError> {
                 }
             }
         }
+        Command::Reconfirm { order_id } => {
+            let o = engine.reconfirm(&order_id)?;
+            println!(
+                "{}\t{}\tdikirim dengan harga saldo hari ini / sent at today's saldo price",
+                o.id, o.status
+            );
+        }
+        Command::Cancel { order_id } => {
+            let o = engine.cancel_queued(&order_id)?;
+            println!(
+                "{}\t{}\tkembalikan uang / give back {}",
+                o.id, o.status, o.price_idr
+            );
+        }
         Command::Orders {
             json: as_json,
             limit,
+            stale,
         } => {
-            let orders = engine.orders(limit)?;
+            let orders = if stale {
+                engine.stale_orders()?
+            } else {
+                engine.orders(limit)?
+            };
             if as_json {
                 println!("{}", json(&orders)?);
             } else {

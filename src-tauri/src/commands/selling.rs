@@ -113,16 +113,48 @@ pub async fn pay_bill(
     Ok(order)
 }
 
-/// Tells the UI about a new order and sends it now rather than when the sync loop's
-/// long-poll next returns. Should the loop send it too, the server answers the same order
-/// id with the same order.
-fn queued(state: &Shared<'_>, order: &wire::Order) -> CommandResult<()> {
+/// Queued orders that waited longer than the owner allows (`max_queue_age_h`): the sync
+/// loop no longer sends them on its own, a cashier confirms or cancels each.
+#[tauri::command]
+pub async fn stale_orders(state: Shared<'_>) -> CommandResult<Vec<wire::Order>> {
+    state.require_cashier()?;
+    Ok(state.engine.stale_orders()?)
+}
+
+/// Sends a stale queued order at today's saldo price; the customer's price stays.
+#[tauri::command]
+pub async fn reconfirm_order(state: Shared<'_>, id: String) -> CommandResult<wire::Order> {
+    state.require_cashier()?;
+    let order = state.engine.reconfirm(&id)?;
+    queued(&state, &order)?;
+    Ok(order)
+}
+
+/// Cancels a queued order that never reached the server: the hold is released and the
+/// cashier gives the customer's cash back.
+#[tauri::command]
+pub async fn cancel_queued_order(state: Shared<'_>, id: String) -> CommandResult<wire::Order> {
+    state.require_cashier()?;
+    let order = state.engine.cancel_queued(&id)?;
+    announce(&state, &order);
+    Ok(order)
+}
+
+/// Tells the UI an order moved.
+fn announce(state: &Shared<'_>, order: &wire::Order) {
     state
         .seen
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .note(order);
     state.emit(ORDER_UPDATED, order);
+}
+
+/// Tells the UI about a new order and sends it now rather than when the sync loop's
+/// long-poll next returns. Should the loop send it too, the server answers the same order
+/// id with the same order.
+fn queued(state: &Shared<'_>, order: &wire::Order) -> CommandResult<()> {
+    announce(state, order);
     if state.paired()? {
         let engine = state.engine.clone();
         tauri::async_runtime::spawn(async move {

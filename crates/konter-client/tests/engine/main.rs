@@ -1019,10 +1019,9 @@ async fn receipts_print_to_a_file_printer_and_auto_print_on_success() {
     );
 
     // The CLI over the same store: a reprint says SALINAN and decodes back to its preview.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_konter"))
-        .args([
-            "--data-dir",
-            &dir.path().display().to_string(),
+    let preview = konter_cli(
+        dir.path(),
+        &[
             "print",
             &id,
             "--printer",
@@ -1031,16 +1030,8 @@ async fn receipts_print_to_a_file_printer_and_auto_print_on_success() {
             "32",
             "--copy",
             "--preview",
-        ])
-        .env("KONTER_TOKEN_STORE", "file")
-        .output()
-        .expect("konter print");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
-    let preview = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         preview.contains("SALINAN") && preview.contains("0812-3456-7890"),
         "{preview}"
@@ -1162,10 +1153,19 @@ async fn orders_queued_too_long_wait_for_a_cashier() {
     assert_eq!(server.order_count().await, 0);
     assert_eq!(engine.stale_orders().expect("stale").len(), 2);
 
-    engine
-        .reconfirm(&old.id.to_string())
-        .expect("confirmed at today's price");
-    let cancelled = engine.cancel_queued(&gone.id.to_string()).expect("cancel");
+    // The cashier's commands from the command line, over the same store.
+    let listed = konter_cli(dir.path(), &["orders", "--stale"]);
+    assert_eq!(listed.lines().count(), 2, "{listed}");
+    konter_cli(dir.path(), &["reconfirm", &old.id.to_string()]);
+    let said = konter_cli(dir.path(), &["cancel", &gone.id.to_string()]);
+    assert!(
+        said.contains(&gone.price_idr.to_string()),
+        "the cash to give back: {said}"
+    );
+    let cancelled = engine
+        .order(&gone.id.to_string())
+        .expect("read")
+        .expect("order");
     assert_eq!(cancelled.status, OrderStatus::Failed);
     assert!(engine.stale_orders().expect("stale").is_empty());
     engine.sync_once(0).await.expect("sync");
@@ -1186,6 +1186,24 @@ async fn orders_queued_too_long_wait_for_a_cashier() {
 
 /// The `konter` binary of this crate.
 const KONTER: &str = env!("CARGO_BIN_EXE_konter");
+
+/// Runs `konter` over the device data in `dir`; its standard output, after checking it
+/// succeeded.
+fn konter_cli(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(KONTER)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("KONTER_TOKEN_STORE", "file")
+        .output()
+        .expect("konter runs");
+    assert!(
+        out.status.success(),
+        "konter {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_killed_mid_sync_sends_every_order_exactly_once() {
