@@ -237,6 +237,16 @@ pub struct Settings {
     pub bill_fees: Option<BTreeMap<BillKind, Rupiah>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_fee_cap_idr: Option<Rupiah>,
+    /// Whether receipts show the cash paid and the change; absent in a save leaves it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_cash_block: Option<bool>,
+    /// Whether a success receipt opens the cash drawer; absent in a save leaves it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kick_drawer: Option<bool>,
+    /// The shop's zone in hours east of UTC — 7 WIB, 8 WITA, 9 WIT — for its day, its
+    /// reports and its receipts; absent in a save leaves it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc_offset_h: Option<i32>,
 }
 
 /// The UI's scopes; the engine's default rule has no place in the UI's list.

@@ -178,6 +178,9 @@ fn settings_round_trip_and_bad_ones_change_nothing() {
         "shop_phone": "0812-1111-2222",
         "bill_fees": {"pln_pasca": 3000, "bpjs": 2000, "pdam": 2500, "internet": 2500, "multifinance": 5000},
         "bill_fee_cap_idr": 7500,
+        "show_cash_block": false,
+        "kick_drawer": true,
+        "utc_offset_h": 8,
     });
     // Before the owner exists, the first-run setup saves the profile without a login.
     c.ok("save_settings", json!({"settings": wanted}));
@@ -193,6 +196,20 @@ fn settings_round_trip_and_bad_ones_change_nothing() {
         wanted,
         "a refused form changes nothing"
     );
+
+    let mut east = wanted.clone();
+    east["utc_offset_h"] = json!(10);
+    let e = c.err("save_settings", json!({"settings": east}));
+    assert_eq!(e["field"], "utc_offset_h");
+    assert_eq!(c.ok("settings", json!({})), wanted);
+
+    // The owner's own receipt header; the shop's name again once it is cleared.
+    let mut named = wanted.clone();
+    named["receipt_header"] = json!("PONSEL BU SRI");
+    c.ok("save_settings", json!({"settings": named}));
+    assert_eq!(c.ok("settings", json!({})), named);
+    c.ok("save_settings", json!({"settings": wanted}));
+    assert_eq!(c.ok("settings", json!({}))["receipt_header"], "");
 
     let mut greedy = wanted.clone();
     greedy["bill_fees"]["bpjs"] = json!(8000);

@@ -20,7 +20,7 @@ pub mod sync;
 pub mod token;
 
 /// Settings the owner may change, with what each accepts.
-const SETTINGS: [(&str, &str); 9] = [
+const SETTINGS: [(&str, &str); 11] = [
     ("max_queue_age_h", "hours from 1 to 168"),
     (
         "printer",
@@ -31,7 +31,9 @@ const SETTINGS: [(&str, &str); 9] = [
     ("kick_drawer", "true or false"),
     ("shop_address", "text"),
     ("shop_phone", "text"),
+    ("receipt_header", "text (empty: the shop's name)"),
     ("receipt_footer", "text, one line per line"),
+    ("receipt_cash_block", "true or false"),
     ("utc_offset_h", "7 (WIB), 8 (WITA) or 9 (WIT)"),
 ];
 
@@ -50,7 +52,9 @@ impl Engine {
         let ok = match key {
             "printer" => value.parse::<konter_receipt::PrinterAddress>().is_ok(),
             "printer_width" => matches!(value, "32" | "42" | "48"),
-            "auto_print" | "kick_drawer" => matches!(value, "true" | "false"),
+            "auto_print" | "kick_drawer" | "receipt_cash_block" => {
+                matches!(value, "true" | "false")
+            }
             "utc_offset_h" => matches!(value, "7" | "8" | "9"),
             "max_queue_age_h" => value.parse::<i64>().is_ok_and(|h| (1..=168).contains(&h)),
             _ => value.chars().count() <= 200,

@@ -88,13 +88,17 @@ impl Engine {
             .collect();
         Ok((
             ShopProfile {
-                name: get("shop_name")?.unwrap_or_else(|| "KONTER".into()),
+                // The owner's own header, else the shop's name from the server.
+                name: get("receipt_header")?
+                    .filter(|h| !h.trim().is_empty())
+                    .or(get("shop_name")?)
+                    .unwrap_or_else(|| "KONTER".into()),
                 address: get("shop_address")?,
                 phone: get("shop_phone")?,
                 logo: None,
                 zone: zone(hours),
                 footer,
-                show_cash_block: true,
+                show_cash_block: get("receipt_cash_block")?.as_deref() != Some("false"),
                 kick_drawer: get("kick_drawer")?.as_deref() == Some("true"),
             },
             hours,

@@ -72,12 +72,18 @@ pub(crate) fn read_settings(state: &Konter) -> CommandResult<wire::Settings> {
                 .and_then(|w| w.parse().ok())
                 .unwrap_or(32),
         },
-        receipt_header: get("shop_name")?.unwrap_or_default(),
+        receipt_header: get("receipt_header")?
+            .filter(|h| !h.trim().is_empty())
+            .or(get("shop_name")?)
+            .unwrap_or_default(),
         receipt_footer: get("receipt_footer")?.unwrap_or_else(|| DEFAULT_FOOTER.into()),
         shop_address: get("shop_address")?.unwrap_or_default(),
         shop_phone: get("shop_phone")?.unwrap_or_default(),
         bill_fees: Some(fees.fees),
         bill_fee_cap_idr: Some(fees.cap_idr),
+        show_cash_block: Some(get("receipt_cash_block")?.as_deref() != Some("false")),
+        kick_drawer: Some(get("kick_drawer")?.as_deref() == Some("true")),
+        utc_offset_h: Some(super::books::zone_hours(state)?),
     })
 }
 
@@ -137,15 +143,29 @@ pub async fn save_settings(state: Shared<'_>, settings: wire::Settings) -> Comma
             Some(text)
         }
     };
+    // The shop's name from the server heads the receipt unless the owner writes another.
     let shop_name = state.engine.setting("shop_name")?.unwrap_or_default();
-    let header = s.receipt_header.trim();
-    if !header.is_empty() && header != shop_name {
+    let header = Some(s.receipt_header.trim())
+        .filter(|h| *h != shop_name)
+        .unwrap_or("");
+    too_long("receipt_header", header)?;
+    if header.lines().count() > 1 {
         return Err(CommandError::new(
-            "not_available",
-            "kepala struk memakai nama toko dari server dan belum bisa diubah di sini",
-            "the receipt header is the shop name from the server and cannot be changed here yet",
+            "one_line",
+            "kepala struk satu baris",
+            "the receipt header is one line",
         )
         .on("receipt_header"));
+    }
+    if let Some(h) = s.utc_offset_h
+        && !(7..=9).contains(&h)
+    {
+        return Err(CommandError::new(
+            "zone_unknown",
+            "zona waktu WIB (7), WITA (8) atau WIT (9)",
+            "the time zone is WIB (7), WITA (8) or WIT (9)",
+        )
+        .on("utc_offset_h"));
     }
     too_long("receipt_footer", &s.receipt_footer)?;
     too_long("shop_address", &s.shop_address)?;
@@ -175,8 +195,19 @@ pub async fn save_settings(state: Shared<'_>, settings: wire::Settings) -> Comma
         engine.set_setting("printer", p)?;
     }
     engine.set_setting("printer_width", &s.printer.width.to_string())?;
-    engine.set_setting("auto_print", if s.auto_print { "true" } else { "false" })?;
+    let flag = |on: bool| if on { "true" } else { "false" };
+    engine.set_setting("auto_print", flag(s.auto_print))?;
+    engine.set_setting("receipt_header", header)?;
     engine.set_setting("receipt_footer", s.receipt_footer.trim())?;
+    if let Some(on) = s.show_cash_block {
+        engine.set_setting("receipt_cash_block", flag(on))?;
+    }
+    if let Some(on) = s.kick_drawer {
+        engine.set_setting("kick_drawer", flag(on))?;
+    }
+    if let Some(h) = s.utc_offset_h {
+        engine.set_setting("utc_offset_h", &h.to_string())?;
+    }
     engine.set_setting("shop_address", s.shop_address.trim())?;
     engine.set_setting("shop_phone", s.shop_phone.trim())?;
     if let Some(fees) = &fees {

@@ -21,7 +21,7 @@ const DEFAULT_ORDERS_LIMIT: u32 = 100;
 const MAX_ORDERS_SCANNED: u32 = 5_000;
 
 /// The shop's zone as hours east of UTC (WIB 7, WITA 8, WIT 9), as the engine keeps it.
-fn zone_hours(state: &Konter) -> CommandResult<i32> {
+pub(crate) fn zone_hours(state: &Konter) -> CommandResult<i32> {
     Ok(state
         .engine
         .setting("utc_offset_h")?

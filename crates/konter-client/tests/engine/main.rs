@@ -568,6 +568,27 @@ async fn a_bill_is_looked_up_paid_printed_and_counted_apart() {
             receipt.preview_text
         );
     }
+    // The header and the cash block are the shop's to set.
+    engine
+        .set_setting("receipt_header", "PONSEL BU SRI")
+        .expect("header");
+    engine
+        .set_setting("receipt_cash_block", "false")
+        .expect("cash block");
+    let plain = engine
+        .receipt(&paid.id.to_string(), 32, false, false)
+        .expect("receipt")
+        .expect("printable");
+    assert!(
+        receipt.preview_text.contains("Tunai") && !plain.preview_text.contains("Tunai"),
+        "{}",
+        plain.preview_text
+    );
+    assert!(
+        plain.preview_text.contains("PONSEL BU SRI") && plain.preview_text.contains(&sn),
+        "{}",
+        plain.preview_text
+    );
     let report = engine
         .daily_report(engine.today().expect("today"))
         .expect("report");
