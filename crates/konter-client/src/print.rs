@@ -2,6 +2,7 @@
 //! and a print queue in the store so a sale never waits on the printer.
 
 use chrono::Utc;
+use konter_domain::catalogue::Category;
 use konter_domain::order::OrderStatus;
 use konter_domain::target::{InputSchema, Target};
 use konter_receipt::{
@@ -36,6 +37,30 @@ pub fn reference(order: &LocalOrder, zone_hours: i32) -> String {
     let local = order.created_at + chrono::TimeDelta::hours(i64::from(zone_hours));
     let hex = order.id.as_uuid().simple().to_string();
     format!("KNT-{}-{}", local.format("%y%m%d"), &hex[hex.len() - 8..])
+}
+
+/// The receipt's product line: what was sold, in capitals, named by its kind as counters
+/// print it — `PULSA TELKOMSEL 10.000`, `TOKEN LISTRIK PLN 50.000` — so a pulsa and a data
+/// package of one operator never read alike.
+pub fn product_line(category: Option<Category>, name: &str) -> String {
+    let name = name.trim().to_uppercase();
+    let (kind, drop) = match category {
+        Some(Category::Pulsa) => ("PULSA", None),
+        Some(Category::Data) if name.contains("DATA") => ("PAKET", None),
+        Some(Category::Data) => ("PAKET DATA", None),
+        Some(Category::Pln) => ("TOKEN LISTRIK", Some("TOKEN ")),
+        Some(Category::Game | Category::Emoney) => ("TOP UP", None),
+        Some(Category::Bill) | None => return name,
+    };
+    let name = drop
+        .and_then(|d| name.strip_prefix(d))
+        .unwrap_or(&name)
+        .to_owned();
+    if name.starts_with(kind) {
+        name
+    } else {
+        format!("{kind} {name}")
+    }
 }
 
 fn zone(hours: i32) -> ShopZone {
@@ -125,19 +150,24 @@ impl Engine {
         let (shop, hours) = self.shop_profile()?;
         // A bill knows its kind; a product gone from the catalogue still prints as a phone
         // number, the commonest target.
-        let schema = match &order.bill {
-            Some(b) => InputSchema::Bill {
-                bill: b.inquiry.kind,
-            },
-            None => catalog::item(&self.db(), &order.sku)?
-                .map_or(InputSchema::Phone, |i| i.product.input),
+        let item = catalog::item(&self.db(), &order.sku)?;
+        let (schema, category) = match &order.bill {
+            Some(b) => (
+                InputSchema::Bill {
+                    bill: b.inquiry.kind,
+                },
+                Some(Category::Bill),
+            ),
+            None => item.as_ref().map_or((InputSchema::Phone, None), |i| {
+                (i.product.input, Some(i.product.category))
+            }),
         };
         let target =
             Target::parse(schema, &order.target, None).map_err(|e| EngineError::from_field(&e))?;
         let receipt_order = ReceiptOrder {
             reference: reference(&order, hours),
             status: order.status,
-            product_name: order.product_name.clone(),
+            product_name: product_line(category, &order.product_name),
             target,
             sn: order.sn.clone(),
             price: order.price_idr,
@@ -296,4 +326,51 @@ impl Engine {
 /// Whether an order's new status should print by itself (auto-print on success).
 pub(crate) fn auto_print_due(conn: &rusqlite::Connection, to: OrderStatus) -> EngineResult<bool> {
     Ok(to == OrderStatus::Success && db::setting(conn, "auto_print")?.as_deref() == Some("true"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_product_line_names_the_kind_of_sale() {
+        let cases = [
+            (
+                Some(Category::Pulsa),
+                "Telkomsel 10.000",
+                "PULSA TELKOMSEL 10.000",
+            ),
+            (
+                Some(Category::Pln),
+                "Token PLN 50.000",
+                "TOKEN LISTRIK PLN 50.000",
+            ),
+            (
+                Some(Category::Pln),
+                "PLN 20.000",
+                "TOKEN LISTRIK PLN 20.000",
+            ),
+            (
+                Some(Category::Data),
+                "Indosat Data 10GB 30 Hari",
+                "PAKET INDOSAT DATA 10GB 30 HARI",
+            ),
+            (
+                Some(Category::Data),
+                "XL Combo 6GB",
+                "PAKET DATA XL COMBO 6GB",
+            ),
+            (Some(Category::Emoney), "DANA 50.000", "TOP UP DANA 50.000"),
+            (
+                Some(Category::Game),
+                "Top Up ML 86 Diamond",
+                "TOP UP ML 86 DIAMOND",
+            ),
+            (Some(Category::Bill), "PLN Pascabayar", "PLN PASCABAYAR"),
+            (None, "Telkomsel 10.000", "TELKOMSEL 10.000"),
+        ];
+        for (category, name, line) in cases {
+            assert_eq!(product_line(category, name), line, "{name}");
+        }
+    }
 }

@@ -1054,7 +1054,9 @@ async fn receipts_print_to_a_file_printer_and_auto_print_on_success() {
         ],
     );
     assert!(
-        preview.contains("SALINAN") && preview.contains("0812-3456-7890"),
+        preview.contains("SALINAN")
+            && preview.contains("0812-3456-7890")
+            && preview.contains("PULSA "),
         "{preview}"
     );
     assert_decodes_to(&std::fs::read(&file).expect("printed"), &preview);
