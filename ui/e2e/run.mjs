@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { billFlows } from './flows-bills.mjs';
+import { outboxFlows } from './flows-outbox.mjs';
 import { setupFlows } from './flows-setup.mjs';
 import { screenFlows } from './flows-screens.mjs';
 import { sellFlows } from './flows-sell.mjs';
@@ -99,7 +100,7 @@ async function main() {
   });
   const h = harness(page, SHOTS);
   const only = process.env['E2E_ONLY'];
-  const flows = [...setupFlows, ...sellFlows, ...billFlows, ...screenFlows].filter((f) => !only || f.name.includes(only));
+  const flows = [...setupFlows, ...sellFlows, ...billFlows, ...outboxFlows, ...screenFlows].filter((f) => !only || f.name.includes(only));
 
   let passed = 0;
   let failed = 0;

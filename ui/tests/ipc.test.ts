@@ -31,6 +31,9 @@ describe('the IPC layer', () => {
     await ipc.closeShift(1_000_000);
     await ipc.gameInquiry('mobile_legends', '12345678 (1234)');
     await ipc.printOrder('KNT-1', true);
+    await ipc.staleOrders();
+    await ipc.reconfirmOrder('KNT-2');
+    await ipc.cancelQueuedOrder('KNT-3');
     await ipc.saveSettings({
       language: 'id',
       auto_print: false,
@@ -50,6 +53,9 @@ describe('the IPC layer', () => {
       'close_shift',
       'game_inquiry',
       'print_order',
+      'stale_orders',
+      'reconfirm_order',
+      'cancel_queued_order',
       'save_settings',
     ]);
     expect(calls[0]?.[1]).toEqual({ serverUrl: 'https://k.id', code: 'ABCD-1234', deviceName: 'Kasir depan' });
@@ -59,7 +65,10 @@ describe('the IPC layer', () => {
     expect(calls[4]?.[1]).toEqual({ countedCashIdr: 1_000_000 });
     expect(calls[5]?.[1]).toEqual({ game: 'mobile_legends', target: '12345678 (1234)' });
     expect(calls[6]?.[1]).toEqual({ id: 'KNT-1', copy: true });
-    expect(Object.keys(calls[7]?.[1] as object)).toEqual(['settings']);
+    expect(calls[7]?.[1]).toEqual({});
+    expect(calls[8]?.[1]).toEqual({ id: 'KNT-2' });
+    expect(calls[9]?.[1]).toEqual({ id: 'KNT-3' });
+    expect(Object.keys(calls[10]?.[1] as object)).toEqual(['settings']);
   });
 
   it('rejects with {code, message, field} whatever shape the error came in', async () => {

@@ -83,6 +83,16 @@ export const payBill = (inquiryId: string, cashIdr?: number) =>
 export const orders = (q: OrdersQuery = {}) => call<Order[]>('orders', { ...q });
 export const orderDetail = (id: string) => call<OrderDetail>('order_detail', { id });
 
+// The outbox: orders queued longer than the owner's `max_queue_age_h` are no longer sent on
+// their own; a cashier sends each again at today's saldo price, or cancels it and gives the
+// customer's cash back.
+/** Queued orders too old to be sent on their own, oldest first. */
+export const staleOrders = () => call<Order[]>('stale_orders');
+/** Sends a stale order again at today's saldo price; it stays `queued` until the next sync. */
+export const reconfirmOrder = (id: string) => call<Order>('reconfirm_order', { id });
+/** Fails a queued order locally (`failure.code` `cancelled`) and releases its hold. */
+export const cancelQueuedOrder = (id: string) => call<Order>('cancel_queued_order', { id });
+
 // Saldo
 export const saldo = () => call<Saldo>('saldo');
 export const saldoHistory = (limit?: number) =>

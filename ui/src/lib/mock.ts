@@ -4,7 +4,8 @@
 // engine; nothing in the UI does.
 //
 // Scenarios: `fresh` (not paired: Setup first) or `ready` (paired; owner PIN 123456,
-// cashier Sri PIN 1111). Target-keyed outcomes are listed in mock/selling.ts; the postpaid
+// cashier Sri PIN 1111); `seedStale()` adds two orders stuck in the outbox since yesterday
+// (mock/outbox.ts has the stale-order commands). Target-keyed outcomes are listed in mock/selling.ts; the postpaid
 // bill test numbers (Digiflazz's: PLN 530000000001/2 pay, …0003 has no bill, …0006 fails,
 // 630000000001 pends then pays, …) in mock/bills.ts.
 
@@ -16,8 +17,9 @@ import * as books from './mock/books';
 import { DEFAULT_OPTIONS, type Ctx, type MockOptions } from './mock/context';
 import { emptyDb, fail, requireCashier, type MockDb } from './mock/db';
 import * as history from './mock/history';
-import { setOnline, settle } from './mock/lifecycle';
-import { seedReady } from './mock/seed';
+import { emitSync, setOnline, settle } from './mock/lifecycle';
+import * as outbox from './mock/outbox';
+import { seedReady, seedStale } from './mock/seed';
 import * as selling from './mock/selling';
 
 export type Scenario = 'fresh' | 'ready';
@@ -41,6 +43,9 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
   pay_bill: bills.payBill,
   orders: history.orders,
   order_detail: history.orderDetail,
+  stale_orders: outbox.staleOrders,
+  reconfirm_order: outbox.reconfirmOrder,
+  cancel_queued_order: outbox.cancelQueuedOrder,
   saldo: (ctx: Ctx) => {
     requireCashier(ctx.db);
     return books.saldoOf(ctx.db);
@@ -72,6 +77,10 @@ export interface MockEngine {
   settle: (id: string, fail?: boolean) => void;
   /** Credits a deposit to the saldo, as a paid top-up would (for tests and demos). */
   credit: (amountIdr: number) => void;
+  /** Makes an order `hours` older, as if sold then: past a day, a queued one is stale. */
+  age: (id: string, hours: number) => void;
+  /** Adds the demo's two stale queued orders (see mock/seed.ts). */
+  seedStale: () => void;
   stop: () => void;
 }
 
@@ -107,6 +116,11 @@ export function createMockEngine(
     setOnline: (online) => setOnline(ctx, online),
     settle: (id, f) => settle(ctx, id, f),
     credit: (amountIdr) => books.credit(ctx.db, amountIdr, 'Setor tunai (uji)'),
+    age: (id, hours) => outbox.age(ctx, id, hours),
+    seedStale: () => {
+      seedStale(ctx.db);
+      emitSync(ctx);
+    },
     stop: () => {
       for (const t of timers) clearTimeout(t);
       timers.clear();

@@ -30,6 +30,11 @@ export interface MockOrder extends Order {
   fail_message?: string;
   /** A scenario: the supplier keeps the order pending for longer before answering. */
   slow?: boolean;
+  /**
+   * When the order (re)entered the outbox, if not at `created_at`: a reconfirmed order
+   * waits again from then, as the engine's outbox row does.
+   */
+  queued_at?: string;
 }
 
 /** A bill looked up at the supplier, and the order that paid it (once). */
@@ -61,6 +66,8 @@ export interface MockDb {
   lastSyncAt: string | undefined;
   seq: number;
   saldoAsOf: string;
+  /** The owner's `max_queue_age_h`: older queued orders are not sent on their own. */
+  maxQueueAgeH: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -105,6 +112,7 @@ export function emptyDb(): MockDb {
     lastSyncAt: now,
     seq: 0,
     saldoAsOf: now,
+    maxQueueAgeH: DEFAULT_MAX_QUEUE_AGE_H,
   };
 }
 
@@ -124,6 +132,22 @@ export function orderIdFor(n: number, now: Date): string {
 export function syncStatus(db: MockDb): SyncStatus {
   if (!db.online) return 'offline';
   return db.syncing ? 'syncing' : 'online';
+}
+
+/** A day, as the engine's `DEFAULT_MAX_QUEUE_AGE_H`. */
+export const DEFAULT_MAX_QUEUE_AGE_H = 24;
+
+/** When the order entered the outbox (again). */
+export function queuedAt(o: MockOrder): string {
+  return o.queued_at ?? o.created_at;
+}
+
+/**
+ * A queued order that waited longer than the owner allows: prices and the customer's intent
+ * went stale, so the sync no longer sends it until a cashier confirms or cancels it.
+ */
+export function isStale(db: MockDb, o: MockOrder, nowMs: number = Date.now()): boolean {
+  return o.status === 'queued' && nowMs - new Date(queuedAt(o)).getTime() > db.maxQueueAgeH * 3_600_000;
 }
 
 export function queueLen(db: MockDb): number {
@@ -166,6 +190,7 @@ export function publicOrder(o: MockOrder): Order {
     will_fail: _f,
     fail_message: _m,
     slow: _w,
+    queued_at: _q,
     ...order
   } = o;
   return structuredClone(order);

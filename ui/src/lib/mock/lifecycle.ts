@@ -5,7 +5,7 @@
 import type { OrderStatus, PrintJob, SyncState } from '../types';
 import { record } from './books';
 import type { Ctx } from './context';
-import { publicOrder, queueLen, syncStatus, type MockOrder } from './db';
+import { isStale, publicOrder, queueLen, syncStatus, type MockOrder } from './db';
 
 export function emitSync(ctx: Ctx): void {
   const s: SyncState = { state: syncStatus(ctx.db), queue_len: queueLen(ctx.db) };
@@ -13,7 +13,7 @@ export function emitSync(ctx: Ctx): void {
   ctx.emit('sync-state', s);
 }
 
-function setStatus(ctx: Ctx, o: MockOrder, status: OrderStatus): void {
+export function setStatus(ctx: Ctx, o: MockOrder, status: OrderStatus): void {
   const at = new Date().toISOString();
   o.status = status;
   o.updated_at = at;
@@ -86,8 +86,10 @@ export function setOnline(ctx: Ctx, online: boolean): void {
     emitSync(ctx);
     return;
   }
-  // Back online: drain the outbox in order, once each, then report idle.
-  const queued = db.orders.filter((o) => o.status === 'queued').reverse();
+  // Back online: drain the outbox in order, once each, then report idle. Orders that waited
+  // longer than the owner allows stay behind until a cashier confirms or cancels them.
+  const now = Date.now();
+  const queued = db.orders.filter((o) => o.status === 'queued' && !isStale(db, o, now)).reverse();
   db.syncing = queued.length > 0;
   emitSync(ctx);
   queued.forEach((o, i) => ctx.later(ctx.opts.stepMs * i, () => advance(ctx, o)));

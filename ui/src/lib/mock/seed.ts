@@ -115,3 +115,41 @@ export function seedReady(db: MockDb): void {
   db.cashiers.push({ id: 'c-1', name: 'Pak Budi', role: 'owner', pin: '123456', active: true });
   seedShop(db);
 }
+
+/**
+ * Demo only (mock.html?stale=1): two sales that sat in the outbox since yesterday, past the
+ * owner's 24 hours, so Riwayat asks the cashier to send or cancel them. Smartfren 5.000 is
+ * disrupted at the supplier, so that one can only be cancelled. Not part of `ready`: tests
+ * expect an empty outbox there, and make their own stale orders with `MockEngine.age`.
+ */
+export function seedStale(db: MockDb): void {
+  const now = Date.now();
+  const STALE: readonly [string, string, number][] = [
+    ['sf5', '088112345678', 30 * 60 + 12],
+    ['isat10', '085712345678', 27 * 60 + 5],
+  ];
+  STALE.forEach(([sku, target, minutesAgo], i) => {
+    const p = productBySku(sku);
+    if (!p) return;
+    const at = new Date(now - minutesAgo * 60_000).toISOString();
+    const price = priceOf(p.cost_idr, ruleFor(p, DEFAULT_RULES));
+    db.orders.push({
+      id: `KNT-SEED-${String(900 + i).padStart(6, '0')}`,
+      sku,
+      product_name: p.name,
+      category: p.category,
+      target,
+      status: 'queued',
+      price_idr: price,
+      cost_idr: p.cost_idr,
+      cash_idr: price,
+      change_idr: 0,
+      cashier_name: 'Sri',
+      created_at: at,
+      updated_at: at,
+      history: [{ status: 'queued', at }],
+      supplier_ref: `DF${70_100_000 + i * 311}`,
+    });
+  });
+  db.orders.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+}
