@@ -1550,14 +1550,23 @@ macro_rules! sql_store {
             }
 
             async fn calls(&self, order: OrderId) -> StoreResult<Vec<SupplierCall>> {
-                let rows = sqlx::query("SELECT * FROM supplier_calls WHERE order_id = $1 ORDER BY id")
-                    .bind(order.to_string())
-                    .fetch_all(&self.reader)
-                    .await?;
+                // A bill payment's story starts with its inquiry's call, made before the order
+                // existed under the ref_id the payment uses again.
+                let rows = sqlx::query(
+                    "SELECT * FROM supplier_calls WHERE order_id = $1 \
+                     OR (order_id IS NULL AND ref_id = (SELECT ref_id FROM bill_inquiries WHERE order_id = $1)) \
+                     ORDER BY id",
+                )
+                .bind(order.to_string())
+                .fetch_all(&self.reader)
+                .await?;
                 rows.iter()
                     .map(|row| {
                         Ok(SupplierCall {
-                            order_id: Some(order),
+                            order_id: row
+                                .try_get::<Option<String>, _>("order_id")?
+                                .map(|id| parse_id("order id", &id))
+                                .transpose()?,
                             ref_id: row.try_get("ref_id")?,
                             supplier: row.try_get("supplier")?,
                             operation: row.try_get("operation")?,

@@ -97,6 +97,16 @@ async fn bill_paid_once<S: Store + Clone + 'static>(rig: Rig<S>) {
         ["inq-pasca", "pay-pasca"],
         "paid under the inquiry's ref_id, once"
     );
+    // The order's story (`konter-server order show`) starts with the inquiry's call.
+    let calls = rig.app.store.calls(order_id(&placed)).await.expect("calls");
+    assert_eq!(
+        calls
+            .iter()
+            .map(|c| (c.operation.as_str(), c.order_id.is_some()))
+            .collect::<Vec<_>>(),
+        [("bill_inquiry", false), ("topup", true)],
+        "{calls:?}"
+    );
 
     let (status, twice) = rig.pay(&inq).await;
     assert_eq!(
