@@ -1,6 +1,10 @@
 // The other screens: Pengaturan, Riwayat, Saldo, Laporan, the owner gate, and layout rules.
 
+import { createRequire } from 'node:module';
 import { assert } from './harness.mjs';
+
+/** jsQR, a QR reader (not the library that drew the code), to read the code as a phone would. */
+const JSQR = createRequire(import.meta.url).resolve('jsqr/dist/jsQR.js');
 
 /** @typedef {ReturnType<typeof import('./harness.mjs').harness>} H */
 
@@ -8,7 +12,7 @@ const idr = (/** @type {string} */ s) => Number(s.replace(/[^\d]/g, ''));
 
 export const screenFlows = [
   {
-    name: 'pengaturan: printer (error next to the field), test print, price rule, cashier, language',
+    name: 'pengaturan: printer (error next to the field), test print, receipt header/cash block/zone kept, price rule, cashier, language',
     /** @param {H} h */
     async run(h) {
       const { page } = h;
@@ -24,6 +28,57 @@ export const screenFlows = [
       await h.see('Pengaturan disimpan');
       await h.see('Struk tercetak');
       await h.shot('pengaturan-printer');
+
+      // The receipt: the owner's own header, no Tunai/Kembali; the shop's zone: WITA.
+      await page.getByRole('button', { name: 'Struk', exact: true }).click();
+      assert((await page.inputValue('#receipt-header')) === 'KONTER MAJU JAYA', "the header starts as the shop's name");
+      await h.notSee('tidak dapat diubah');
+      await page.fill('#receipt-header', 'PONSEL BU SRI');
+      const cashBlock = page.getByLabel('Cetak Tunai dan Kembali di struk');
+      assert(await cashBlock.isChecked(), 'the cash block starts on');
+      await cashBlock.uncheck();
+      await page.getByRole('button', { name: 'Simpan' }).click();
+      await h.see('Pengaturan disimpan');
+      await page.getByRole('button', { name: 'Umum' }).click();
+      const zones = await page.locator('#utc-offset option').allTextContents();
+      assert(zones.join('|') === 'WIB (UTC+7)|WITA (UTC+8)|WIT (UTC+9)', `zones ${zones}`);
+      await page.selectOption('#utc-offset', { label: 'WITA (UTC+8)' });
+      await page.getByRole('button', { name: 'Simpan' }).click();
+      await h.see('Pengaturan disimpan');
+      // Away and back: the screen reads the engine's settings anew.
+      await h.press('F1');
+      await h.see('Nomor HP / nomor PLN');
+      await h.press('F4');
+      await h.see('Zona waktu toko');
+      assert((await page.locator('#utc-offset option:checked').textContent()) === 'WITA (UTC+8)', 'WITA kept');
+      await page.getByRole('button', { name: 'Struk', exact: true }).click();
+      assert((await page.inputValue('#receipt-header')) === 'PONSEL BU SRI', 'the header kept');
+      assert(!(await page.getByLabel('Cetak Tunai dan Kembali di struk').isChecked()), 'the cash block stays off');
+      await h.shot('pengaturan-struk');
+      // A too-long header is refused next to the field, and nothing changes.
+      await page.fill('#receipt-header', 'X'.repeat(201));
+      await page.getByRole('button', { name: 'Simpan' }).click();
+      await h.see('paling panjang 200 huruf', '[data-field-error="receipt-header"]');
+      await page.fill('#receipt-header', 'PONSEL BU SRI');
+      await page.getByRole('button', { name: 'Simpan' }).click();
+      await h.see('Pengaturan disimpan');
+      // The receipt of an earlier sale (paid in cash) now reads so.
+      await h.press('F2');
+      await h.see('Riwayat', 'main h1');
+      await h.type('081234560001');
+      await page.waitForFunction(() => {
+        const rows = [...document.querySelectorAll('[data-testid="riwayat"] tbody tr')];
+        return rows.length === 1 && rows[0]?.textContent?.includes('0812-3456-0001');
+      });
+      await h.press('Enter');
+      await h.see('PONSEL BU SRI', '[data-testid="receipt-preview"]');
+      const receipt = await h.text('[data-testid="receipt-preview"]');
+      assert(!receipt.includes('KONTER MAJU JAYA'), 'the header replaces the shop name');
+      assert(!/^(Tunai|Kembali)\b/m.test(receipt) && /^Harga\b/m.test(receipt), `no cash block:\n${receipt}`);
+      assert(/\d\d\/\d\d\/\d{4} \d\d:\d\d WITA/.test(receipt), `the time in WITA:\n${receipt}`);
+      await h.press('Escape');
+      await h.press('F4');
+      await h.see('Pengaturan');
 
       await page.getByRole('button', { name: 'Harga jual' }).click();
       await page.selectOption('#rule-scope', 'brand');
@@ -93,7 +148,7 @@ export const screenFlows = [
     },
   },
   {
-    name: 'saldo: available saldo, history, a deposit by BCA virtual account',
+    name: 'saldo: available saldo, history, a deposit by BCA virtual account, then by QRIS (a QR code to scan)',
     /** @param {H} h */
     async run(h) {
       const { page } = h;
@@ -111,6 +166,37 @@ export const screenFlows = [
       assert(/^\d{4}( \d{4}){3}$/.test(va), `VA number ${va} grouped by 4`);
       await h.see('menunggu pembayaran', '[data-testid="deposit-result"]');
       await h.shot('saldo');
+
+      // By QRIS: a real QR code, big enough to scan, that a reader decodes to the payload.
+      await page.getByLabel('QRIS').check();
+      await page.fill('#deposit-amount', '250000');
+      await page.getByRole('button', { name: 'Minta instruksi bayar' }).click();
+      await h.see('Pindai kode QRIS ini');
+      const qr = page.locator('img[data-testid="qris-image"]');
+      await qr.waitFor({ state: 'visible' });
+      await qr.scrollIntoViewIfNeeded();
+      const box = await qr.boundingBox();
+      assert(box && box.width >= 220 && Math.abs(box.width - box.height) < 1, `QR on screen ${JSON.stringify(box)}`);
+      await page.addScriptTag({ path: JSQR });
+      const read = await qr.evaluate(async (el) => {
+        const img = /** @type {HTMLImageElement} */ (el);
+        await img.decode();
+        const side = img.width * 2;
+        const canvas = document.createElement('canvas');
+        canvas.width = canvas.height = side;
+        const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+        g.drawImage(img, 0, 0, side, side);
+        const px = g.getImageData(0, 0, side, side);
+        const w = /** @type {any} */ (window);
+        return { data: w.jsQR(px.data, side, side)?.data ?? null, src: img.src.slice(0, 24) };
+      });
+      const payload = (await page.locator('[data-testid="qris-text"]').textContent()) ?? '';
+      assert(read.src.startsWith('data:image/svg+xml'), `an inline image, nothing fetched: ${read.src}`);
+      assert(payload.startsWith('000201') && read.data === payload, `the QR reads back as the QRIS text (${read.data})`);
+      assert(!(await page.locator('[data-testid="qris-text"]').isVisible()), 'the raw text is folded away');
+      await h.shot('saldo-qris');
+      await page.getByText('Teks kode QRIS (untuk bantuan teknis)').click();
+      await page.locator('[data-testid="qris-text"]').waitFor({ state: 'visible' });
     },
   },
   {

@@ -262,10 +262,18 @@ export interface PrinterSettings {
   width: PaperWidth;
 }
 
+/** The shop's time zone, in hours east of UTC: 7 WIB, 8 WITA, 9 WIT. */
+export type ZoneHours = 7 | 8 | 9;
+
 export interface Settings {
   language: Language;
   auto_print: boolean;
   printer: PrinterSettings;
+  /**
+   * The first line of every receipt: the owner's own header if set, else the shop's name.
+   * Saving an empty one (or the shop's name) goes back to the shop's name. One line,
+   * at most 200 characters.
+   */
   receipt_header: string;
   receipt_footer: string;
   shop_address: string;
@@ -274,6 +282,15 @@ export interface Settings {
   bill_fees: Record<BillKind, number>;
   /** The owner's cap on any bill fee. */
   bill_fee_cap_idr: number;
+  /** Whether success receipts print Tunai/Kembali (default on); absent in a save = unchanged. */
+  show_cash_block?: boolean;
+  /** Whether a success receipt (an original, never a reprint) opens the cash drawer (default off). */
+  kick_drawer?: boolean;
+  /**
+   * The shop's zone (default 7, WIB): its day for reports and "isi ke-2", and receipt
+   * times. The engine refuses other values (`zone_unknown`). Absent in a save = unchanged.
+   */
+  utc_offset_h?: number;
 }
 
 export type Markup = { kind: 'fixed'; idr: number } | { kind: 'percent'; percent: string };

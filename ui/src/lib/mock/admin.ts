@@ -41,7 +41,6 @@ export function pair(ctx: Ctx, args: { serverUrl: string; code: string; deviceNa
   db.paired = true;
   db.deviceName = args.deviceName.trim();
   db.shopName = 'KONTER MAJU JAYA';
-  db.settings.receipt_header = db.shopName;
   seedShop(db);
   return { shop_name: db.shopName };
 }
@@ -79,8 +78,21 @@ export function logout(ctx: Ctx): void {
   ctx.db.current = null;
 }
 
+/** The owner's header if set, else the shop's name, as the engine reads it back. */
 export function settings(ctx: Ctx): Settings {
-  return structuredClone(ctx.db.settings);
+  const s = structuredClone(ctx.db.settings);
+  s.receipt_header = s.receipt_header.trim() || ctx.db.shopName;
+  return s;
+}
+
+/** The engine's limit on the receipt header, footer, shop address and phone. */
+const MAX_TEXT_CHARS = 200;
+
+function tooLong(field: string, value: string): void {
+  // Characters as Rust counts them (code points), not UTF-16 units.
+  if ([...value].length > MAX_TEXT_CHARS) {
+    fail('too_long', `paling panjang ${MAX_TEXT_CHARS} huruf`, `at most ${MAX_TEXT_CHARS} characters`, field);
+  }
 }
 
 export function saveSettings(ctx: Ctx, args: { settings: Settings }): void {
@@ -96,10 +108,31 @@ export function saveSettings(ctx: Ctx, args: { settings: Settings }): void {
   if (badAddress) {
     fail('printer_address_invalid', s.printer.kind === 'tcp' ? 'Alamat printer jaringan: IP:port, contoh 192.168.1.50:9100' : 'Isi path perangkat, contoh /dev/usb/lp0', s.printer.kind === 'tcp' ? 'Network printer address: IP:port, e.g. 192.168.1.50:9100' : 'Fill in a device path, e.g. /dev/usb/lp0', 'printer.address');
   }
-  if (s.receipt_header.length > 96) fail('too_long', 'Kepala struk terlalu panjang', 'Receipt header too long', 'receipt_header');
-  if (s.receipt_footer.length > 192) fail('too_long', 'Kaki struk terlalu panjang', 'Receipt footer too long', 'receipt_footer');
+  // The shop's name heads the receipt unless the owner writes another; saving the name
+  // itself (or nothing) goes back to it.
+  const trimmed = s.receipt_header.trim();
+  const header = trimmed === ctx.db.shopName ? '' : trimmed;
+  tooLong('receipt_header', header);
+  if (header.includes('\n')) fail('one_line', 'kepala struk satu baris', 'the receipt header is one line', 'receipt_header');
+  if (s.utc_offset_h != null && !(Number.isInteger(s.utc_offset_h) && s.utc_offset_h >= 7 && s.utc_offset_h <= 9)) {
+    fail('zone_unknown', 'zona waktu WIB (7), WITA (8) atau WIT (9)', 'the time zone is WIB (7), WITA (8) or WIT (9)', 'utc_offset_h');
+  }
+  tooLong('receipt_footer', s.receipt_footer);
+  tooLong('shop_address', s.shop_address);
+  tooLong('shop_phone', s.shop_phone);
   checkBillFees(s);
-  ctx.db.settings = structuredClone(s);
+  // Everything was checked first, so a refused form changes nothing.
+  const before = ctx.db.settings;
+  ctx.db.settings = {
+    ...structuredClone(s),
+    receipt_header: header,
+    receipt_footer: s.receipt_footer.trim(),
+    shop_address: s.shop_address.trim(),
+    shop_phone: s.shop_phone.trim(),
+    show_cash_block: s.show_cash_block ?? before.show_cash_block ?? true,
+    kick_drawer: s.kick_drawer ?? before.kick_drawer ?? false,
+    utc_offset_h: s.utc_offset_h ?? before.utc_offset_h ?? 7,
+  };
 }
 
 const BILL_KINDS: readonly BillKind[] = ['pln_pasca', 'bpjs', 'pdam', 'internet', 'multifinance'];

@@ -68,10 +68,40 @@ export function requestDeposit(
     dep.bank = bank;
     dep.va_number = `8808${String(812_345_670_000 + n).padStart(12, '0')}`;
   } else {
-    dep.qr_string = `00020101021226670016ID.CO.QRIS.WWW0118936000000000${n}5204541153033605406${amount}5802ID5916KONTER MAJU JAYA6005DEPOK6304ABCD`;
+    dep.qr_string = qrisPayload(n, amount);
   }
   ctx.db.deposits.unshift(dep);
   return structuredClone(dep);
+}
+
+/** One EMVCo field: id, two-digit length, value. */
+const tlv = (id: string, value: string) => `${id}${String(value.length).padStart(2, '0')}${value}`;
+
+/** CRC-16/CCITT-FALSE over the payload, as QRIS ends every code (tag 63). */
+function crc16(text: string): string {
+  let crc = 0xffff;
+  for (const byte of new TextEncoder().encode(text)) {
+    crc ^= byte << 8;
+    for (let i = 0; i < 8; i += 1) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc.toString(16).toUpperCase().padStart(4, '0');
+}
+
+/** A dynamic QRIS payload for a deposit of `amount`, well formed down to its checksum. */
+function qrisPayload(n: number, amount: number): string {
+  const merchant = tlv('00', 'ID.CO.QRIS.WWW') + tlv('01', `936000000000${String(n).padStart(6, '0')}`) + tlv('02', `DEP${String(n).padStart(6, '0')}`) + tlv('03', 'UMI');
+  const body =
+    tlv('00', '01') +
+    tlv('01', '12') +
+    tlv('26', merchant) +
+    tlv('52', '5411') +
+    tlv('53', '360') +
+    tlv('54', String(amount)) +
+    tlv('58', 'ID') +
+    tlv('59', 'KONTER MAJU JAYA') +
+    tlv('60', 'DEPOK') +
+    '6304';
+  return body + crc16(body);
 }
 
 function rows(orders: MockOrder[], keyOf: (o: MockOrder) => [string, string]): ReportRow[] {

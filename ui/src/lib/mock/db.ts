@@ -54,6 +54,10 @@ export interface MockDb {
   deviceName: string;
   cashiers: MockCashier[];
   current: MockCashier | null;
+  /**
+   * As the engine keeps them: `receipt_header` is the owner's own header, '' when the
+   * receipt is headed by the shop's name (what `settings` then reads back).
+   */
   settings: Settings;
   rules: PriceRule[];
   orders: MockOrder[];
@@ -81,6 +85,9 @@ export const DEFAULT_SETTINGS: Settings = {
   // A common counter fee in 2026; the cap keeps a typo (25000 for 2500) off the receipt.
   bill_fees: { pln_pasca: 2_500, bpjs: 2_500, pdam: 2_500, internet: 2_500, multifinance: 2_500 },
   bill_fee_cap_idr: 10_000,
+  show_cash_block: true,
+  kick_drawer: false,
+  utc_offset_h: 7,
 };
 
 /** The selling rules a new shop starts with, so prices are not equal to cost. */

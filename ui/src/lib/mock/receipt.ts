@@ -10,9 +10,13 @@ import type { MockOrder } from './db';
 const rp = (n: number) => `Rp${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.')}`;
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
-function stamp(iso: string): string {
-  const d = new Date(iso);
-  return `${pad2(d.getDate())}/${pad2(d.getMonth() + 1)}/${d.getFullYear()} ${pad2(d.getHours())}:${pad2(d.getMinutes())} WIB`;
+const ZONES: Readonly<Record<number, string>> = { 7: 'WIB', 8: 'WITA', 9: 'WIT' };
+
+/** `28/11/2026 14:05 WIB`: the shop's wall clock (its zone, whatever the PC's), as the engine prints it. */
+function stamp(iso: string, zoneH: number): string {
+  const d = new Date(new Date(iso).getTime() + zoneH * 3_600_000);
+  const date = `${pad2(d.getUTCDate())}/${pad2(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
+  return `${date} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())} ${ZONES[zoneH] ?? 'WIB'}`;
 }
 
 function center(s: string, w: number): string {
@@ -67,6 +71,7 @@ function billLines(b: BillInquiry, sn: string | undefined): string[] {
 
 export function receiptText(o: MockOrder, s: Settings, shopName: string, copy: boolean): string {
   const w = s.printer.width;
+  const zone = s.utc_offset_h ?? 7;
   const rule = '-'.repeat(w);
   const out: string[] = [];
   const header = s.receipt_header.trim() || shopName;
@@ -86,8 +91,8 @@ export function receiptText(o: MockOrder, s: Settings, shopName: string, copy: b
     out.push(o.status === 'failed' ? 'Uang dikembalikan ke pelanggan.' : 'Struk lunas dicetak setelah sukses.');
     return fit(out, w);
   }
-  out.push(lr(stamp(o.created_at), `Kasir: ${o.cashier_name}`, w));
-  if (copy) out.push(`Dicetak: ${stamp(new Date().toISOString())}`);
+  out.push(lr(stamp(o.created_at, zone), `Kasir: ${o.cashier_name}`, w));
+  if (copy) out.push(`Dicetak: ${stamp(new Date().toISOString(), zone)}`);
   out.push(`No. ${o.id}`);
   out.push(rule);
   out.push(o.product_name.toUpperCase());
@@ -114,8 +119,11 @@ export function receiptText(o: MockOrder, s: Settings, shopName: string, copy: b
   } else {
     out.push(lr('Harga', rp(o.price_idr), w));
   }
-  if (o.cash_idr !== undefined) out.push(lr('Tunai', rp(o.cash_idr), w));
-  if (o.change_idr !== undefined) out.push(lr('Kembali', rp(o.change_idr), w));
+  // The owner may leave the cash block off (show_cash_block = false); a slip keeps "Uang diterima".
+  if (s.show_cash_block !== false) {
+    if (o.cash_idr !== undefined) out.push(lr('Tunai', rp(o.cash_idr), w));
+    if (o.change_idr !== undefined) out.push(lr('Kembali', rp(o.change_idr), w));
+  }
   out.push(rule);
   for (const line of s.receipt_footer.split('\n')) if (line.trim()) out.push(center(line.trim(), w));
   out.push(center('[QR]', w), center(o.id, w));

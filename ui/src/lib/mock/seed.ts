@@ -109,7 +109,6 @@ export function seedReady(db: MockDb): void {
   db.paired = true;
   db.shopName = 'KONTER MAJU JAYA';
   db.deviceName = 'Kasir depan';
-  db.settings.receipt_header = db.shopName;
   db.settings.shop_address = 'Jl. Melati No. 5, Depok';
   db.settings.shop_phone = '0812-1111-2222';
   db.cashiers.push({ id: 'c-1', name: 'Pak Budi', role: 'owner', pin: '123456', active: true });
