@@ -31,7 +31,10 @@ const SETTINGS: [(&str, &str); 11] = [
     ("kick_drawer", "true or false"),
     ("shop_address", "text"),
     ("shop_phone", "text"),
-    ("receipt_header", "text (empty: the shop's name)"),
+    (
+        "receipt_header",
+        "one line of text (empty: the shop's name)",
+    ),
     ("receipt_footer", "text, one line per line"),
     ("receipt_cash_block", "true or false"),
     ("utc_offset_h", "7 (WIB), 8 (WITA) or 9 (WIT)"),
@@ -57,6 +60,7 @@ impl Engine {
             }
             "utc_offset_h" => matches!(value, "7" | "8" | "9"),
             "max_queue_age_h" => value.parse::<i64>().is_ok_and(|h| (1..=168).contains(&h)),
+            "receipt_header" => value.chars().count() <= 200 && value.lines().count() <= 1,
             _ => value.chars().count() <= 200,
         };
         if !ok {

@@ -93,7 +93,8 @@ enum Command {
         preview: bool,
     },
     /// Changes a setting (printer, printer_width, auto_print, kick_drawer, shop_address,
-    /// shop_phone, receipt_footer, utc_offset_h).
+    /// shop_phone, receipt_header, receipt_footer, receipt_cash_block, utc_offset_h,
+    /// max_queue_age_h).
     Set { key: String, value: String },
     /// Adds a person who may log in at the counter: the owner first, then cashiers. The
     /// PIN (4 to 6 digits) is stored only as an Argon2 hash.

@@ -424,9 +424,10 @@ pub struct LocalSaldo {
 /// the customer's intent both go stale. The owner sets `max_queue_age_h`; a day by default.
 pub const DEFAULT_MAX_QUEUE_AGE_H: i64 = 24;
 
-/// An order still in the outbox, or an error naming `order_id`.
+/// An order still in the outbox and never sent, or an error naming `order_id`. One that was
+/// sent may have reached the server, so only the server's answer may end it.
 fn queued_order(conn: &Connection, order_id: &str) -> EngineResult<LocalOrder> {
-    load_order(conn, order_id)?
+    let order = load_order(conn, order_id)?
         .filter(|o| o.status == OrderStatus::Queued)
         .ok_or_else(|| {
             EngineError::input(
@@ -435,7 +436,23 @@ fn queued_order(conn: &Connection, order_id: &str) -> EngineResult<LocalOrder> {
                 "this order is not queued",
                 "order_id",
             )
-        })
+        })?;
+    let sent: Option<i64> = conn
+        .query_row(
+            "SELECT attempts FROM outbox WHERE order_id = ?1",
+            [order_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if sent.unwrap_or(0) > 0 {
+        return Err(EngineError::input(
+            "already_sent",
+            "pesanan ini sudah pernah dikirim; tunggu jawaban server",
+            "this order was sent already; wait for the server's answer",
+            "order_id",
+        ));
+    }
+    Ok(order)
 }
 
 pub(crate) fn max_queue_age_ms(conn: &Connection) -> EngineResult<i64> {
@@ -452,7 +469,8 @@ impl Engine {
         let conn = self.db();
         let cutoff = now_ms() - max_queue_age_ms(&conn)?;
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {ORDER_COLUMNS} FROM orders WHERE id IN (SELECT order_id FROM outbox WHERE created_at < ?1) ORDER BY created_at"
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE status = 'queued' \
+             AND id IN (SELECT order_id FROM outbox WHERE created_at < ?1 AND attempts = 0) ORDER BY created_at"
         ))?;
         let rows = stmt.query_map([cutoff], order_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -483,6 +501,14 @@ impl Engine {
         let cost = item.price_idr;
         let diff = cost.idr() - order.cost_idr.idr();
         let ledger = |e: konter_ledger::LedgerError| EngineError::Corrupt(e.to_string());
+        // A price that rose holds the difference too, and only if the saldo covers it.
+        let (_, spendable) = available(&tx)?;
+        if diff > spendable.idr() {
+            return Err(EngineError::SaldoShort {
+                available: spendable,
+                needed: Rupiah::from_idr(diff),
+            });
+        }
         if diff > 0 {
             db::post(
                 &tx,

@@ -269,8 +269,10 @@ impl Engine {
                 // Orders queued longer than the owner allows wait for a cashier to confirm
                 // them at today's price (or cancel them); they are never sent on their own.
                 let cutoff = now_ms() - crate::sell::max_queue_age_ms(&conn)?;
+                // An order sent once may have reached the server: it is always sent again as
+                // it was, however old, so the server answers with what it stored.
                 let mut stmt = conn.prepare_cached(
-                    "SELECT seq, order_id, body FROM outbox WHERE created_at >= ?2 ORDER BY seq LIMIT ?1",
+                    "SELECT seq, order_id, body FROM outbox WHERE created_at >= ?2 OR attempts > 0 ORDER BY seq LIMIT ?1",
                 )?;
                 let rows = stmt.query_map(params![MAX_BATCH_ORDERS as i64, cutoff], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -287,6 +289,17 @@ impl Engine {
                         .map_err(|e| EngineError::Corrupt(format!("outbox: {e}")))
                 })
                 .collect::<Result<_, _>>()?;
+            // Counted before the request leaves: once it may have reached the server, the
+            // order is no longer the cashier's to re-price or cancel.
+            {
+                let conn = self.db();
+                for (seq, _, _) in &rows {
+                    conn.execute(
+                        "UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?1",
+                        [seq],
+                    )?;
+                }
+            }
             let resp = self
                 .http()
                 .post(format!("{base}/v1/orders/batch"))
@@ -343,7 +356,7 @@ impl Engine {
         let conn = self.db();
         for (seq, _, _) in rows {
             let _ = conn.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE seq = ?1",
+                "UPDATE outbox SET last_error = ?2 WHERE seq = ?1",
                 params![seq, e.to_string()],
             );
         }

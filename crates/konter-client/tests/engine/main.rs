@@ -568,7 +568,8 @@ async fn a_bill_is_looked_up_paid_printed_and_counted_apart() {
             receipt.preview_text
         );
     }
-    // The header and the cash block are the shop's to set.
+    // The header and the cash block are the shop's to set; the header is one line.
+    assert!(engine.set_setting("receipt_header", "A\nB").is_err());
     engine
         .set_setting("receipt_header", "PONSEL BU SRI")
         .expect("header");
@@ -1162,18 +1163,39 @@ async fn orders_queued_too_long_wait_for_a_cashier() {
     let (dir, engine) = paired(&server).await;
     let old = engine.place_order(&sale("081234567891")).expect("sell");
     let gone = engine.place_order(&sale("081234567892")).expect("sell");
-    // Both were queued 25 hours ago (the device was offline for a day).
+    let tried = engine.place_order(&sale("081234567893")).expect("sell");
+    // All were queued 25 hours ago (the device was offline for a day); one of them went out
+    // once and its answer never came back, so the server may have it.
     let conn = rusqlite::Connection::open(dir.path().join("konter.db")).expect("db");
     conn.execute(
         "UPDATE outbox SET created_at = created_at - 25 * 3600000",
         [],
     )
     .expect("age");
+    conn.execute(
+        "UPDATE outbox SET attempts = 1 WHERE order_id = ?1",
+        [tried.id.to_string()],
+    )
+    .expect("sent once");
     drop(conn);
     assert!(engine.set_setting("max_queue_age_h", "0").is_err());
+    assert_eq!(engine.stale_orders().expect("stale").len(), 2);
+    for refused in [
+        engine.reconfirm(&tried.id.to_string()),
+        engine.cancel_queued(&tried.id.to_string()),
+    ] {
+        let code = refused
+            .expect_err("not the cashier's any more")
+            .to_ui()
+            .code;
+        assert_eq!(code, "already_sent");
+    }
     let report = engine.sync_once(0).await.expect("sync");
-    assert_eq!(report.sent, 0, "stale orders are not sent on their own");
-    assert_eq!(server.order_count().await, 0);
+    assert_eq!(
+        report.sent, 1,
+        "stale orders are not sent on their own; one sent before is sent again as it was"
+    );
+    assert_eq!(server.order_count().await, 1);
     assert_eq!(engine.stale_orders().expect("stale").len(), 2);
 
     // The cashier's commands from the command line, over the same store.
@@ -1194,14 +1216,15 @@ async fn orders_queued_too_long_wait_for_a_cashier() {
     engine.sync_once(0).await.expect("sync");
     assert_eq!(
         server.order_count().await,
-        1,
-        "only the confirmed order went out"
+        2,
+        "the confirmed order went out, the cancelled one never"
     );
     let day = engine
         .daily_report(engine.today().expect("today"))
         .expect("report");
     assert_eq!(
-        day.cash_expected_idr, old.price_idr,
+        day.cash_expected_idr,
+        old.price_idr.checked_add(tried.price_idr).expect("sum"),
         "the cancelled sale's cash went back"
     );
     assert_device_books(&engine);
