@@ -473,12 +473,38 @@ fn a_paired_counter_quotes_from_its_catalogue_and_queues_a_sale() {
         json!({"sku": "tsel20", "target": "0813-1111-2222", "cashIdr": 50_000}),
     );
     assert_eq!(c.ok("stale_orders", json!({})), json!([]));
+    // Each sale went out once at once and got a 503: the server may have it, so it is sent
+    // again on its own however old. Make them a day old and never sent, as on a counter
+    // whose line was down.
     let db = rusqlite::Connection::open(c._dir.path().join("konter.db")).expect("device db");
+    let sent_once = |db: &rusqlite::Connection| -> i64 {
+        db.query_row("SELECT COUNT(*) FROM outbox WHERE attempts > 0", [], |r| {
+            r.get(0)
+        })
+        .expect("outbox")
+    };
+    for _ in 0..100 {
+        if sent_once(&db) == 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(sent_once(&db), 2, "both sales were sent once");
+    assert_eq!(c.ok("stale_orders", json!({})), json!([]));
     db.execute(
         "UPDATE outbox SET created_at = created_at - 25 * 3600000",
         [],
     )
     .expect("age the queue");
+    assert_eq!(
+        c.ok("stale_orders", json!({})),
+        json!([]),
+        "an order the server may have is never the cashier's to cancel"
+    );
+    let e = c.err("cancel_queued_order", json!({"id": other["id"]}));
+    assert_eq!(e["code"], "already_sent");
+    db.execute("UPDATE outbox SET attempts = 0", [])
+        .expect("never sent");
     let stale = c.ok("stale_orders", json!({}));
     assert_eq!(stale.as_array().map(Vec::len), Some(2));
     let sent = c.ok("reconfirm_order", json!({"id": order["id"]}));

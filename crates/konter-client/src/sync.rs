@@ -289,8 +289,9 @@ impl Engine {
                         .map_err(|e| EngineError::Corrupt(format!("outbox: {e}")))
                 })
                 .collect::<Result<_, _>>()?;
-            // Counted before the request leaves: once it may have reached the server, the
-            // order is no longer the cashier's to re-price or cancel.
+            // Counted before the request leaves (a crash while it is out counts too): once
+            // it may have reached the server, the order is no longer the cashier's to
+            // re-price or cancel. A connection never made takes the count back.
             {
                 let conn = self.db();
                 for (seq, _, _) in &rows {
@@ -312,8 +313,12 @@ impl Engine {
                     .await
                     .inspect_err(|e| self.note_failure(&rows, e))?,
                 Err(e) => {
+                    let never_left = e.is_connect();
                     let err = EngineError::Network(e.without_url().to_string());
                     self.note_failure(&rows, &err);
+                    if never_left {
+                        self.not_sent(&rows);
+                    }
                     return Err(err);
                 }
             };
@@ -349,6 +354,17 @@ impl Engine {
                     "the server kept every order for later".into(),
                 ));
             }
+        }
+    }
+
+    /// Takes back the count of a request that never reached the server.
+    fn not_sent(&self, rows: &[(i64, String, String)]) {
+        let conn = self.db();
+        for (seq, _, _) in rows {
+            let _ = conn.execute(
+                "UPDATE outbox SET attempts = attempts - 1 WHERE seq = ?1 AND attempts > 0",
+                [seq],
+            );
         }
     }
 

@@ -1164,6 +1164,30 @@ async fn orders_queued_too_long_wait_for_a_cashier() {
     let old = engine.place_order(&sale("081234567891")).expect("sell");
     let gone = engine.place_order(&sale("081234567892")).expect("sell");
     let tried = engine.place_order(&sale("081234567893")).expect("sell");
+    // The line is down: no request reaches the server, so none of them counts as sent.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+    let dead = format!("http://{}", closed.local_addr().expect("addr"));
+    drop(closed);
+    let conn = rusqlite::Connection::open(dir.path().join("konter.db")).expect("db");
+    let url: String = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'server_url'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("server url");
+    conn.execute(
+        "UPDATE settings SET value = ?1 WHERE key = 'server_url'",
+        [&dead],
+    )
+    .expect("line down");
+    assert!(engine.sync_once(0).await.is_err(), "the line is down");
+    conn.execute(
+        "UPDATE settings SET value = ?1 WHERE key = 'server_url'",
+        [&url],
+    )
+    .expect("line up");
+    drop(conn);
     // All were queued 25 hours ago (the device was offline for a day); one of them went out
     // once and its answer never came back, so the server may have it.
     let conn = rusqlite::Connection::open(dir.path().join("konter.db")).expect("db");
