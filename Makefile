@@ -1,5 +1,5 @@
 # Thin targets: each calls a script in scripts/ that says what it does.
-.PHONY: demo test bench lint fmt
+.PHONY: demo test bench sim lint fmt
 
 demo:
 	bash scripts/demo.sh
@@ -9,6 +9,9 @@ test:
 
 bench:
 	bash scripts/bench.sh
+
+sim:
+	SEEDS="$(SEEDS)" SEED="$(SEED)" bash scripts/sim.sh
 
 lint:
 	cargo fmt --all --check

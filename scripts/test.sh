@@ -33,6 +33,9 @@ export KONTER_TEST_REQUIRE_PYESCPOS=1
 say "cargo test"
 cargo test --workspace --locked
 
+say "the money-path simulation: 300 seeds and every seed that ever failed"
+SEEDS=300 SEED= bash scripts/sim.sh
+
 say "device token in a real Secret Service (gnome-keyring under dbus-run-session)"
 (
   # Not HOME: cargo and rustup live there.

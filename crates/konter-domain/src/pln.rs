@@ -27,6 +27,10 @@ pub enum PlnError {
     InvalidCharacter { ch: char },
     #[error("target: a PLN number has 11 digits (meter) or 12 digits (customer id), not {digits}")]
     WrongLength { digits: usize },
+    #[error(
+        "target: separators go only between groups of digits; a sign, a fraction or a spreadsheet number is not a PLN number"
+    )]
+    Malformed,
     #[error("sn: no 20-digit token in the supplier's serial number")]
     NoToken,
 }
@@ -43,6 +47,7 @@ impl FieldError for PlnError {
             PlnError::Empty => "pln_empty",
             PlnError::InvalidCharacter { .. } => "pln_invalid_character",
             PlnError::WrongLength { .. } => "pln_wrong_length",
+            PlnError::Malformed => "pln_malformed",
             PlnError::NoToken => "pln_no_token",
         }
     }
@@ -55,6 +60,7 @@ impl FieldError for PlnError {
             PlnError::WrongLength { digits } => format!(
                 "nomor PLN harus 11 digit (No. Meter) atau 12 digit (ID Pelanggan), bukan {digits}"
             ),
+            PlnError::Malformed => "pemisah hanya boleh di antara kelompok angka; tanda minus, pecahan desimal atau angka dari spreadsheet bukan nomor PLN".into(),
             PlnError::NoToken => "SN dari supplier tidak memuat token 20 digit".into(),
         }
     }
@@ -78,10 +84,17 @@ pub struct PlnNumber {
 }
 
 impl PlnNumber {
-    /// Reads a typed PLN number; spaces, dashes and dots between digits are ignored.
+    /// Reads a typed PLN number. Spaces, dashes and dots are allowed only *between* groups of
+    /// digits (one separator at a time, spaces may repeat), and a dot only as a thousands
+    /// separator (three digits after each): `12345678901.0` (a fraction, another customer's
+    /// number once the dot is dropped) and `-12345678901` (a sign) are refused.
     pub fn parse(input: &str) -> Result<PlnNumber, PlnError> {
+        let input = input.trim();
         let mut digits = [0u8; CUSTOMER_ID_DIGITS];
         let mut n = 0usize;
+        // The separator just seen, and the digits since the last dot (None before any).
+        let mut separator: Option<char> = None;
+        let mut after_dot: Option<usize> = None;
         for ch in input.chars() {
             match ch {
                 '0'..='9' => {
@@ -89,10 +102,30 @@ impl PlnNumber {
                         digits[n] = ch as u8;
                     }
                     n += 1;
+                    separator = None;
+                    if let Some(d) = after_dot.as_mut() {
+                        *d += 1;
+                    }
                 }
-                ' ' | '-' | '.' | '\t' => {}
+                ' ' | '-' | '.' | '\t' => {
+                    let repeated_space =
+                        matches!(separator, Some(' ' | '\t')) && matches!(ch, ' ' | '\t');
+                    if n == 0 || (separator.is_some() && !repeated_space) {
+                        return Err(PlnError::Malformed);
+                    }
+                    if ch == '.' {
+                        if after_dot.is_some_and(|d| d != 3) {
+                            return Err(PlnError::Malformed);
+                        }
+                        after_dot = Some(0);
+                    }
+                    separator = Some(ch);
+                }
                 _ => return Err(PlnError::InvalidCharacter { ch }),
             }
+        }
+        if separator.is_some() || after_dot.is_some_and(|d| d != 3) {
+            return Err(PlnError::Malformed);
         }
         match n {
             0 => Err(PlnError::Empty),
@@ -294,6 +327,39 @@ fn parse_kwh(raw: &str) -> Option<Decimal> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn separators_only_between_digit_groups() {
+        for bad in [
+            "12345678901.0",
+            "-12345678901",
+            "+12345678901",
+            "12345678901-",
+            "1234--5678901",
+            "12.34.5678901",
+            "123456789.01",
+            "1.23456789E10",
+            ".12345678901",
+        ] {
+            let err = PlnNumber::parse(bad).expect_err(bad);
+            assert_eq!(err.field(), "target", "{bad}");
+        }
+        for good in [
+            "12345678901",
+            " 1234 5678 901 ",
+            "1234-5678-901",
+            "12.345.678.901",
+            "123.456.789.012",
+            "1234  5678 901",
+        ] {
+            let n = PlnNumber::parse(good).expect(good);
+            assert!(n.as_str().chars().all(|c| c.is_ascii_digit()), "{good}");
+        }
+        assert_eq!(
+            PlnNumber::parse("12.345.678.901").expect("dots").as_str(),
+            "12345678901"
+        );
+    }
 
     #[test]
     fn meter_and_customer_numbers() {

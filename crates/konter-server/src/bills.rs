@@ -4,7 +4,6 @@
 //! payment goes out under the same ref_id (see `fulfil.rs`).
 
 use axum::http::StatusCode;
-use chrono::Utc;
 use konter_domain::api::v1::{BillInquiry, BillInquiryRequest};
 use konter_domain::bill::{CustomerNo, inquiry_expires_at};
 use konter_domain::catalogue::Category;
@@ -86,7 +85,7 @@ pub async fn inquire<S: Store + Clone + 'static>(
         .ok_or_else(|| unavailable("no configured supplier pays this bill"))?;
     let ref_id = inquiry_ref_id(req.id);
     // The supplier's day is the one the inquiry was asked on, whenever the answer comes.
-    let asked_at = Utc::now();
+    let asked_at = app.clock.now();
     let (result, call) = app
         .suppliers
         .bill_inquiry(
@@ -96,7 +95,7 @@ pub async fn inquire<S: Store + Clone + 'static>(
             customer_no.as_str(),
         )
         .await;
-    let now = Utc::now();
+    let now = app.clock.now();
     if let Some(call) = call {
         let outcome = match &result {
             Ok(_) => "success",

@@ -63,8 +63,12 @@ impl CatalogueFile {
     pub fn read(path: &Path) -> anyhow::Result<CatalogueFile> {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let file: CatalogueFile =
-            toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        CatalogueFile::parse(&text).with_context(|| format!("parsing {}", path.display()))
+    }
+
+    /// A catalogue from its TOML text, checked.
+    pub fn parse(text: &str) -> anyhow::Result<CatalogueFile> {
+        let file: CatalogueFile = toml::from_str(text)?;
         file.check()?;
         Ok(file)
     }

@@ -2,7 +2,6 @@
 //! notification, and the confirmation that credits the saldo exactly once.
 
 use axum::http::StatusCode;
-use chrono::Utc;
 use konter_domain::api::v1::{CreateDeposit, Deposit, DepositMethod, DepositStatus};
 use konter_domain::money::Rupiah;
 use serde::Deserialize;
@@ -126,7 +125,7 @@ pub async fn create<S: Store + Clone + 'static>(
             va_number: charge.va_number,
             qr_string: charge.qr_string,
             expires_at: charge.expires_at,
-            created_at: Utc::now(),
+            created_at: app.clock.now(),
         },
     };
     match app.store.create_deposit(&stored).await? {
@@ -199,7 +198,7 @@ pub async fn notification<S: Store + Clone + 'static>(
     };
     let status = gateway.status(&n.order_id).await.map_err(gateway_failure)?;
     let deposit = stored.deposit;
-    let now = Utc::now();
+    let now = app.clock.now();
     tracing::info!(deposit_id = %deposit.id, shop_id = %stored.shop_id, notified = %n.transaction_status, confirmed = %status.transaction_status, "midtrans notification");
     if status.is_paid() {
         let paid = status

@@ -21,6 +21,14 @@
 //! | rejected (our config)  | failed   | next supplier; paused 2 min  | now                        |
 //! | failed, final          | failed   | failed, hold voided          | done                       |
 //! | refunded (after success)| failed  | refunded, saldo back         | done                       |
+//! | refused question       | as it was| as it was; alarm             | ask after the interval     |
+//! | not found (asked)      | as it was| as it was                    | ask after the interval     |
+//!
+//! "Try elsewhere" and "rejected" come only from the answer to a purchase: a refusal of a
+//! status question says nothing about the purchase (`suppliers::failure_outcome`). A success
+//! at a price of zero or less, or above what the order allowed, cannot be true and is kept
+//! open (alarm) like an unknown answer. IAK's callbacks are signed with a value that does not
+//! cover their content, so one only wakes the order up: IAK is asked, and its answer counts.
 //!
 //! A bill is paid once, at the supplier that looked it up, under its inquiry's ref_id
 //! (`pay-pasca`), and asked about with `status-pasca`; asked and not found (rc 50), the
@@ -40,11 +48,12 @@ use konter_domain::target::Target;
 use tokio::sync::{Notify, Semaphore, watch};
 
 use crate::App;
+use crate::metrics::Metrics;
 use crate::store::{
     Attempt, AttemptResult, AttemptState, JobNext, Settlement, Store, StoreResult, StoredOrder,
     SupplierCall,
 };
-use crate::suppliers::{Call, Outcome, Purchase, Suppliers, ref_id};
+use crate::suppliers::{Call, Outcome, Purchase, Suppliers, digiflazz, iak, ref_id};
 
 /// Order steps in flight in one process.
 pub const MAX_STEPS: usize = 128;
@@ -64,12 +73,6 @@ pub const MAX_ASK_AGE: chrono::Duration = chrono::Duration::days(89);
 /// deposit) before one is tried again: long enough not to hammer it, short enough that a
 /// fixed key or a topped-up deposit is used within minutes.
 pub const CONFIG_PAUSE: Duration = Duration::from_secs(120);
-
-/// Digiflazz's rc for a transaction it does not know (§1.4): asked about a bill payment, it
-/// means the payment never arrived.
-const BILL_NOT_FOUND: &str = "50";
-/// Digiflazz's rc for a ref_id it already has.
-const REF_ID_EXISTS: &str = "49";
 
 /// Wakes the workers when an order arrives.
 #[derive(Clone, Default)]
@@ -185,7 +188,20 @@ pub async fn apply<S: Store + Clone + 'static>(
             if attempt.state == AttemptState::Success {
                 return Ok(None);
             }
-            let cost = cost_idr.map_or(attempt.cost, Rupiah::from_idr);
+            let limit = stored.order.price_idr;
+            let cost = match cost_idr {
+                None => attempt.cost,
+                Some(c) if *c > 0 && *c <= limit.idr() => Rupiah::from_idr(*c),
+                Some(c) => {
+                    Metrics::inc(&app.metrics.supplier_answers_implausible);
+                    tracing::error!(order_id = %attempt.order_id, ref_id = %attempt.ref_id,
+                        supplier = %attempt.supplier, price = c, limit = limit.idr(),
+                        "a supplier reported a success at an impossible price; kept open, asked again: an operator must check it");
+                    r.message = Some(format!("success at an impossible price {c}"));
+                    let order = app.store.record_attempt(&r).await?;
+                    return Ok(order);
+                }
+            };
             let pln_token = is_pln
                 .then(|| PlnToken::from_sn(sn).ok().map(|t| t.to_string()))
                 .flatten();
@@ -206,6 +222,16 @@ pub async fn apply<S: Store + Clone + 'static>(
         }
         Outcome::Unknown { reason } => {
             r.message = Some(reason.clone());
+        }
+        Outcome::NotFound { code, message } => {
+            r.message = Some(format!("not found (rc {code}): {message}"));
+        }
+        Outcome::Refused { code, message } => {
+            Metrics::inc(&app.metrics.supplier_questions_refused);
+            tracing::error!(order_id = %attempt.order_id, ref_id = %attempt.ref_id, supplier = %attempt.supplier,
+                code = %code, message = %message,
+                "the supplier refused our status question: the purchase stays open and is asked again; check our credentials and IP allow-list there");
+            r.message = Some(format!("question refused (rc {code}): {message}"));
         }
         Outcome::FailedTryElsewhere { code, message }
         | Outcome::RejectedConfig { code, message } => {
@@ -255,18 +281,15 @@ pub struct Fulfiller<S> {
     calls: HashMap<&'static str, Arc<Semaphore>>,
     /// Suppliers that refused our credentials, IP or deposit, until when: new purchases skip
     /// them (to the next supplier) instead of each making a call that cannot succeed.
-    paused: std::sync::Mutex<HashMap<String, std::time::Instant>>,
+    paused: std::sync::Mutex<HashMap<String, DateTime<Utc>>>,
 }
 
 impl<S: Store + Clone + 'static> Fulfiller<S> {
     pub fn new(app: App<S>) -> Arc<Fulfiller<S>> {
-        let calls = [
-            crate::suppliers::digiflazz::NAME,
-            crate::suppliers::iak::NAME,
-        ]
-        .into_iter()
-        .map(|n| (n, Arc::new(Semaphore::new(PER_SUPPLIER_CALLS))))
-        .collect();
+        let calls = SUPPLIER_NAMES
+            .into_iter()
+            .map(|n| (n, Arc::new(Semaphore::new(PER_SUPPLIER_CALLS))))
+            .collect();
         let lease = app
             .config
             .fulfilment
@@ -293,7 +316,7 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
             let claimed = if free == 0 {
                 Vec::new()
             } else {
-                let now = Utc::now();
+                let now = self.app.clock.now();
                 let until = now + self.lease;
                 let limit = u32::try_from(free).unwrap_or(u32::MAX);
                 match self
@@ -343,13 +366,38 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
         tracing::info!("fulfilment workers stopped");
     }
 
+    /// Claims every job due now (by the app's clock) and works each one step, one after the
+    /// other: the simulation's and the tests' way of moving fulfilment on without a timer.
+    /// How many steps were taken.
+    pub async fn run_due(&self) -> StoreResult<usize> {
+        let now = self.app.clock.now();
+        let ids = self
+            .app
+            .store
+            .claim_jobs(&self.owner, now, now + self.lease, 1024)
+            .await?;
+        for id in &ids {
+            self.step(*id).await?;
+        }
+        Ok(ids.len())
+    }
+
     /// One step of one order.
-    async fn step(&self, id: OrderId) -> StoreResult<()> {
-        let store = &self.app.store;
-        let now = Utc::now();
-        let Some((stored, attempts)) = store.fulfilment(id).await? else {
-            return store.schedule_job(id, JobNext::Done, now).await;
+    pub async fn step(&self, id: OrderId) -> StoreResult<()> {
+        let Some((stored, attempts)) = self.app.store.fulfilment(id).await? else {
+            let now = self.app.clock.now();
+            return self.app.store.schedule_job(id, JobNext::Done, now).await;
         };
+        self.step_on(stored, attempts).await
+    }
+
+    /// One step from a view of the order read earlier. A worker whose view went stale while
+    /// another worker or a webhook committed must still never buy twice: the store refuses
+    /// the new attempt then. The simulation drives this with views it kept on purpose.
+    pub async fn step_on(&self, stored: StoredOrder, attempts: Vec<Attempt>) -> StoreResult<()> {
+        let store = &self.app.store;
+        let now = self.app.clock.now();
+        let id = stored.order.id;
         if stored.order.status.is_settled() {
             return store.schedule_job(id, JobNext::Done, now).await;
         }
@@ -381,7 +429,7 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
             .filter(|o| {
                 o.active
                     && self.app.suppliers.has(&o.supplier)
-                    && !self.is_paused(&o.supplier)
+                    && !self.is_paused(&o.supplier, now)
                     && !tried.contains(&o.supplier.as_str())
             })
             .collect();
@@ -502,7 +550,7 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
                 && s.order.status.is_settled()
             {
                 store
-                    .schedule_job(attempt.order_id, JobNext::Done, Utc::now())
+                    .schedule_job(attempt.order_id, JobNext::Done, self.app.clock.now())
                     .await?;
             }
         }
@@ -521,22 +569,14 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
     ) -> StoreResult<Option<Order>> {
         let is_bill = stored.inquiry_id.is_some();
         let mut outcome = self.call(stored, attempt, customer_no.clone(), buy).await;
-        let never_arrived =
-            matches!(&outcome, Outcome::FailedFinal { code, .. } if code == BILL_NOT_FOUND);
-        if is_bill && !buy && never_arrived {
+        if is_bill && !buy && matches!(outcome, Outcome::NotFound { .. }) {
             // The supplier never saw the payment (the attempt row was committed, the call
             // was lost before it arrived): pay now under the same ref_id. A ref_id the
-            // supplier does know is refused (rc 49), never paid twice — and then asked again.
-            outcome = match self.call(stored, attempt, customer_no, true).await {
-                Outcome::FailedFinal { code, message } if code == REF_ID_EXISTS => {
-                    Outcome::Unknown {
-                        reason: format!("rc {code}: {message}"),
-                    }
-                }
-                other => other,
-            };
+            // supplier does know is refused (rc 49, an unknown outcome), never paid twice —
+            // and then asked again.
+            outcome = self.call(stored, attempt, customer_no, true).await;
         }
-        let at = Utc::now();
+        let at = self.app.clock.now();
         apply(&self.app, stored, attempt, &outcome, is_pln, at).await
     }
 
@@ -566,7 +606,7 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
                     .await
             }
         };
-        let at = Utc::now();
+        let at = self.app.clock.now();
         let row = audit_row(
             Some(attempt.order_id),
             Some(&attempt.ref_id),
@@ -578,8 +618,8 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
         log_call(&self.app.store, &row).await;
         tracing::info!(order_id = %attempt.order_id, ref_id = %attempt.ref_id, supplier = %attempt.supplier,
             outcome = outcome.class(), "{}", if buy { "bought" } else { "asked" });
-        if let Outcome::RejectedConfig { .. } = outcome {
-            self.pause(&attempt.supplier);
+        if let Outcome::RejectedConfig { .. } | Outcome::Refused { .. } = outcome {
+            self.pause(&attempt.supplier, at);
         }
         outcome
     }
@@ -601,25 +641,22 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
         Ok(())
     }
 
-    fn pause(&self, supplier: &str) {
+    fn pause(&self, supplier: &str, now: DateTime<Utc>) {
         tracing::error!(
             supplier,
             pause_s = CONFIG_PAUSE.as_secs(),
             "new purchases skip this supplier until its configuration is fixed"
         );
+        let pause = chrono::Duration::from_std(CONFIG_PAUSE).unwrap_or(chrono::Duration::MAX);
         if let Ok(mut paused) = self.paused.lock() {
-            paused.insert(
-                supplier.to_owned(),
-                std::time::Instant::now() + CONFIG_PAUSE,
-            );
+            paused.insert(supplier.to_owned(), now + pause);
         }
     }
 
-    fn is_paused(&self, supplier: &str) -> bool {
-        self.paused.lock().is_ok_and(|p| {
-            p.get(supplier)
-                .is_some_and(|until| std::time::Instant::now() < *until)
-        })
+    fn is_paused(&self, supplier: &str, now: DateTime<Utc>) -> bool {
+        self.paused
+            .lock()
+            .is_ok_and(|p| p.get(supplier).is_some_and(|until| now < *until))
     }
 
     async fn call_slot(&self, supplier: &str) -> Option<tokio::sync::OwnedSemaphorePermit> {
@@ -636,7 +673,7 @@ pub async fn webhook<S: Store + Clone + 'static>(
     outcome: &Outcome,
     call: &Call,
 ) -> StoreResult<bool> {
-    let now = Utc::now();
+    let now = app.clock.now();
     let Some(attempt) = app.store.attempt_by_ref(ref_id).await? else {
         log_call(
             &app.store,
@@ -667,9 +704,16 @@ pub async fn webhook<S: Store + Clone + 'static>(
         .cloned()
         .unwrap_or(attempt);
     let catalogue = app.catalogue.get(&app.store).await?;
-    let is_pln = catalogue
-        .entry(stored.order.sku.as_str())
-        .is_some_and(|e| e.product.category == Category::Pln);
+    let entry = catalogue.entry(stored.order.sku.as_str());
+    let is_pln = entry.is_some_and(|e| e.product.category == Category::Pln);
+    // A bill's payment is proven by its reference, on this path as on polling's.
+    let asked;
+    let outcome = if stored.inquiry_id.is_some() {
+        asked = digiflazz::bill_outcome(outcome.clone());
+        &asked
+    } else {
+        outcome
+    };
     let late_failure =
         current.state == AttemptState::Success && !matches!(outcome, Outcome::Refunded { .. });
     if late_failure || (!current.state.is_open() && current.state != AttemptState::Success) {
@@ -684,3 +728,74 @@ pub async fn webhook<S: Store + Clone + 'static>(
     tracing::info!(order_id = %current.order_id, ref_id, outcome = outcome.class(), applied = changed.is_some(), "webhook");
     Ok(true)
 }
+
+/// A callback that cannot be trusted for its content (IAK's sign covers only the ref_id, so
+/// a captured one can be replayed with another status): it wakes the order up, and the
+/// supplier's status answer is what counts. `false` when the ref_id is not ours.
+pub async fn wake_up<S: Store + Clone + 'static>(
+    app: &App<S>,
+    supplier: &str,
+    ref_id: &str,
+    said: &str,
+    call: &Call,
+) -> StoreResult<bool> {
+    let now = app.clock.now();
+    let attempt = app.store.attempt_by_ref(ref_id).await?;
+    let order_id = attempt.as_ref().map(|a| a.order_id);
+    log_call(
+        &app.store,
+        &audit_row(order_id, Some(ref_id), supplier, call, said, now),
+    )
+    .await;
+    let known = attempt.is_some();
+    let Some(attempt) = attempt.filter(|a| a.supplier == supplier) else {
+        return Ok(known);
+    };
+    let Some((stored, attempts)) = app.store.fulfilment(attempt.order_id).await? else {
+        return Ok(false);
+    };
+    let Some(current) = attempts
+        .iter()
+        .find(|a| a.n == attempt.n)
+        .filter(|a| a.state.is_open() && !stored.order.status.is_settled())
+    else {
+        tracing::info!(ref_id, "a callback for a closed attempt changes nothing");
+        return Ok(true);
+    };
+    let catalogue = app.catalogue.get(&app.store).await?;
+    let Some(entry) = catalogue.entry(stored.order.sku.as_str()) else {
+        return Ok(true);
+    };
+    let Some(customer_no) = customer_no(&stored.order, entry.product.input, supplier) else {
+        return Ok(true);
+    };
+    let purchase = Purchase {
+        ref_id: current.ref_id.clone(),
+        supplier_sku: current.supplier_sku.clone(),
+        customer_no,
+        max_price: stored.order.price_idr,
+        bill: stored.inquiry_id.is_some(),
+    };
+    let (outcome, asked) = app.suppliers.status(supplier, &purchase).await;
+    let at = app.clock.now();
+    log_call(
+        &app.store,
+        &audit_row(
+            Some(current.order_id),
+            Some(ref_id),
+            supplier,
+            &asked,
+            outcome.class(),
+            at,
+        ),
+    )
+    .await;
+    let is_pln = entry.product.category == Category::Pln;
+    let changed = apply(app, &stored, current, &outcome, is_pln, at).await?;
+    tracing::info!(order_id = %current.order_id, ref_id, said, outcome = outcome.class(),
+        applied = changed.is_some(), "callback: asked the supplier");
+    Ok(true)
+}
+
+/// The supplier names the workers hold call slots for.
+const SUPPLIER_NAMES: [&str; 2] = [digiflazz::NAME, iak::NAME];

@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod bills;
 pub mod catalogue_file;
+pub mod clock;
 pub mod config;
 pub mod deposits;
 pub mod feed;
@@ -25,6 +26,7 @@ pub mod suppliers;
 use std::sync::Arc;
 
 use auth::PairLimiter;
+use clock::Clock;
 use config::Config;
 use feed::FeedNotifier;
 use fulfil::Wake;
@@ -48,18 +50,30 @@ pub struct App<S> {
     pub suppliers: Suppliers,
     /// Wakes the fulfilment workers when an order arrives.
     pub fulfil_wake: Wake,
+    /// Where "now" comes from: the system, or the simulation.
+    pub clock: Clock,
 }
 
 impl<S: store::Store + Clone + 'static> App<S> {
     /// Builds the state; fails only when an HTTP client cannot be made.
     pub fn new(store: S, config: Config) -> anyhow::Result<App<S>> {
+        let suppliers = Suppliers::from_config(&config)?;
+        App::with_parts(store, config, suppliers, Clock::system())
+    }
+
+    /// The state with the given suppliers (reached through any transport) and clock.
+    pub fn with_parts(
+        store: S,
+        config: Config,
+        suppliers: Suppliers,
+        clock: Clock,
+    ) -> anyhow::Result<App<S>> {
         let midtrans = config
             .gateways
             .midtrans
             .as_ref()
             .map(Midtrans::new)
             .transpose()?;
-        let suppliers = Suppliers::from_config(&config)?;
         Ok(App {
             store,
             config: Arc::new(config),
@@ -70,6 +84,7 @@ impl<S: store::Store + Clone + 'static> App<S> {
             midtrans,
             suppliers,
             fulfil_wake: Wake::default(),
+            clock,
         })
     }
 }

@@ -16,6 +16,12 @@ pub struct Metrics {
     pub deposits_created: AtomicU64,
     pub deposits_paid: AtomicU64,
     pub webhooks_rejected: AtomicU64,
+    /// A supplier refused our status question (keys, IP, account): a purchase is open and
+    /// cannot be asked about until an operator fixes our side.
+    pub supplier_questions_refused: AtomicU64,
+    /// A supplier answer that cannot be true (a success at a price of zero or above what we
+    /// allowed): kept open and asked again; an operator must look.
+    pub supplier_answers_implausible: AtomicU64,
 }
 
 impl Metrics {
@@ -24,7 +30,7 @@ impl Metrics {
     }
 
     pub fn render(&self) -> String {
-        let rows: [(&str, &str, &AtomicU64); 11] = [
+        let rows: [(&str, &str, &AtomicU64); 13] = [
             (
                 "konter_http_requests_total",
                 "HTTP requests served",
@@ -79,6 +85,16 @@ impl Metrics {
                 "konter_webhooks_rejected_total",
                 "webhooks refused (signature, shape)",
                 &self.webhooks_rejected,
+            ),
+            (
+                "konter_supplier_questions_refused_total",
+                "status questions a supplier refused (keys, IP, account): an open purchase cannot be asked about",
+                &self.supplier_questions_refused,
+            ),
+            (
+                "konter_supplier_answers_implausible_total",
+                "supplier successes at an impossible price, kept open for an operator",
+                &self.supplier_answers_implausible,
             ),
         ];
         let mut out = String::new();

@@ -1,7 +1,6 @@
 //! Taking an order: validate, price, hold, store — or answer a retry with what was stored.
 
 use axum::http::StatusCode;
-use chrono::Utc;
 use konter_domain::FieldError;
 use konter_domain::api::v1::{CreateOrder, Order};
 use konter_domain::bill::bill_day_start;
@@ -151,7 +150,7 @@ async fn validate<S: Store + Clone + 'static>(
     }
     let target = Target::parse(entry.product.input, target_text, entry.product.operator)
         .map_err(|e| ApiFailure::invalid(&e as &dyn FieldError))?;
-    let now = Utc::now();
+    let now = app.clock.now();
     let (price, cost) = catalogue.quote(entry, device.tier, now).map_err(|why| {
         let (id, en) = why.message();
         ApiFailure::new(
@@ -221,7 +220,7 @@ async fn validate_bill<S: Store + Clone + 'static>(
     if inquiry.order_id.is_some() {
         return Err(bill_paid());
     }
-    let now = Utc::now();
+    let now = app.clock.now();
     // Another inquiry of the same bill: refused while an earlier payment is open (the
     // supplier still shows the bill unpaid then) or after one succeeded today.
     let earlier = app

@@ -1,5 +1,6 @@
 //! Supplier webhooks. A bad signature is 401 and changes nothing; a duplicate or late
-//! webhook is answered 200 and changes nothing either (see [`crate::fulfil::webhook`]).
+//! webhook is answered 200 and changes nothing either (see [`crate::fulfil::webhook`]). An
+//! IAK callback is never taken at its word ([`crate::fulfil::wake_up`]).
 
 use axum::Json;
 use axum::body::Bytes;
@@ -12,7 +13,7 @@ use super::extract::parse_json;
 use crate::App;
 use crate::fulfil;
 use crate::store::Store;
-use crate::suppliers::{Call, digiflazz, iak, redact};
+use crate::suppliers::{Asked, Call, digiflazz, iak, redact};
 
 fn bad_signature() -> ApiFailure {
     ApiFailure::new(
@@ -59,7 +60,8 @@ pub async fn digiflazz<S: Store + Clone + 'static>(
     let v: Value = parse_json(&body)?;
     let data = &v["data"];
     let ref_id = data["ref_id"].as_str().ok_or_else(missing_ref)?;
-    let outcome = digiflazz::classify_data(data);
+    // A webhook is not the reply to a purchase: a refusal in it never means "nothing bought".
+    let outcome = digiflazz::classify_data(Asked::Status, data);
     let ours =
         fulfil::webhook(&app, digiflazz::NAME, ref_id, &outcome, &webhook_call(data)).await?;
     Ok(Json(json!({"status": "ok", "known": ours})))
@@ -81,7 +83,9 @@ pub async fn iak<S: Store + Clone + 'static>(
         tracing::warn!("an IAK callback with a bad signature was refused");
         return Err(bad_signature());
     }
-    let outcome = iak::classify_data(data);
-    let ours = fulfil::webhook(&app, iak::NAME, ref_id, &outcome, &webhook_call(data)).await?;
+    // The sign is the same for every callback of this ref_id and covers neither the status
+    // nor the price: the callback only wakes the order up, and IAK's status answer counts.
+    let said = iak::classify_data(Asked::Status, data).class();
+    let ours = fulfil::wake_up(&app, iak::NAME, ref_id, said, &webhook_call(data)).await?;
     Ok(Json(json!({"status": "ok", "known": ours})))
 }

@@ -6,7 +6,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use chrono::Utc;
 use konter_domain::api::v1::{
     BatchOrders, BatchOrdersResult, BatchResult, BillInquiry, BillInquiryRequest, Catalog,
     CreateDeposit, CreateOrder, Deposit, GameInquiry, GameInquiryRequest, MAX_BATCH_ORDERS, Order,
@@ -80,7 +79,7 @@ pub async fn pair<S: Store + Clone + 'static>(
                 device_id,
                 name,
                 &hash_secret(&token),
-                Utc::now(),
+                app.clock.now(),
             )
             .await?
     } else {
@@ -118,7 +117,7 @@ pub async fn catalog<S: Store + Clone + 'static>(
     let snapshot = app.catalogue.get(&app.store).await?;
     Ok(Json(Catalog {
         items: snapshot.items_for(device.tier),
-        as_of: Utc::now(),
+        as_of: app.clock.now(),
     }))
 }
 
@@ -268,7 +267,10 @@ pub async fn settle<S: Store + Clone + 'static>(
         SettleRequest::Failed { code, message } => Settlement::Failed { code, message },
         SettleRequest::Refunded { code, message } => Settlement::Refunded { code, message },
     };
-    let order = app.store.settle_order(id, &settlement, Utc::now()).await?;
+    let order = app
+        .store
+        .settle_order(id, &settlement, app.clock.now())
+        .await?;
     Metrics::inc(&app.metrics.orders_settled);
     app.feed.changed(device.shop_id);
     Ok(Json(order))
@@ -328,7 +330,7 @@ pub async fn pln_inquiry<S: Store + Clone + 'static>(
             Err(InquiryError::NotFound(_)) => "not_found",
             Err(_) => "unavailable",
         };
-        let row = crate::fulfil::audit_row(None, None, "inquiry", &call, outcome, Utc::now());
+        let row = crate::fulfil::audit_row(None, None, "inquiry", &call, outcome, app.clock.now());
         crate::fulfil::log_call(&app.store, &row).await;
     }
     result

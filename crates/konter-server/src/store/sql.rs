@@ -233,7 +233,7 @@ struct EventMeta<'a> {
 }
 
 macro_rules! sql_store {
-    ($store:ident, $db:ty, $migrator:expr, $for_update:literal, $skip_locked:literal, $begin_write:literal, $numbered:literal) => {
+    ($store:ident, $db:ty, $migrator:expr, $for_update:literal, $skip_locked:literal, $begin_write:literal, $begin_snapshot:literal, $numbered:literal) => {
         impl $store {
             /// Writes a posting: its account totals, its event and its entries.
             async fn apply_posting(
@@ -1424,10 +1424,12 @@ macro_rules! sql_store {
             }
 
             async fn fulfilment(&self, id: OrderId) -> StoreResult<Option<(StoredOrder, Vec<Attempt>)>> {
-                let mut conn = self.reader.acquire().await?;
+                // One snapshot for both reads: an answer committed between them would show
+                // the order open and its last attempt closed, which reads as "buy again".
+                let mut tx = self.reader.begin_with($begin_snapshot).await?;
                 let Some(row) = sqlx::query("SELECT * FROM orders WHERE id = $1")
                     .bind(id.to_string())
-                    .fetch_optional(&mut *conn)
+                    .fetch_optional(&mut *tx)
                     .await?
                 else {
                     return Ok(None);
@@ -1435,16 +1437,45 @@ macro_rules! sql_store {
                 let order = Self::order_from_row(&row)?;
                 let attempts = sqlx::query("SELECT * FROM attempts WHERE order_id = $1 ORDER BY n")
                     .bind(id.to_string())
-                    .fetch_all(&mut *conn)
+                    .fetch_all(&mut *tx)
                     .await?
                     .iter()
                     .map(Self::attempt_from_row)
                     .collect::<StoreResult<Vec<_>>>()?;
+                tx.commit().await?;
                 Ok(Some((order, attempts)))
             }
 
             async fn begin_attempt(&self, a: &Attempt) -> StoreResult<bool> {
-                let mut tx = self.writer.begin().await?;
+                let mut tx = self.writer.begin_with($begin_write).await?;
+                // Whatever the caller read, a new purchase is refused here, in the write
+                // transaction, when the order is settled or an earlier attempt is open or
+                // delivered: that attempt may still buy, or has bought.
+                let sql = concat!("SELECT status FROM orders WHERE id = $1", $for_update);
+                let Some(status) = sqlx::query_scalar::<_, String>(sql)
+                    .bind(a.order_id.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                else {
+                    return Ok(false);
+                };
+                let settled = status
+                    .parse::<OrderStatus>()
+                    .map_err(|_| corrupt("order status", &status))?
+                    .is_settled();
+                let standing: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM attempts WHERE order_id = $1 AND (state IN ($2, $3, $4) OR n >= $5)",
+                )
+                .bind(a.order_id.to_string())
+                .bind(AttemptState::Sent.code())
+                .bind(AttemptState::Pending.code())
+                .bind(AttemptState::Success.code())
+                .bind(a.n)
+                .fetch_one(&mut *tx)
+                .await?;
+                if settled || standing > 0 {
+                    return Ok(false);
+                }
                 let inserted = sqlx::query(
                     "INSERT INTO attempts (order_id, n, supplier, supplier_sku, ref_id, state, cost_idr, last_call_at, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) ON CONFLICT DO NOTHING",
@@ -1852,6 +1883,7 @@ sql_store!(
     "",
     "",
     "BEGIN IMMEDIATE",
+    "BEGIN",
     false
 );
 sql_store!(
@@ -1861,5 +1893,6 @@ sql_store!(
     " FOR UPDATE",
     " FOR UPDATE SKIP LOCKED",
     "BEGIN",
+    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     true
 );

@@ -3,6 +3,7 @@
 //! Every rc of the §1.4 table maps to one [`Outcome`]; only `status` decides the state,
 //! `rc` explains it (an rc 99 still says Pending).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
@@ -14,7 +15,8 @@ use serde_json::{Value, json};
 use sha1::Sha1;
 
 use super::{
-    BillAnswer, Call, InquiryError, Outcome, PriceItem, Purchase, post_json, whole_rupiah,
+    Asked, BillAnswer, Call, InquiryError, Meaning, Outcome, PriceItem, Purchase, Transport,
+    failure_outcome, post_json, whole_rupiah,
 };
 use crate::config::Digiflazz as DigiflazzConfig;
 
@@ -31,7 +33,7 @@ pub const DEFAULT_STATUS_INTERVAL: Duration = Duration::from_secs(60);
 #[derive(Clone)]
 pub struct Digiflazz {
     config: DigiflazzConfig,
-    http: reqwest::Client,
+    transport: Arc<dyn Transport>,
 }
 
 pub fn sign(username: &str, api_key: &str, suffix: &str) -> String {
@@ -59,41 +61,90 @@ pub fn verify_webhook(secret: &str, body: &[u8], header: Option<&str>) -> bool {
     mac.verify_slice(&sig).is_ok()
 }
 
-/// The class of an answer, from its `status` and `rc` (§1.4).
-pub fn classify(status: &str, rc: &str, message: &str, sn: &str, price: Option<i64>) -> Outcome {
-    let code = rc.to_owned();
-    let message = message.to_owned();
+/// What each rc of a `Gagal` answer says (docs/suppliers.md, "Digiflazz result codes").
+/// An rc not listed here is read as "we do not know".
+pub const GAGAL: &[(&str, Meaning)] = &[
+    // Our configuration, account or deposit: refused before any purchase.
+    ("40", Meaning::OurSide),
+    ("41", Meaning::OurSide),
+    ("42", Meaning::OurSide),
+    ("44", Meaning::OurSide),
+    ("45", Meaning::OurSide),
+    ("61", Meaning::OurSide),
+    ("82", Meaning::OurSide),
+    ("88", Meaning::OurSide),
+    // The product or the seller, not the customer: another supplier may deliver.
+    ("43", Meaning::Unavailable),
+    ("53", Meaning::Unavailable),
+    ("55", Meaning::Unavailable),
+    ("58", Meaning::Unavailable),
+    ("62", Meaning::Unavailable),
+    ("66", Meaning::Unavailable),
+    ("67", Meaning::Unavailable),
+    ("68", Meaning::Unavailable),
+    ("69", Meaning::Unavailable),
+    ("70", Meaning::Unavailable),
+    ("71", Meaning::Unavailable),
+    ("80", Meaning::Unavailable),
+    ("81", Meaning::Unavailable),
+    // Rate limits: nothing happened now.
+    ("83", Meaning::RateLimited),
+    ("85", Meaning::RateLimited),
+    ("86", Meaning::RateLimited),
+    // The transaction failed: the number, the biller, the nominal.
+    ("01", Meaning::Failed),
+    ("02", Meaning::Failed),
+    ("47", Meaning::Failed),
+    ("51", Meaning::Failed),
+    ("52", Meaning::Failed),
+    ("54", Meaning::Failed),
+    ("57", Meaning::Failed),
+    ("59", Meaning::Failed),
+    ("60", Meaning::Failed),
+    ("63", Meaning::Failed),
+    ("64", Meaning::Failed),
+    ("72", Meaning::Failed),
+    ("73", Meaning::Failed),
+    ("84", Meaning::Failed),
+    ("87", Meaning::Failed),
+    // Reversed, after a success a refund.
+    ("74", Meaning::Reversed),
+    ("50", Meaning::NotFound),
+    // 49 (ref_id not unique) is left out on purpose: the ref_id exists, in a state this
+    // answer does not tell.
+];
+
+/// The class of an answer, from its `status` and `rc` (§1.4): only `status` decides Sukses
+/// or Pending; a `Gagal`'s rc is read through [`GAGAL`] and [`failure_outcome`].
+pub fn classify(
+    asked: Asked,
+    status: &str,
+    rc: &str,
+    message: &str,
+    sn: &str,
+    price: Option<i64>,
+) -> Outcome {
     match status {
         "Sukses" => Outcome::Success {
             sn: sn.to_owned(),
             cost_idr: price,
         },
         "Pending" => Outcome::Pending,
-        "Gagal" => match rc {
-            // Our configuration or deposit: nothing was bought.
-            "40" | "41" | "42" | "44" | "45" | "61" | "82" | "88" => {
-                Outcome::RejectedConfig { code, message }
-            }
-            // The product or the seller, not the customer: another supplier may deliver.
-            "43" | "53" | "55" | "58" | "62" | "66" | "67" | "68" | "69" | "70" | "71" | "80"
-            | "81" => Outcome::FailedTryElsewhere { code, message },
-            // Rate limits: the purchase was not made now; ask again later, same ref_id.
-            "83" | "85" | "86" => Outcome::Unknown {
-                reason: format!("rc {rc}: {message}"),
-            },
-            // Reversed; after a success this is a refund.
-            "74" => Outcome::Refunded { code, message },
-            _ => Outcome::FailedFinal { code, message },
-        },
+        "Gagal" => {
+            let meaning = GAGAL.iter().find(|(c, _)| *c == rc).map(|(_, m)| *m);
+            failure_outcome(asked, meaning, rc, message)
+        }
         other => Outcome::Unknown {
             reason: format!("unexpected status '{other}' (rc {rc})"),
         },
     }
 }
 
-/// The class of a transaction `data` object (an answer or a webhook body's `data`).
-pub fn classify_data(d: &Value) -> Outcome {
+/// The class of a transaction `data` object (an answer, or a webhook body's `data`, which
+/// is read as an answer to a status question: it is not the reply to a purchase).
+pub fn classify_data(asked: Asked, d: &Value) -> Outcome {
     classify(
+        asked,
         d["status"].as_str().unwrap_or_default(),
         d["rc"].as_str().unwrap_or_default(),
         d["message"].as_str().unwrap_or_default(),
@@ -105,12 +156,21 @@ pub fn classify_data(d: &Value) -> Outcome {
     )
 }
 
+/// A bill reported paid proves it only with the supplier's reference: a "Sukses" without one
+/// may be the inquiry's own answer about a ref_id never paid. Polling and webhooks both
+/// read a payment through this.
+pub fn bill_outcome(outcome: Outcome) -> Outcome {
+    match outcome {
+        Outcome::Success { sn, .. } if sn.trim().is_empty() => Outcome::Unknown {
+            reason: "a bill reported paid without a reference".into(),
+        },
+        other => other,
+    }
+}
+
 impl Digiflazz {
-    pub fn new(config: DigiflazzConfig) -> Result<Digiflazz, reqwest::Error> {
-        Ok(Digiflazz {
-            http: reqwest::Client::builder().build()?,
-            config,
-        })
+    pub fn new(config: DigiflazzConfig, transport: Arc<dyn Transport>) -> Digiflazz {
+        Digiflazz { config, transport }
     }
 
     fn url(&self, path: &str) -> String {
@@ -157,24 +217,26 @@ impl Digiflazz {
         };
         let body = self.transaction_body(p, command);
         let (answer, call) = post_json(
-            &self.http,
+            self.transport.as_ref(),
             self.url("/transaction"),
             operation,
             &body,
             TIMEOUT,
         )
         .await;
+        let asked = if operation == "topup" {
+            Asked::Buy
+        } else {
+            Asked::Status
+        };
         let outcome = match answer {
-            Ok(v) => classify_data(&v["data"]),
+            Ok(v) => classify_data(asked, &v["data"]),
             Err(reason) => Outcome::Unknown { reason },
         };
-        // A bill paid shows the supplier's reference; a "Sukses" without one may be the
-        // inquiry's own answer about a ref_id that was never paid, so it proves nothing.
-        let outcome = match outcome {
-            Outcome::Success { sn, .. } if p.bill && sn.trim().is_empty() => Outcome::Unknown {
-                reason: "a bill reported paid without a reference".into(),
-            },
-            other => other,
+        let outcome = if p.bill {
+            bill_outcome(outcome)
+        } else {
+            outcome
         };
         (outcome, call)
     }
@@ -200,7 +262,7 @@ impl Digiflazz {
             "sign": sign(&c.username, c.api_key.expose(), target),
         });
         let (answer, call) = post_json(
-            &self.http,
+            self.transport.as_ref(),
             self.url("/inquiry-pln"),
             "inquiry_pln",
             &body,
@@ -246,7 +308,7 @@ impl Digiflazz {
         };
         let body = self.transaction_body(&purchase, Some("inq-pasca"));
         let (answer, call) = post_json(
-            &self.http,
+            self.transport.as_ref(),
             self.url("/transaction"),
             "bill_inquiry",
             &body,
@@ -258,9 +320,12 @@ impl Digiflazz {
             Err(why) => return (Err(InquiryError::Unavailable(why)), call),
         };
         let d = &v["data"];
-        let result = match classify_data(d) {
+        // An inquiry buys nothing, so it is read as a question.
+        let result = match classify_data(Asked::Status, d) {
             Outcome::Success { .. } => parse_bill(d).map_err(InquiryError::Unavailable),
-            Outcome::FailedFinal { message, .. } => Err(InquiryError::NotFound(message)),
+            Outcome::FailedFinal { message, .. } | Outcome::NotFound { message, .. } => {
+                Err(InquiryError::NotFound(message))
+            }
             other => Err(InquiryError::Unavailable(format!(
                 "the inquiry came to {}: {}",
                 other.class(),
@@ -275,7 +340,7 @@ impl Digiflazz {
         let c = &self.config;
         let body = json!({"cmd": "prepaid", "username": c.username, "sign": sign(&c.username, c.api_key.expose(), "pricelist")});
         let (answer, _) = post_json(
-            &self.http,
+            self.transport.as_ref(),
             self.url("/price-list"),
             "price_list",
             &body,
@@ -307,7 +372,7 @@ impl Digiflazz {
         let c = &self.config;
         let body = json!({"cmd": "deposit", "username": c.username, "sign": sign(&c.username, c.api_key.expose(), "depo")});
         let (answer, _) = post_json(
-            &self.http,
+            self.transport.as_ref(),
             self.url("/cek-saldo"),
             "balance",
             &body,
@@ -494,7 +559,7 @@ mod tests {
 
     #[test]
     fn every_class_of_the_rc_table() {
-        let c = |status, rc| classify(status, rc, "m", "SN1", Some(10_000));
+        let c = |status, rc| classify(Asked::Buy, status, rc, "m", "SN1", Some(10_000));
         assert_eq!(
             c("Sukses", "00"),
             Outcome::Success {
@@ -529,6 +594,50 @@ mod tests {
             "rate limited: ask again"
         );
         assert!(matches!(c("", ""), Outcome::Unknown { .. }));
+        assert!(
+            matches!(c("Gagal", "49"), Outcome::Unknown { .. }),
+            "a ref_id that exists says nothing of its state"
+        );
+        assert!(
+            matches!(c("Gagal", "46"), Outcome::Unknown { .. }),
+            "an unlisted rc is not a failure"
+        );
+    }
+
+    /// A status question refused for a reason about our request (keys, IP, a product check)
+    /// leaves the purchase unknown; only the transaction's own failure closes it.
+    #[test]
+    fn a_refused_status_question_is_not_an_answer() {
+        let ask = |rc| classify(Asked::Status, "Gagal", rc, "m", "", None);
+        for rc in [
+            "40", "41", "42", "44", "45", "61", "82", "88", "43", "53", "55", "58", "62", "66",
+            "67", "68", "69", "70", "71", "80", "81",
+        ] {
+            assert!(matches!(ask(rc), Outcome::Refused { .. }), "rc {rc}");
+        }
+        for rc in ["83", "85", "86", "49", "46", "99"] {
+            assert!(matches!(ask(rc), Outcome::Unknown { .. }), "rc {rc}");
+        }
+        for rc in ["01", "02", "52", "54", "57", "73"] {
+            assert!(matches!(ask(rc), Outcome::FailedFinal { .. }), "rc {rc}");
+        }
+        assert!(matches!(ask("74"), Outcome::Refunded { .. }));
+        assert!(matches!(ask("50"), Outcome::NotFound { .. }));
+        // Every rc the table lists that means "nothing was bought" does so only for a buy.
+        for (rc, meaning) in GAGAL {
+            let bought = classify(Asked::Buy, "Gagal", rc, "m", "", None);
+            let asked = ask(rc);
+            if matches!(meaning, Meaning::OurSide | Meaning::Unavailable) {
+                assert!(
+                    matches!(
+                        bought,
+                        Outcome::RejectedConfig { .. } | Outcome::FailedTryElsewhere { .. }
+                    ),
+                    "rc {rc}"
+                );
+                assert!(matches!(asked, Outcome::Refused { .. }), "rc {rc}");
+            }
+        }
     }
 
     #[test]

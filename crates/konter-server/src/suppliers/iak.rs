@@ -3,6 +3,7 @@
 //! each signed `md5(username + api_key + suffix)`; callbacks carry the same sign in the
 //! body. Every rc of the §2.5 table maps to one [`Outcome`].
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use konter_domain::api::v1::PlnInquiry;
@@ -10,7 +11,10 @@ use konter_domain::game::Game;
 use serde_json::{Value, json};
 
 use super::digiflazz::sign;
-use super::{Call, InquiryError, Outcome, PriceItem, Purchase, post_json, whole_rupiah};
+use super::{
+    Asked, Call, InquiryError, Meaning, Outcome, PriceItem, Purchase, Transport, failure_outcome,
+    post_json, whole_rupiah,
+};
 use crate::config::Iak as IakConfig;
 
 pub const NAME: &str = "iak";
@@ -19,13 +23,11 @@ const INQUIRY_TIMEOUT: Duration = Duration::from_secs(8);
 /// IAK states no limit; a status check every 30 s keeps us polite while the callback is
 /// the usual way the result arrives.
 pub const DEFAULT_STATUS_INTERVAL: Duration = Duration::from_secs(30);
-/// rc 06: the ref_id is unknown to IAK (the top-up never reached it).
-const NOT_FOUND: &str = "06";
 
 #[derive(Clone)]
 pub struct Iak {
     config: IakConfig,
-    http: reqwest::Client,
+    transport: Arc<dyn Transport>,
 }
 
 /// IAK's game codes (§2.6) for the games we sell.
@@ -37,26 +39,61 @@ pub fn game_code(game: Game) -> &'static str {
     }
 }
 
+/// What each rc of a FAILED (status 2) answer says (docs/suppliers.md, "IAK result
+/// codes"). An rc not listed here is read as "we do not know".
+pub const FAILED: &[(&str, Meaning)] = &[
+    // Our side: deposit, IP, request format, account, signature, command.
+    ("17", Meaning::OurSide),
+    ("102", Meaning::OurSide),
+    ("107", Meaning::OurSide),
+    ("117", Meaning::OurSide),
+    ("118", Meaning::OurSide),
+    ("204", Meaning::OurSide),
+    ("205", Meaning::OurSide),
+    // The product or IAK, not the customer: another supplier may deliver.
+    // A top-up is always answered "in process", so a product out of service shows in the
+    // transaction's status.
+    ("20", Meaning::Unavailable),
+    ("106", Meaning::TransactionUnavailable),
+    ("110", Meaning::Unavailable),
+    // The transaction failed: the customer's number, limits, the player's region.
+    ("07", Meaning::Failed),
+    ("10", Meaning::Failed),
+    ("12", Meaning::Failed),
+    ("13", Meaning::Failed),
+    ("14", Meaning::Failed),
+    ("16", Meaning::Failed),
+    ("121", Meaning::Failed),
+    ("131", Meaning::Failed),
+    ("141", Meaning::Failed),
+    ("142", Meaning::Failed),
+    ("202", Meaning::Failed),
+    ("203", Meaning::Failed),
+    ("206", Meaning::Failed),
+    ("207", Meaning::Failed),
+    ("06", Meaning::NotFound),
+];
+
 /// The class of an answer from its `status` (0 PROCESS, 1 SUCCESS, 2 FAILED; a number in
-/// answers, a string in callbacks) and `rc` (§2.5).
-pub fn classify(status: &str, rc: &str, message: &str, sn: &str, price: Option<i64>) -> Outcome {
-    let code = rc.to_owned();
-    let message = message.to_owned();
+/// answers, a string in callbacks) and `rc` (§2.5), read through [`FAILED`].
+pub fn classify(
+    asked: Asked,
+    status: &str,
+    rc: &str,
+    message: &str,
+    sn: &str,
+    price: Option<i64>,
+) -> Outcome {
     match (status, rc) {
         ("1", _) => Outcome::Success {
             sn: sn.to_owned(),
             cost_idr: price,
         },
         ("0", _) | (_, "39" | "201") => Outcome::Pending,
-        ("2", rc) => match rc {
-            // Our side: deposit, IP, account, signature, request format. Nothing bought.
-            "17" | "102" | "107" | "117" | "118" | "204" | "205" => {
-                Outcome::RejectedConfig { code, message }
-            }
-            // The product or IAK, not the customer: another supplier may deliver.
-            "20" | "106" | "110" => Outcome::FailedTryElsewhere { code, message },
-            _ => Outcome::FailedFinal { code, message },
-        },
+        ("2", rc) => {
+            let meaning = FAILED.iter().find(|(c, _)| *c == rc).map(|(_, m)| *m);
+            failure_outcome(asked, meaning, rc, message)
+        }
         _ => Outcome::Unknown {
             reason: format!("unexpected status '{status}' (rc {rc})"),
         },
@@ -73,8 +110,9 @@ fn text(v: &Value) -> String {
 }
 
 /// The class of a top-up / check-status / callback `data` object.
-pub fn classify_data(d: &Value) -> Outcome {
+pub fn classify_data(asked: Asked, d: &Value) -> Outcome {
     classify(
+        asked,
         &text(&d["status"]),
         &text(&d["rc"]),
         &text(&d["message"]),
@@ -84,11 +122,8 @@ pub fn classify_data(d: &Value) -> Outcome {
 }
 
 impl Iak {
-    pub fn new(config: IakConfig) -> Result<Iak, reqwest::Error> {
-        Ok(Iak {
-            http: reqwest::Client::builder().build()?,
-            config,
-        })
+    pub fn new(config: IakConfig, transport: Arc<dyn Transport>) -> Iak {
+        Iak { config, transport }
     }
 
     fn url(&self, path: &str) -> String {
@@ -119,14 +154,22 @@ impl Iak {
 
     async fn call(
         &self,
+        asked: Asked,
         path: &str,
         operation: &'static str,
         body: &Value,
         timeout: Duration,
     ) -> (Outcome, Call) {
-        let (answer, call) = post_json(&self.http, self.url(path), operation, body, timeout).await;
+        let (answer, call) = post_json(
+            self.transport.as_ref(),
+            self.url(path),
+            operation,
+            body,
+            timeout,
+        )
+        .await;
         let outcome = match answer {
-            Ok(v) => classify_data(&v["data"]),
+            Ok(v) => classify_data(asked, &v["data"]),
             Err(reason) => Outcome::Unknown { reason },
         };
         (outcome, call)
@@ -135,6 +178,10 @@ impl Iak {
     /// Buys; IAK answers PROCESS and calls back later. A re-posted ref_id is a status check
     /// at IAK, so a retry cannot buy twice either.
     pub async fn topup(&self, p: &Purchase) -> (Outcome, Call) {
+        self.post_topup(Asked::Buy, p).await
+    }
+
+    async fn post_topup(&self, asked: Asked, p: &Purchase) -> (Outcome, Call) {
         let body = json!({
             "username": self.config.username,
             "ref_id": p.ref_id,
@@ -142,12 +189,15 @@ impl Iak {
             "product_code": p.supplier_sku,
             "sign": self.sign(&p.ref_id),
         });
-        self.call("/api/top-up", "topup", &body, TIMEOUT).await
+        self.call(asked, "/api/top-up", "topup", &body, TIMEOUT)
+            .await
     }
 
     /// Asks what became of `p.ref_id`. When IAK never saw it (rc 06, the top-up was lost on
     /// the way), the same top-up is posted again under the same ref_id: IAK treats a known
-    /// ref_id as a status check, so this cannot buy twice.
+    /// ref_id as a status check, so this cannot buy twice. Its answer is read as an answer
+    /// to a question too: the lost top-up may have arrived between the two requests, so a
+    /// refusal of the second says nothing about the first.
     pub async fn status(&self, p: &Purchase) -> (Outcome, Call) {
         let body = json!({
             "username": self.config.username,
@@ -155,10 +205,10 @@ impl Iak {
             "sign": self.sign(&p.ref_id),
         });
         let (outcome, call) = self
-            .call("/api/check-status", "status", &body, TIMEOUT)
+            .call(Asked::Status, "/api/check-status", "status", &body, TIMEOUT)
             .await;
         match &outcome {
-            Outcome::FailedFinal { code, .. } if code == NOT_FOUND => self.topup(p).await,
+            Outcome::NotFound { .. } => self.post_topup(Asked::Status, p).await,
             _ => (outcome, call),
         }
     }
@@ -170,7 +220,7 @@ impl Iak {
             "sign": self.sign(target),
         });
         let (answer, call) = post_json(
-            &self.http,
+            self.transport.as_ref(),
             self.url("/api/inquiry-pln"),
             "inquiry_pln",
             &body,
@@ -217,7 +267,7 @@ impl Iak {
             "sign": self.sign(code),
         });
         let (answer, call) = post_json(
-            &self.http,
+            self.transport.as_ref(),
             self.url("/api/inquiry-game"),
             "inquiry_game",
             &body,
@@ -250,7 +300,7 @@ impl Iak {
         let body =
             json!({"username": self.config.username, "sign": self.sign("pl"), "status": "all"});
         let (answer, _) = post_json(
-            &self.http,
+            self.transport.as_ref(),
             self.url("/api/pricelist"),
             "price_list",
             &body,
@@ -277,7 +327,7 @@ impl Iak {
     pub async fn balance(&self) -> Result<i64, String> {
         let body = json!({"username": self.config.username, "sign": self.sign("bl")});
         let (answer, _) = post_json(
-            &self.http,
+            self.transport.as_ref(),
             self.url("/api/check-balance"),
             "balance",
             &body,
@@ -297,7 +347,7 @@ mod tests {
 
     #[test]
     fn every_class_of_the_rc_table() {
-        let c = |status, rc| classify(status, rc, "m", "SN1", Some(10_000));
+        let c = |status, rc| classify(Asked::Buy, status, rc, "m", "SN1", Some(10_000));
         assert!(matches!(c("1", "00"), Outcome::Success { .. }));
         assert_eq!(c("0", "39"), Outcome::Pending, "PROCESS");
         assert_eq!(c("0", "201"), Outcome::Pending, "undefined: ask CS, wait");
@@ -323,6 +373,17 @@ mod tests {
             "sign"
         );
         assert!(matches!(c("", ""), Outcome::Unknown { .. }));
+        let ask = |rc| classify(Asked::Status, "2", rc, "m", "", None);
+        for rc in ["17", "102", "107", "117", "118", "204", "205", "20", "110"] {
+            assert!(matches!(ask(rc), Outcome::Refused { .. }), "rc {rc}");
+        }
+        assert!(
+            matches!(ask("106"), Outcome::FailedTryElsewhere { .. }),
+            "the transaction's own failure: out of service"
+        );
+        assert!(matches!(ask("14"), Outcome::FailedFinal { .. }));
+        assert!(matches!(ask("06"), Outcome::NotFound { .. }));
+        assert!(matches!(ask("999"), Outcome::Unknown { .. }), "unlisted");
     }
 
     #[test]
@@ -331,9 +392,12 @@ mod tests {
             json!({"status": 1, "rc": "00", "sn": "S1", "price": 10150, "message": "SUCCESS"});
         let callback =
             json!({"status": "1", "rc": "00", "sn": "S1", "price": "10150", "message": "SUCCESS"});
-        assert_eq!(classify_data(&answer), classify_data(&callback));
         assert_eq!(
-            classify_data(&callback),
+            classify_data(Asked::Status, &answer),
+            classify_data(Asked::Status, &callback)
+        );
+        assert_eq!(
+            classify_data(Asked::Status, &callback),
             Outcome::Success {
                 sn: "S1".into(),
                 cost_idr: Some(10_150)

@@ -7,6 +7,9 @@
 pub mod digiflazz;
 pub mod iak;
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use konter_domain::api::v1::PlnInquiry;
@@ -38,6 +41,85 @@ pub enum Outcome {
     RejectedConfig { code: String, message: String },
     /// A delivered purchase was reversed by the supplier (Digiflazz rc 74).
     Refunded { code: String, message: String },
+    /// The supplier refused our *question* about a purchase (keys, IP, account, a request it
+    /// could not read, a product check that belongs to a new purchase, or the supplier no
+    /// longer configured here). It says nothing about the purchase: the attempt stays open,
+    /// is asked about again, and the operator is alarmed.
+    Refused { code: String, message: String },
+    /// Asked about a ref_id, the supplier says it has no transaction under it.
+    NotFound { code: String, message: String },
+}
+
+/// Which request an answer replies to. A refusal means "nothing was bought" only in reply
+/// to a purchase; in reply to a status question it means only that the question was not
+/// answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asked {
+    Buy,
+    Status,
+}
+
+/// What a supplier's failure code says, as each adapter's table (`digiflazz::GAGAL`,
+/// `iak::FAILED`) records it from the supplier's documentation (docs/suppliers.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Meaning {
+    /// Our keys, IP, account, deposit or request format: refused before any purchase.
+    OurSide,
+    /// The product or seller is unavailable now: refused before any purchase; another
+    /// supplier may deliver.
+    Unavailable,
+    /// The transaction was taken and then failed because the product is out of service (a
+    /// supplier that always answers a purchase "in process" reports this in its status):
+    /// nothing was bought; another supplier may deliver.
+    TransactionUnavailable,
+    /// Too many requests: nothing happened now; ask again later.
+    RateLimited,
+    /// The transaction itself failed (the customer's number, the biller, the nominal).
+    Failed,
+    /// A delivered transaction was reversed.
+    Reversed,
+    /// No transaction under this ref_id.
+    NotFound,
+}
+
+/// The one rule that turns a supplier's failure code into an outcome class. `meaning` is
+/// `None` for a code the supplier's table does not list: we do not know what happened.
+///
+/// | meaning      | answer to a purchase   | answer to a status question |
+/// |--------------|------------------------|-----------------------------|
+/// | our side     | rejected (our config)  | refused: still unknown      |
+/// | unavailable  | failed, try elsewhere  | refused: still unknown      |
+/// | the transaction unavailable | failed, try elsewhere | failed, try elsewhere |
+/// | rate limited | unknown                | unknown                     |
+/// | failed       | failed, final          | failed, final               |
+/// | reversed     | refunded               | refunded                    |
+/// | not found    | unknown                | not found                   |
+/// | unlisted     | unknown                | unknown                     |
+pub fn failure_outcome(
+    asked: Asked,
+    meaning: Option<Meaning>,
+    code: &str,
+    message: &str,
+) -> Outcome {
+    let (code, message) = (code.to_owned(), message.to_owned());
+    let unknown = |why: &str| Outcome::Unknown {
+        reason: format!("{why} (rc {code}: {message})"),
+    };
+    match (meaning, asked) {
+        (Some(Meaning::OurSide), Asked::Buy) => Outcome::RejectedConfig { code, message },
+        (Some(Meaning::Unavailable), Asked::Buy) | (Some(Meaning::TransactionUnavailable), _) => {
+            Outcome::FailedTryElsewhere { code, message }
+        }
+        (Some(Meaning::OurSide | Meaning::Unavailable), Asked::Status) => {
+            Outcome::Refused { code, message }
+        }
+        (Some(Meaning::RateLimited), _) => unknown("rate limited"),
+        (Some(Meaning::Failed), _) => Outcome::FailedFinal { code, message },
+        (Some(Meaning::Reversed), _) => Outcome::Refunded { code, message },
+        (Some(Meaning::NotFound), Asked::Status) => Outcome::NotFound { code, message },
+        (Some(Meaning::NotFound), Asked::Buy) => unknown("a purchase answered 'not found'"),
+        (None, _) => unknown("a code the supplier's table does not list"),
+    }
 }
 
 impl Outcome {
@@ -51,6 +133,8 @@ impl Outcome {
             Outcome::Unknown { .. } => "unknown",
             Outcome::RejectedConfig { .. } => "rejected_config",
             Outcome::Refunded { .. } => "refunded",
+            Outcome::Refused { .. } => "refused",
+            Outcome::NotFound { .. } => "not_found",
         }
     }
 }
@@ -160,10 +244,52 @@ pub fn redact(body: &Value) -> Value {
     v
 }
 
+/// The HTTP status and body text of a posted request, or why there was no (whole) answer.
+pub type Posted<'a> = Pin<Box<dyn Future<Output = Result<(u16, String), String>> + Send + 'a>>;
+
+/// What carries a request to a supplier and its answer back: HTTP in production, an
+/// in-process supplier model in the simulation (`crates/konter-sim`). The adapters build the
+/// requests and read the answers either way, so the model is spoken to in the real contract.
+pub trait Transport: Send + Sync {
+    /// Posts `body` as JSON to `url`; the HTTP status and the body's text, or why there was
+    /// no (whole) answer. An `Err` never says whether the supplier received the request.
+    fn post<'a>(&'a self, url: &'a str, body: &'a Value, timeout: Duration) -> Posted<'a>;
+}
+
+/// The production transport: reqwest over HTTPS.
+pub struct HttpTransport(reqwest::Client);
+
+impl HttpTransport {
+    pub fn new() -> Result<HttpTransport, reqwest::Error> {
+        Ok(HttpTransport(reqwest::Client::builder().build()?))
+    }
+}
+
+impl Transport for HttpTransport {
+    fn post<'a>(&'a self, url: &'a str, body: &'a Value, timeout: Duration) -> Posted<'a> {
+        Box::pin(async move {
+            let resp = self
+                .0
+                .post(url)
+                .json(body)
+                .timeout(timeout)
+                .send()
+                .await
+                .map_err(|e| e.without_url().to_string())?;
+            let status = resp.status().as_u16();
+            let text = resp
+                .text()
+                .await
+                .map_err(|e| format!("HTTP {status}: the answer broke off: {}", e.without_url()))?;
+            Ok((status, text))
+        })
+    }
+}
+
 /// Posts a JSON body and reads a JSON answer. `Err` carries why the answer is unusable; the
 /// [`Call`] is filled either way.
 pub(crate) async fn post_json(
-    http: &reqwest::Client,
+    transport: &dyn Transport,
     url: String,
     operation: &'static str,
     body: &Value,
@@ -175,30 +301,18 @@ pub(crate) async fn post_json(
         request: redact(body),
         ..Call::default()
     };
-    let sent = http.post(url).json(body).timeout(timeout).send().await;
-    let resp = match sent {
-        Ok(resp) => resp,
-        Err(e) => {
-            let why = e.without_url().to_string();
-            call.response = format!("(no answer: {why})");
-            call.latency = started.elapsed();
-            return (Err(why), call);
-        }
-    };
-    let status = resp.status();
-    call.http_status = Some(status.as_u16());
-    let text = resp.text().await;
+    let answer = transport.post(&url, body, timeout).await;
     call.latency = started.elapsed();
-    let text = match text {
-        Ok(text) => text,
-        Err(e) => {
-            let why = format!("HTTP {status}: the answer broke off: {}", e.without_url());
+    let (status, text) = match answer {
+        Ok(answer) => answer,
+        Err(why) => {
             call.response = format!("(no answer: {why})");
             return (Err(why), call);
         }
     };
+    call.http_status = Some(status);
     call.response = text.clone();
-    if status.is_server_error() {
+    if status >= 500 {
         return (Err(format!("HTTP {status}")), call);
     }
     match serde_json::from_str::<Value>(&text) {
@@ -216,20 +330,26 @@ pub struct Suppliers {
 
 impl Suppliers {
     pub fn from_config(config: &Config) -> Result<Suppliers, reqwest::Error> {
-        Ok(Suppliers {
+        Ok(Suppliers::with_transport(
+            config,
+            Arc::new(HttpTransport::new()?),
+        ))
+    }
+
+    /// The configured suppliers, reached through `transport`.
+    pub fn with_transport(config: &Config, transport: Arc<dyn Transport>) -> Suppliers {
+        Suppliers {
             digiflazz: config
                 .suppliers
                 .digiflazz
                 .clone()
-                .map(digiflazz::Digiflazz::new)
-                .transpose()?,
+                .map(|c| digiflazz::Digiflazz::new(c, transport.clone())),
             iak: config
                 .suppliers
                 .iak
                 .clone()
-                .map(iak::Iak::new)
-                .transpose()?,
-        })
+                .map(|c| iak::Iak::new(c, transport.clone())),
+        }
     }
 
     /// Whether any supplier is configured.
@@ -278,7 +398,14 @@ impl Suppliers {
         match (name, &self.digiflazz, &self.iak) {
             (digiflazz::NAME, Some(d), _) => d.status(p).await,
             (iak::NAME, _, Some(i)) if !p.bill => i.status(p).await,
-            _ => not_configured(name),
+            _ => {
+                let (outcome, call) = not_configured(name);
+                let Outcome::RejectedConfig { code, message } = outcome else {
+                    return (outcome, call);
+                };
+                // The purchase may stand at a supplier we can no longer ask.
+                (Outcome::Refused { code, message }, call)
+            }
         }
     }
 

@@ -28,15 +28,17 @@ async fn sandbox() -> (String, konter_sandbox::Sandbox) {
 }
 
 fn adapter(base: &str, key: &str, testing: bool) -> Digiflazz {
-    Digiflazz::new(Config {
-        base_url: format!("{base}/digiflazz/v1"),
-        username: konter_sandbox::digiflazz::DEFAULT_USERNAME.into(),
-        api_key: Secret::new(key),
-        webhook_secret: Secret::default(),
-        testing,
-        status_interval_ms: None,
-    })
-    .expect("client")
+    Digiflazz::new(
+        Config {
+            base_url: format!("{base}/digiflazz/v1"),
+            username: konter_sandbox::digiflazz::DEFAULT_USERNAME.into(),
+            api_key: Secret::new(key),
+            webhook_secret: Secret::default(),
+            testing,
+            status_interval_ms: None,
+        },
+        http(),
+    )
 }
 
 #[tokio::test]
@@ -113,13 +115,15 @@ async fn a_dropped_connection_is_unknown_never_failed() {
 #[tokio::test]
 async fn iak_answers_process_then_the_status_check_and_callback_sign_decide() {
     let (base, _sim) = sandbox().await;
-    let iak = Iak::new(IakConfig {
-        base_url: format!("{base}/iak"),
-        username: konter_sandbox::iak::DEFAULT_USERNAME.into(),
-        api_key: Secret::new(konter_sandbox::iak::DEFAULT_PROD_KEY),
-        status_interval_ms: None,
-    })
-    .expect("client");
+    let iak = Iak::new(
+        IakConfig {
+            base_url: format!("{base}/iak"),
+            username: konter_sandbox::iak::DEFAULT_USERNAME.into(),
+            api_key: Secret::new(konter_sandbox::iak::DEFAULT_PROD_KEY),
+            status_interval_ms: None,
+        },
+        http(),
+    );
     let first = iak
         .topup(&buy("KNT-I1", "htelkomsel10000", "081234567890", 20_000))
         .await;
@@ -170,4 +174,8 @@ async fn iak_answers_process_then_the_status_check_and_callback_sign_decide() {
     assert!(iak.verify_callback("KNT-I1", &sign));
     assert!(!iak.verify_callback("KNT-I2", &sign));
     assert!(iak.balance().await.expect("balance") > 0);
+}
+
+fn http() -> std::sync::Arc<dyn konter_server::suppliers::Transport> {
+    std::sync::Arc::new(konter_server::suppliers::HttpTransport::new().expect("client"))
 }

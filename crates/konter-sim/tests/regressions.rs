@@ -1,0 +1,269 @@
+//! Regression tests for the double-purchase paths (docs/exactly-once.md): each drives the
+//! real server against the supplier models with one scripted fault, and failed on the code
+//! before its fix.
+
+use std::sync::atomic::Ordering;
+
+use chrono::Duration;
+use konter_domain::order::OrderStatus;
+use konter_server::store::{Attempt, Store};
+use konter_server::suppliers::ref_id;
+use konter_sim::model::{Fate, Faults, Supplier, TxnState};
+use konter_sim::{World, charges_of};
+use serde_json::json;
+
+async fn world() -> World {
+    World::new(7, 1, 1, 500_000).await.expect("world")
+}
+
+async fn status_of(w: &World, id: konter_domain::ids::OrderId) -> OrderStatus {
+    w.server
+        .app
+        .store
+        .order(id)
+        .await
+        .expect("read")
+        .expect("order")
+        .order
+        .status
+}
+
+fn last_order(w: &World) -> konter_domain::ids::OrderId {
+    w.devices[0].orders.last().expect("an order").id
+}
+
+/// The incident: a purchase pending at Digiflazz, Digiflazz then refusing our status
+/// questions (rc 45, IP not allowed). The order must never be bought at IAK.
+#[tokio::test]
+async fn a_refused_status_question_never_leads_to_a_second_purchase() {
+    for rc in ["45", "41", "44", "55", "69"] {
+        let mut w = world().await;
+        w.model.script(Supplier::Digiflazz, Fate::Success, true);
+        w.sell(0, "tsel10", "081234567890").await;
+        let id = last_order(&w);
+        w.run_workers().await.expect("step");
+        assert_eq!(status_of(&w, id).await, OrderStatus::Pending, "rc {rc}");
+        let mut refusing = Faults::default();
+        refusing.refuse.insert(Supplier::Digiflazz, rc);
+        w.model.set_faults(refusing);
+        // Keep the purchase pending at Digiflazz while it refuses every question.
+        for _ in 0..5 {
+            w.clock.advance(Duration::seconds(61));
+            w.run_workers().await.expect("step");
+        }
+        assert!(
+            !status_of(&w, id).await.is_settled(),
+            "rc {rc}: still open while the supplier will not answer"
+        );
+        assert!(
+            w.server
+                .app
+                .metrics
+                .supplier_questions_refused
+                .load(Ordering::Relaxed)
+                > 0,
+            "rc {rc}: the operator is alarmed"
+        );
+        w.settle_all().await.expect("settle");
+        assert_eq!(charges_of(&w.model, id), 1, "rc {rc}: bought once");
+        assert_eq!(status_of(&w, id).await, OrderStatus::Success, "rc {rc}");
+        let problems = w.check().await.expect("check");
+        assert!(problems.is_empty(), "rc {rc}: {problems:?}");
+    }
+}
+
+/// A supplier removed from the config while a purchase there is open: the purchase is
+/// still unknown, never a reason to buy elsewhere.
+#[tokio::test]
+async fn a_supplier_no_longer_configured_is_not_an_answer() {
+    let w = world().await;
+    let p = konter_server::suppliers::Purchase {
+        ref_id: "K1-1".into(),
+        supplier_sku: "x".into(),
+        customer_no: "081234567890".into(),
+        max_price: konter_domain::money::Rupiah::from_idr(20_000),
+        bill: false,
+    };
+    let (outcome, _) = w.server.app.suppliers.status("gone", &p).await;
+    assert!(
+        matches!(outcome, konter_server::suppliers::Outcome::Refused { .. }),
+        "{outcome:?}"
+    );
+}
+
+/// A worker that read "open, nothing standing" before the order settled must not begin a
+/// new purchase: the store refuses it in its write transaction.
+#[tokio::test]
+async fn a_new_attempt_is_refused_once_the_order_settled_or_one_is_open() {
+    let mut w = world().await;
+    w.model.script(Supplier::Digiflazz, Fate::Success, true);
+    w.sell(0, "tsel10", "081234567890").await;
+    let id = last_order(&w);
+    w.run_workers().await.expect("step");
+    let store = &w.server.app.store;
+    let now = w.clock.now();
+    let next = |n| {
+        Attempt::sent(
+            id,
+            n,
+            ("iak", "htelkomsel10000"),
+            ref_id(id, n),
+            konter_domain::money::Rupiah::from_idr(10_350),
+            now,
+        )
+    };
+    assert!(
+        !store.begin_attempt(&next(2)).await.expect("begin"),
+        "attempt 1 is pending: no second purchase"
+    );
+    w.settle_all().await.expect("settle");
+    assert_eq!(status_of(&w, id).await, OrderStatus::Success);
+    let store = &w.server.app.store;
+    assert!(
+        !store.begin_attempt(&next(2)).await.expect("begin"),
+        "the order is settled: no new purchase"
+    );
+    let (_, attempts) = store.fulfilment(id).await.expect("read").expect("order");
+    assert_eq!(attempts.len(), 1, "nothing was written");
+}
+
+/// An IAK callback's sign covers only the ref_id: a captured one replayed with another
+/// status must not change the order; IAK's own status answer decides.
+#[tokio::test]
+async fn a_replayed_iak_callback_with_another_status_changes_nothing() {
+    let mut w = world().await;
+    // Digiflazz has the product down, so the order goes to IAK.
+    w.model.script(Supplier::Digiflazz, Fate::Down, false);
+    w.model.script(Supplier::Iak, Fate::Success, true);
+    w.sell(0, "tsel10", "081234567890").await;
+    let id = last_order(&w);
+    w.run_workers().await.expect("step");
+    w.run_workers().await.expect("step");
+    assert_eq!(status_of(&w, id).await, OrderStatus::Pending);
+    let forged = json!({"data": {"ref_id": ref_id(id, 2), "status": "2", "rc": "07",
+        "message": "FAILED", "price": "10350"}});
+    let status = w.post_hook(Supplier::Iak, &forged, true).await;
+    assert_eq!(
+        status, 200,
+        "a validly signed callback is taken as a wake-up"
+    );
+    assert_eq!(
+        status_of(&w, id).await,
+        OrderStatus::Pending,
+        "IAK says it is still in process"
+    );
+    w.settle_all().await.expect("settle");
+    assert_eq!(status_of(&w, id).await, OrderStatus::Success);
+    assert_eq!(charges_of(&w.model, id), 1);
+    assert!(w.check().await.expect("check").is_empty());
+}
+
+/// A postpaid payment reported paid by webhook without a reference proves nothing.
+#[tokio::test]
+async fn a_bill_webhook_without_a_reference_is_not_a_paid_bill() {
+    let mut w = world().await;
+    let auth = [("authorization", format!("Bearer {}", w.devices[0].token))];
+    let inquiry_id = konter_domain::ids::InquiryId::new();
+    let (status, inq) = konter_sim::request(
+        &w.server.router,
+        "POST",
+        "/v1/bills/inquiry",
+        &auth,
+        Some(
+            json!({"id": inquiry_id, "sku": "plnpasca", "customer_no": "530000000001"}).to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{inq}");
+    let total = inq["total_idr"].as_i64().expect("total");
+    w.model.script(Supplier::Digiflazz, Fate::Success, true);
+    let order_id = w.order_id();
+    let (status, placed) = konter_sim::request(
+        &w.server.router,
+        "POST",
+        "/v1/orders",
+        &auth,
+        Some(json!({"id": order_id, "inquiry_id": inquiry_id, "max_price_idr": total}).to_string()),
+    )
+    .await;
+    assert_eq!(status, 201, "{placed}");
+    w.run_workers().await.expect("step");
+    assert_eq!(status_of(&w, order_id).await, OrderStatus::Pending);
+    let pay_ref = konter_server::suppliers::inquiry_ref_id(inquiry_id);
+    let hook = json!({"data": {"ref_id": pay_ref, "status": "Sukses", "rc": "00", "sn": "",
+        "message": "Transaksi Sukses", "price": total - 2500}});
+    assert_eq!(w.post_hook(Supplier::Digiflazz, &hook, true).await, 200);
+    assert_eq!(
+        status_of(&w, order_id).await,
+        OrderStatus::Pending,
+        "no reference, no paid bill"
+    );
+    w.settle_all().await.expect("settle");
+    let done = w
+        .server
+        .app
+        .store
+        .order(order_id)
+        .await
+        .expect("read")
+        .expect("order")
+        .order;
+    assert_eq!(done.status, OrderStatus::Success);
+    assert!(
+        done.sn.is_some_and(|s| !s.is_empty()),
+        "paid with the supplier's reference"
+    );
+    let paid = w
+        .model
+        .txns()
+        .into_iter()
+        .filter(|t| t.ref_id == pay_ref && matches!(t.state, TxnState::Success { .. }))
+        .count();
+    assert_eq!(paid, 1);
+}
+
+/// A success at an impossible price is kept open and asked again, and the books take the
+/// price the supplier then reports.
+#[tokio::test]
+async fn a_success_at_an_impossible_price_is_kept_open_and_asked_again() {
+    for bad in [0, -5, 1_000_000] {
+        let mut w = world().await;
+        w.model.script(Supplier::Digiflazz, Fate::Success, false);
+        w.model.set_faults(Faults {
+            price_override: Some(bad),
+            ..Faults::default()
+        });
+        w.sell(0, "tsel10", "081234567890").await;
+        let id = last_order(&w);
+        w.run_workers().await.expect("step");
+        assert!(
+            !status_of(&w, id).await.is_settled(),
+            "price {bad}: not taken as a success"
+        );
+        assert!(
+            w.server
+                .app
+                .metrics
+                .supplier_answers_implausible
+                .load(Ordering::Relaxed)
+                > 0
+        );
+        w.settle_all().await.expect("settle");
+        let done = w
+            .server
+            .app
+            .store
+            .order(id)
+            .await
+            .expect("read")
+            .expect("order");
+        assert_eq!(done.order.status, OrderStatus::Success, "price {bad}");
+        let charged = w.model.txns()[0].price;
+        assert_eq!(
+            done.cost.idr(),
+            charged,
+            "price {bad}: the real cost is booked"
+        );
+        assert!(w.check().await.expect("check").is_empty());
+    }
+}
