@@ -451,8 +451,10 @@ pub trait Store: Send + Sync {
         next: JobNext,
         now: DateTime<Utc>,
     ) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Fails an order that never reached a supplier attempt (no supplier offers it, its
-    /// target no longer parses), voiding the hold and closing the job.
+    /// Fails an order that has no attempt left to make (no supplier offers it, every one was
+    /// tried, its target no longer parses), voiding the hold and closing the job. Nothing
+    /// changes when, in the write transaction, the order turns out settled or an attempt is
+    /// open or delivered (the caller read before another worker's commit).
     fn fail_unsent(
         &self,
         id: OrderId,

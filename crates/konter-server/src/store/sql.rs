@@ -975,6 +975,39 @@ macro_rules! sql_store {
                 Ok(Some(order))
             }
 
+            /// Whether, in `tx` (the order row locked), the order is settled, gone, or has an
+            /// attempt that is open, delivered, or numbered `n` or above: then neither a new
+            /// purchase nor failing the order as "never sent" may happen.
+            async fn settled_or_standing_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                id: OrderId,
+                n: i64,
+            ) -> StoreResult<bool> {
+                let sql = concat!("SELECT status FROM orders WHERE id = $1", $for_update);
+                let Some(status) = sqlx::query_scalar::<_, String>(sql)
+                    .bind(id.to_string())
+                    .fetch_optional(&mut **tx)
+                    .await?
+                else {
+                    return Ok(true);
+                };
+                let settled = status
+                    .parse::<OrderStatus>()
+                    .map_err(|_| corrupt("order status", &status))?
+                    .is_settled();
+                let standing: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM attempts WHERE order_id = $1 AND (state IN ($2, $3, $4) OR n >= $5)",
+                )
+                .bind(id.to_string())
+                .bind(AttemptState::Sent.code())
+                .bind(AttemptState::Pending.code())
+                .bind(AttemptState::Success.code())
+                .bind(n)
+                .fetch_one(&mut **tx)
+                .await?;
+                Ok(settled || standing > 0)
+            }
+
             /// Sets a job's next step and frees its lease.
             async fn set_job_in(
                 tx: &mut sqlx::Transaction<'_, $db>,
@@ -1451,29 +1484,7 @@ macro_rules! sql_store {
                 // Whatever the caller read, a new purchase is refused here, in the write
                 // transaction, when the order is settled or an earlier attempt is open or
                 // delivered: that attempt may still buy, or has bought.
-                let sql = concat!("SELECT status FROM orders WHERE id = $1", $for_update);
-                let Some(status) = sqlx::query_scalar::<_, String>(sql)
-                    .bind(a.order_id.to_string())
-                    .fetch_optional(&mut *tx)
-                    .await?
-                else {
-                    return Ok(false);
-                };
-                let settled = status
-                    .parse::<OrderStatus>()
-                    .map_err(|_| corrupt("order status", &status))?
-                    .is_settled();
-                let standing: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM attempts WHERE order_id = $1 AND (state IN ($2, $3, $4) OR n >= $5)",
-                )
-                .bind(a.order_id.to_string())
-                .bind(AttemptState::Sent.code())
-                .bind(AttemptState::Pending.code())
-                .bind(AttemptState::Success.code())
-                .bind(a.n)
-                .fetch_one(&mut *tx)
-                .await?;
-                if settled || standing > 0 {
+                if Self::settled_or_standing_in(&mut tx, a.order_id, a.n).await? {
                     return Ok(false);
                 }
                 let inserted = sqlx::query(
@@ -1549,7 +1560,17 @@ macro_rules! sql_store {
 
             async fn fail_unsent(&self, id: OrderId, code: &str, message: &str, now: DateTime<Utc>) -> StoreResult<Order> {
                 let settlement = Settlement::Failed { code: code.to_owned(), message: message.to_owned() };
-                self.settle_order(id, &settlement, now).await
+                let mut tx = self.writer.begin_with($begin_write).await?;
+                // A worker that read "every supplier tried" may be behind: another worker
+                // has begun a purchase since, or the order settled. Then nothing changes.
+                if Self::settled_or_standing_in(&mut tx, id, i64::MAX).await? {
+                    drop(tx);
+                    return self.order(id).await?.map(|s| s.order).ok_or(StoreError::NotFound("order"));
+                }
+                let order = Self::settle_in(&mut tx, id, &settlement, now).await?;
+                Self::set_job_in(&mut tx, id, JobNext::Done, now).await?;
+                tx.commit().await?;
+                Ok(order)
             }
 
             async fn attempt_by_ref(&self, ref_id: &str) -> StoreResult<Option<Attempt>> {
