@@ -157,6 +157,36 @@ pub async fn log_call<S: Store>(store: &S, row: &SupplierCall) {
     }
 }
 
+/// A success that cannot be true is read as unknown (kept open, asked again): a bill
+/// reported paid without the supplier's reference may be the inquiry's own answer about a
+/// ref_id never paid; a price of zero or less, or above the order's price (the most the
+/// supplier was allowed to charge), would book a cost that did not happen. Every answer —
+/// polled, webhook, callback — goes through here, via [`apply`].
+fn believable<S: Store>(
+    app: &App<S>,
+    stored: &StoredOrder,
+    attempt: &Attempt,
+    outcome: &Outcome,
+) -> Option<Outcome> {
+    let Outcome::Success { sn, cost_idr } = outcome else {
+        return None;
+    };
+    if stored.inquiry_id.is_some() && sn.trim().is_empty() {
+        return Some(Outcome::Unknown {
+            reason: "a bill reported paid without a reference".into(),
+        });
+    }
+    let limit = stored.order.price_idr.idr();
+    let c = (*cost_idr).filter(|c| *c <= 0 || *c > limit)?;
+    Metrics::inc(&app.metrics.supplier_answers_implausible);
+    tracing::error!(order_id = %attempt.order_id, ref_id = %attempt.ref_id,
+        supplier = %attempt.supplier, price = c, limit,
+        "a supplier reported a success at an impossible price; kept open, asked again: an operator must check it");
+    Some(Outcome::Unknown {
+        reason: format!("success at an impossible price {c}"),
+    })
+}
+
 /// Writes what `outcome` means for `attempt` (of `stored`), from a worker's answer or a
 /// webhook. `None` when the attempt was already past this (a duplicate or late answer):
 /// nothing changed.
@@ -168,6 +198,8 @@ pub async fn apply<S: Store + Clone + 'static>(
     is_pln: bool,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<Order>> {
+    let doubted = believable(app, stored, attempt, outcome);
+    let outcome = doubted.as_ref().unwrap_or(outcome);
     let interval = app.suppliers.status_interval(&attempt.supplier);
     let later = now + chrono::Duration::from_std(interval).unwrap_or(chrono::Duration::seconds(60));
     let mut r = AttemptResult {
@@ -188,20 +220,7 @@ pub async fn apply<S: Store + Clone + 'static>(
             if attempt.state == AttemptState::Success {
                 return Ok(None);
             }
-            let limit = stored.order.price_idr;
-            let cost = match cost_idr {
-                None => attempt.cost,
-                Some(c) if *c > 0 && *c <= limit.idr() => Rupiah::from_idr(*c),
-                Some(c) => {
-                    Metrics::inc(&app.metrics.supplier_answers_implausible);
-                    tracing::error!(order_id = %attempt.order_id, ref_id = %attempt.ref_id,
-                        supplier = %attempt.supplier, price = c, limit = limit.idr(),
-                        "a supplier reported a success at an impossible price; kept open, asked again: an operator must check it");
-                    r.message = Some(format!("success at an impossible price {c}"));
-                    let order = app.store.record_attempt(&r).await?;
-                    return Ok(order);
-                }
-            };
+            let cost = cost_idr.map_or(attempt.cost, Rupiah::from_idr);
             let pln_token = is_pln
                 .then(|| PlnToken::from_sn(sn).ok().map(|t| t.to_string()))
                 .flatten();
@@ -226,11 +245,20 @@ pub async fn apply<S: Store + Clone + 'static>(
         Outcome::NotFound { code, message } => {
             r.message = Some(format!("not found (rc {code}): {message}"));
         }
-        Outcome::Refused { code, message } => {
+        Outcome::Refused {
+            code,
+            message,
+            ours,
+        } => {
             Metrics::inc(&app.metrics.supplier_questions_refused);
+            let why = if *ours {
+                "check our credentials, IP allow-list and deposit there"
+            } else {
+                "it answers with a product refusal that may not be about this purchase"
+            };
             tracing::error!(order_id = %attempt.order_id, ref_id = %attempt.ref_id, supplier = %attempt.supplier,
                 code = %code, message = %message,
-                "the supplier refused our status question: the purchase stays open and is asked again; check our credentials and IP allow-list there");
+                "the supplier refused our status question: the purchase stays open and is asked again; {why}");
             r.message = Some(format!("question refused (rc {code}): {message}"));
         }
         Outcome::FailedTryElsewhere { code, message }
@@ -588,13 +616,7 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
         customer_no: String,
         buy: bool,
     ) -> Outcome {
-        let purchase = Purchase {
-            ref_id: attempt.ref_id.clone(),
-            supplier_sku: attempt.supplier_sku.clone(),
-            customer_no,
-            max_price: stored.order.price_idr,
-            bill: stored.inquiry_id.is_some(),
-        };
+        let purchase = purchase(stored, attempt, customer_no);
         let (outcome, call) = {
             let _slot = self.call_slot(&attempt.supplier).await;
             if buy {
@@ -618,7 +640,7 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
         log_call(&self.app.store, &row).await;
         tracing::info!(order_id = %attempt.order_id, ref_id = %attempt.ref_id, supplier = %attempt.supplier,
             outcome = outcome.class(), "{}", if buy { "bought" } else { "asked" });
-        if let Outcome::RejectedConfig { .. } | Outcome::Refused { .. } = outcome {
+        if let Outcome::RejectedConfig { .. } | Outcome::Refused { ours: true, .. } = outcome {
             self.pause(&attempt.supplier, at);
         }
         outcome
@@ -665,6 +687,47 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
     }
 }
 
+/// The attempt a supplier's webhook or callback names, as it stands now, with its order; the
+/// webhook is kept in the audit trail either way. `None` when the ref_id is not one of our
+/// attempts at this supplier.
+async fn hooked<S: Store + Clone + 'static>(
+    app: &App<S>,
+    supplier: &str,
+    ref_id: &str,
+    said: &str,
+    call: &Call,
+) -> StoreResult<Option<(StoredOrder, Attempt)>> {
+    let now = app.clock.now();
+    let attempt = app
+        .store
+        .attempt_by_ref(ref_id)
+        .await?
+        .filter(|a| a.supplier == supplier);
+    let order_id = attempt.as_ref().map(|a| a.order_id);
+    log_call(
+        &app.store,
+        &audit_row(order_id, Some(ref_id), supplier, call, said, now),
+    )
+    .await;
+    let Some(attempt) = attempt else {
+        return Ok(None);
+    };
+    let Some((stored, attempts)) = app.store.fulfilment(attempt.order_id).await? else {
+        return Ok(None);
+    };
+    let current = attempts
+        .into_iter()
+        .find(|a| a.n == attempt.n)
+        .unwrap_or(attempt);
+    Ok(Some((stored, current)))
+}
+
+fn is_pln(catalogue: &crate::pricing::Snapshot, stored: &StoredOrder) -> bool {
+    catalogue
+        .entry(stored.order.sku.as_str())
+        .is_some_and(|e| e.product.category == Category::Pln)
+}
+
 /// Runs a webhook's outcome for `ref_id`; `false` when the ref_id is not ours.
 pub async fn webhook<S: Store + Clone + 'static>(
     app: &App<S>,
@@ -673,46 +736,9 @@ pub async fn webhook<S: Store + Clone + 'static>(
     outcome: &Outcome,
     call: &Call,
 ) -> StoreResult<bool> {
-    let now = app.clock.now();
-    let Some(attempt) = app.store.attempt_by_ref(ref_id).await? else {
-        log_call(
-            &app.store,
-            &audit_row(None, Some(ref_id), supplier, call, outcome.class(), now),
-        )
-        .await;
+    let Some((stored, current)) = hooked(app, supplier, ref_id, outcome.class(), call).await?
+    else {
         return Ok(false);
-    };
-    log_call(
-        &app.store,
-        &audit_row(
-            Some(attempt.order_id),
-            Some(ref_id),
-            supplier,
-            call,
-            outcome.class(),
-            now,
-        ),
-    )
-    .await;
-    let Some((stored, attempts)) = app.store.fulfilment(attempt.order_id).await? else {
-        return Ok(false);
-    };
-    // Only the latest attempt speaks for the order; an older one was closed before it.
-    let current = attempts
-        .iter()
-        .find(|a| a.n == attempt.n)
-        .cloned()
-        .unwrap_or(attempt);
-    let catalogue = app.catalogue.get(&app.store).await?;
-    let entry = catalogue.entry(stored.order.sku.as_str());
-    let is_pln = entry.is_some_and(|e| e.product.category == Category::Pln);
-    // A bill's payment is proven by its reference, on this path as on polling's.
-    let asked;
-    let outcome = if stored.inquiry_id.is_some() {
-        asked = digiflazz::bill_outcome(outcome.clone());
-        &asked
-    } else {
-        outcome
     };
     let late_failure =
         current.state == AttemptState::Success && !matches!(outcome, Outcome::Refunded { .. });
@@ -724,10 +750,17 @@ pub async fn webhook<S: Store + Clone + 'static>(
         );
         return Ok(true);
     }
-    let changed = apply(app, &stored, &current, outcome, is_pln, now).await?;
+    let catalogue = app.catalogue.get(&app.store).await?;
+    let now = app.clock.now();
+    let pln = is_pln(&catalogue, &stored);
+    let changed = apply(app, &stored, &current, outcome, pln, now).await?;
     tracing::info!(order_id = %current.order_id, ref_id, outcome = outcome.class(), applied = changed.is_some(), "webhook");
     Ok(true)
 }
+
+/// The least time between a callback's status question and the last call about the same
+/// ref_id: a captured callback replayed in a loop makes at most one question per this.
+pub const WAKE_UP_GAP: chrono::Duration = chrono::Duration::seconds(2);
 
 /// A callback that cannot be trusted for its content (IAK's sign covers only the ref_id, so
 /// a captured one can be replayed with another status): it wakes the order up, and the
@@ -739,29 +772,21 @@ pub async fn wake_up<S: Store + Clone + 'static>(
     said: &str,
     call: &Call,
 ) -> StoreResult<bool> {
-    let now = app.clock.now();
-    let attempt = app.store.attempt_by_ref(ref_id).await?;
-    let order_id = attempt.as_ref().map(|a| a.order_id);
-    log_call(
-        &app.store,
-        &audit_row(order_id, Some(ref_id), supplier, call, said, now),
-    )
-    .await;
-    let known = attempt.is_some();
-    let Some(attempt) = attempt.filter(|a| a.supplier == supplier) else {
-        return Ok(known);
-    };
-    let Some((stored, attempts)) = app.store.fulfilment(attempt.order_id).await? else {
+    let Some((stored, current)) = hooked(app, supplier, ref_id, said, call).await? else {
         return Ok(false);
     };
-    let Some(current) = attempts
-        .iter()
-        .find(|a| a.n == attempt.n)
-        .filter(|a| a.state.is_open() && !stored.order.status.is_settled())
-    else {
+    let now = app.clock.now();
+    if !current.state.is_open() || stored.order.status.is_settled() {
         tracing::info!(ref_id, "a callback for a closed attempt changes nothing");
         return Ok(true);
-    };
+    }
+    if now - current.last_call_at < WAKE_UP_GAP {
+        tracing::info!(
+            ref_id,
+            "a callback right after the last call: not asked again yet"
+        );
+        return Ok(true);
+    }
     let catalogue = app.catalogue.get(&app.store).await?;
     let Some(entry) = catalogue.entry(stored.order.sku.as_str()) else {
         return Ok(true);
@@ -769,13 +794,7 @@ pub async fn wake_up<S: Store + Clone + 'static>(
     let Some(customer_no) = customer_no(&stored.order, entry.product.input, supplier) else {
         return Ok(true);
     };
-    let purchase = Purchase {
-        ref_id: current.ref_id.clone(),
-        supplier_sku: current.supplier_sku.clone(),
-        customer_no,
-        max_price: stored.order.price_idr,
-        bill: stored.inquiry_id.is_some(),
-    };
+    let purchase = purchase(&stored, &current, customer_no);
     let (outcome, asked) = app.suppliers.status(supplier, &purchase).await;
     let at = app.clock.now();
     log_call(
@@ -790,11 +809,22 @@ pub async fn wake_up<S: Store + Clone + 'static>(
         ),
     )
     .await;
-    let is_pln = entry.product.category == Category::Pln;
-    let changed = apply(app, &stored, current, &outcome, is_pln, at).await?;
+    let pln = is_pln(&catalogue, &stored);
+    let changed = apply(app, &stored, &current, &outcome, pln, at).await?;
     tracing::info!(order_id = %current.order_id, ref_id, said, outcome = outcome.class(),
         applied = changed.is_some(), "callback: asked the supplier");
     Ok(true)
+}
+
+/// The purchase (or the question about it) an attempt stands for.
+fn purchase(stored: &StoredOrder, attempt: &Attempt, customer_no: String) -> Purchase {
+    Purchase {
+        ref_id: attempt.ref_id.clone(),
+        supplier_sku: attempt.supplier_sku.clone(),
+        customer_no,
+        max_price: stored.order.price_idr,
+        bill: stored.inquiry_id.is_some(),
+    }
 }
 
 /// The supplier names the workers hold call slots for.

@@ -136,7 +136,6 @@ pub struct DeviceOrder {
 /// A paired counter.
 pub struct Device {
     pub token: String,
-    pub shop: usize,
     pub orders: Vec<DeviceOrder>,
 }
 
@@ -159,6 +158,8 @@ pub struct World {
     /// Views of orders kept to be acted on later, as a worker that read before a commit.
     pub stale: Vec<(StoredOrder, Vec<Attempt>)>,
     pub trace: Vec<String>,
+    /// Invariants seen broken while the schedule ran (checked with the others at the end).
+    pub broken: Vec<String>,
     db_url: String,
     _dir: tempfile::TempDir,
 }
@@ -280,6 +281,7 @@ impl World {
             shops: Vec::new(),
             stale: Vec::new(),
             trace: Vec::new(),
+            broken: Vec::new(),
             db_url,
             _dir: dir,
         };
@@ -295,7 +297,6 @@ impl World {
                 let token = world.pair(&shop, d).await?;
                 world.devices.push(Device {
                     token,
-                    shop: s,
                     orders: Vec::new(),
                 });
             }
@@ -349,8 +350,14 @@ impl World {
         OrderId::from_uuid(uuid).unwrap_or_else(|_| OrderId::new())
     }
 
-    /// A counter sells: a new order, sent at once.
-    pub async fn sell(&mut self, device: usize, sku: &str, target: &str) -> Option<u16> {
+    /// A counter sells: a new order, sent at once; `lose` drops the answer on its way back.
+    pub async fn sell(
+        &mut self,
+        device: usize,
+        sku: &str,
+        target: &str,
+        lose: bool,
+    ) -> Option<u16> {
         let id = self.order_id();
         // The most the counter lets the server charge: today's price and a little room.
         let body = json!({"id": id, "sku": sku, "target": target, "max_price_idr": 30_000});
@@ -361,7 +368,7 @@ impl World {
             refunded: false,
         });
         let i = self.devices[device].orders.len() - 1;
-        self.send(device, i, false).await
+        self.send(device, i, lose).await
     }
 
     /// Sends (or sends again) a device's order; `lose` drops the answer on its way back.
@@ -477,7 +484,10 @@ impl World {
                     "message": "forged"});
                 let status = self.post_hook(supplier, &flipped, false).await;
                 if status != 401 {
-                    self.note(format!("!! a forged Digiflazz webhook got {status}"));
+                    let ref_id = &body["data"]["ref_id"];
+                    self.broken.push(format!(
+                        "a forged Digiflazz webhook for {ref_id} got {status}, not 401"
+                    ));
                 }
                 let mut stale = body.clone();
                 stale["data"]["status"] = json!("Pending");
@@ -587,16 +597,7 @@ impl World {
                     )
                 };
                 let lose = self.rng.random_range(0..5) == 0;
-                let id = self.order_id();
-                let body = json!({"id": id, "sku": sku, "target": target, "max_price_idr": 30_000});
-                self.devices[device].orders.push(DeviceOrder {
-                    id,
-                    body,
-                    answered: None,
-                    refunded: false,
-                });
-                let i = self.devices[device].orders.len() - 1;
-                self.send(device, i, lose).await;
+                self.sell(device, sku, &target, lose).await;
             }
             22..=29 => self.retry_unanswered(true).await,
             30..=54 => {
@@ -723,7 +724,7 @@ impl World {
 
     /// Every invariant, after [`World::settle_all`]. Empty when the money is right.
     pub async fn check(&mut self) -> anyhow::Result<Vec<String>> {
-        let mut problems = Vec::new();
+        let mut problems = self.broken.clone();
         let store = &self.server.app.store;
         let charges = self.model.charges();
         // 1. Never bought twice, across all suppliers.
@@ -817,7 +818,6 @@ impl World {
 #[derive(Debug, Default)]
 pub struct SeedReport {
     pub orders: usize,
-    pub events: usize,
 }
 
 /// Runs one seed: `events` random events, then settling and the checks.
@@ -837,7 +837,7 @@ pub async fn run_seed(seed: u64, events: usize) -> anyhow::Result<Result<SeedRep
     let problems = world.check().await?;
     let orders = world.devices.iter().map(|d| d.orders.len()).sum();
     if problems.is_empty() {
-        Ok(Ok(SeedReport { orders, events }))
+        Ok(Ok(SeedReport { orders }))
     } else {
         world.gather();
         Ok(Err(Violation {

@@ -119,6 +119,8 @@ struct State {
     /// Queued fates for the next purchases, before `mix` is drawn from (scripted tests).
     scripted: Vec<(Supplier, Fate, bool)>,
     txns: BTreeMap<(Supplier, String), Txn>,
+    /// Requests received, by supplier and path (`digiflazz/transaction`, `iak/check-status`).
+    requests: BTreeMap<String, usize>,
     /// Bills looked up (`inq-pasca`), by ref_id: what paying them costs.
     inquiries: BTreeMap<String, i64>,
     hooks: Vec<Hook>,
@@ -148,6 +150,7 @@ impl Model {
                 scripted: Vec::new(),
                 txns: BTreeMap::new(),
                 inquiries: BTreeMap::new(),
+                requests: BTreeMap::new(),
                 hooks: Vec::new(),
                 trace: Vec::new(),
                 serial: 0,
@@ -164,14 +167,6 @@ impl Model {
 
     pub fn set_faults(&self, faults: Faults) {
         self.state().faults = faults;
-    }
-
-    pub fn faults(&self) -> Faults {
-        self.state().faults.clone()
-    }
-
-    pub fn set_mix(&self, mix: Mix) {
-        self.state().mix = mix;
     }
 
     /// The next purchase at `supplier` ends in `fate`, pending first when `pending`.
@@ -277,12 +272,13 @@ impl Model {
         out
     }
 
-    pub fn take_trace(&self) -> Vec<String> {
-        std::mem::take(&mut self.state().trace)
+    /// How many requests reached `path` (`iak/check-status`, …), whatever became of them.
+    pub fn requests(&self, path: &str) -> usize {
+        self.state().requests.get(path).copied().unwrap_or(0)
     }
 
-    pub fn note(&self, line: String) {
-        self.state().trace.push(line);
+    pub fn take_trace(&self) -> Vec<String> {
+        std::mem::take(&mut self.state().trace)
     }
 
     /// Answers one request. `Err` is a connection that broke (before or after the supplier
@@ -299,6 +295,9 @@ impl Model {
         let st = &mut *guard;
         let ref_id = body["ref_id"].as_str().unwrap_or_default().to_owned();
         let what = format!("{now} {} {path} {ref_id}", supplier.name());
+        *st.requests
+            .entry(format!("{}/{path}", supplier.name()))
+            .or_default() += 1;
         if draw(&mut st.rng, st.faults.lose_request_pm) {
             st.trace.push(format!("{what}: request lost"));
             return Err("connection refused (simulated)".into());

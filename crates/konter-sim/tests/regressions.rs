@@ -39,7 +39,7 @@ async fn a_refused_status_question_never_leads_to_a_second_purchase() {
     for rc in ["45", "41", "44", "55", "69"] {
         let mut w = world().await;
         w.model.script(Supplier::Digiflazz, Fate::Success, true);
-        w.sell(0, "tsel10", "081234567890").await;
+        w.sell(0, "tsel10", "081234567890", false).await;
         let id = last_order(&w);
         w.run_workers().await.expect("step");
         assert_eq!(status_of(&w, id).await, OrderStatus::Pending, "rc {rc}");
@@ -97,7 +97,7 @@ async fn a_supplier_no_longer_configured_is_not_an_answer() {
 async fn a_new_attempt_is_refused_once_the_order_settled_or_one_is_open() {
     let mut w = world().await;
     w.model.script(Supplier::Digiflazz, Fate::Success, true);
-    w.sell(0, "tsel10", "081234567890").await;
+    w.sell(0, "tsel10", "081234567890", false).await;
     let id = last_order(&w);
     w.run_workers().await.expect("step");
     let store = &w.server.app.store;
@@ -135,7 +135,7 @@ async fn a_replayed_iak_callback_with_another_status_changes_nothing() {
     // Digiflazz has the product down, so the order goes to IAK.
     w.model.script(Supplier::Digiflazz, Fate::Down, false);
     w.model.script(Supplier::Iak, Fate::Success, true);
-    w.sell(0, "tsel10", "081234567890").await;
+    w.sell(0, "tsel10", "081234567890", false).await;
     let id = last_order(&w);
     w.run_workers().await.expect("step");
     w.run_workers().await.expect("step");
@@ -233,7 +233,7 @@ async fn a_success_at_an_impossible_price_is_kept_open_and_asked_again() {
             price_override: Some(bad),
             ..Faults::default()
         });
-        w.sell(0, "tsel10", "081234567890").await;
+        w.sell(0, "tsel10", "081234567890", false).await;
         let id = last_order(&w);
         w.run_workers().await.expect("step");
         assert!(
@@ -266,4 +266,57 @@ async fn a_success_at_an_impossible_price_is_kept_open_and_asked_again() {
         );
         assert!(w.check().await.expect("check").is_empty());
     }
+}
+
+/// A worker that read "every supplier tried" must not fail an order another worker is
+/// buying, or one that already succeeded: the store decides in its write transaction.
+#[tokio::test]
+async fn failing_as_never_sent_is_refused_while_an_attempt_stands() {
+    let mut w = world().await;
+    w.model.script(Supplier::Digiflazz, Fate::Success, true);
+    w.sell(0, "tsel10", "081234567890", false).await;
+    let id = last_order(&w);
+    w.run_workers().await.expect("step");
+    let now = w.clock.now();
+    let store = &w.server.app.store;
+    let order = store
+        .fail_unsent(id, "unavailable", "no supplier left", now)
+        .await
+        .expect("fail");
+    assert_eq!(order.status, OrderStatus::Pending, "attempt 1 is pending");
+    w.settle_all().await.expect("settle");
+    let store = &w.server.app.store;
+    let order = store
+        .fail_unsent(id, "unavailable", "no supplier left", w.clock.now())
+        .await
+        .expect("no conflict");
+    assert_eq!(order.status, OrderStatus::Success, "a success stays one");
+    assert_eq!(charges_of(&w.model, id), 1);
+    assert!(w.check().await.expect("check").is_empty());
+}
+
+/// A captured callback replayed in a loop makes IAK be asked at most once per
+/// `WAKE_UP_GAP`, and each copy still changes nothing by itself.
+#[tokio::test]
+async fn replayed_callbacks_do_not_flood_the_supplier_with_questions() {
+    let mut w = world().await;
+    w.model.script(Supplier::Digiflazz, Fate::Down, false);
+    w.model.script(Supplier::Iak, Fate::Success, true);
+    w.sell(0, "tsel10", "081234567890", false).await;
+    let id = last_order(&w);
+    w.run_workers().await.expect("step");
+    w.run_workers().await.expect("step");
+    w.clock.advance(Duration::seconds(3));
+    let asked_before = w.model.requests("iak/check-status");
+    let copy = json!({"data": {"ref_id": ref_id(id, 2), "status": "1", "rc": "00",
+        "sn": "FORGED", "message": "SUCCESS", "price": "1"}});
+    for _ in 0..20 {
+        assert_eq!(w.post_hook(Supplier::Iak, &copy, true).await, 200);
+    }
+    assert_eq!(
+        w.model.requests("iak/check-status") - asked_before,
+        1,
+        "one question for twenty copies"
+    );
+    assert_eq!(status_of(&w, id).await, OrderStatus::Pending);
 }

@@ -16,7 +16,7 @@ use sha1::Sha1;
 
 use super::{
     Asked, BillAnswer, Call, InquiryError, Meaning, Outcome, PriceItem, Purchase, Transport,
-    failure_outcome, post_json, whole_rupiah,
+    failure_outcome, meaning_of, post_json, whole_rupiah,
 };
 use crate::config::Digiflazz as DigiflazzConfig;
 
@@ -130,10 +130,7 @@ pub fn classify(
             cost_idr: price,
         },
         "Pending" => Outcome::Pending,
-        "Gagal" => {
-            let meaning = GAGAL.iter().find(|(c, _)| *c == rc).map(|(_, m)| *m);
-            failure_outcome(asked, meaning, rc, message)
-        }
+        "Gagal" => failure_outcome(asked, meaning_of(GAGAL, rc), rc, message),
         other => Outcome::Unknown {
             reason: format!("unexpected status '{other}' (rc {rc})"),
         },
@@ -154,18 +151,6 @@ pub fn classify_data(asked: Asked, d: &Value) -> Outcome {
             .as_i64()
             .or_else(|| d["price"].as_str().and_then(|p| p.parse().ok())),
     )
-}
-
-/// A bill reported paid proves it only with the supplier's reference: a "Sukses" without one
-/// may be the inquiry's own answer about a ref_id never paid. Polling and webhooks both
-/// read a payment through this.
-pub fn bill_outcome(outcome: Outcome) -> Outcome {
-    match outcome {
-        Outcome::Success { sn, .. } if sn.trim().is_empty() => Outcome::Unknown {
-            reason: "a bill reported paid without a reference".into(),
-        },
-        other => other,
-    }
 }
 
 impl Digiflazz {
@@ -232,11 +217,6 @@ impl Digiflazz {
         let outcome = match answer {
             Ok(v) => classify_data(asked, &v["data"]),
             Err(reason) => Outcome::Unknown { reason },
-        };
-        let outcome = if p.bill {
-            bill_outcome(outcome)
-        } else {
-            outcome
         };
         (outcome, call)
     }

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::digiflazz::sign;
 use super::{
     Asked, Call, InquiryError, Meaning, Outcome, PriceItem, Purchase, Transport, failure_outcome,
-    post_json, whole_rupiah,
+    meaning_of, post_json, whole_rupiah,
 };
 use crate::config::Iak as IakConfig;
 
@@ -90,10 +90,7 @@ pub fn classify(
             cost_idr: price,
         },
         ("0", _) | (_, "39" | "201") => Outcome::Pending,
-        ("2", rc) => {
-            let meaning = FAILED.iter().find(|(c, _)| *c == rc).map(|(_, m)| *m);
-            failure_outcome(asked, meaning, rc, message)
-        }
+        ("2", rc) => failure_outcome(asked, meaning_of(FAILED, rc), rc, message),
         _ => Outcome::Unknown {
             reason: format!("unexpected status '{status}' (rc {rc})"),
         },

@@ -44,8 +44,13 @@ pub enum Outcome {
     /// The supplier refused our *question* about a purchase (keys, IP, account, a request it
     /// could not read, a product check that belongs to a new purchase, or the supplier no
     /// longer configured here). It says nothing about the purchase: the attempt stays open,
-    /// is asked about again, and the operator is alarmed.
-    Refused { code: String, message: String },
+    /// is asked about again, and the operator is alarmed. `ours` when the refusal is about
+    /// our side (keys, IP, account, deposit): then new purchases skip the supplier too.
+    Refused {
+        code: String,
+        message: String,
+        ours: bool,
+    },
     /// Asked about a ref_id, the supplier says it has no transaction under it.
     NotFound { code: String, message: String },
 }
@@ -82,6 +87,11 @@ pub enum Meaning {
     NotFound,
 }
 
+/// What `table` (an adapter's list of failure codes) says `rc` means; `None` when unlisted.
+pub fn meaning_of(table: &[(&str, Meaning)], rc: &str) -> Option<Meaning> {
+    table.iter().find(|(c, _)| *c == rc).map(|(_, m)| *m)
+}
+
 /// The one rule that turns a supplier's failure code into an outcome class. `meaning` is
 /// `None` for a code the supplier's table does not list: we do not know what happened.
 ///
@@ -110,9 +120,11 @@ pub fn failure_outcome(
         (Some(Meaning::Unavailable), Asked::Buy) | (Some(Meaning::TransactionUnavailable), _) => {
             Outcome::FailedTryElsewhere { code, message }
         }
-        (Some(Meaning::OurSide | Meaning::Unavailable), Asked::Status) => {
-            Outcome::Refused { code, message }
-        }
+        (Some(m @ (Meaning::OurSide | Meaning::Unavailable)), Asked::Status) => Outcome::Refused {
+            code,
+            message,
+            ours: m == Meaning::OurSide,
+        },
         (Some(Meaning::RateLimited), _) => unknown("rate limited"),
         (Some(Meaning::Failed), _) => Outcome::FailedFinal { code, message },
         (Some(Meaning::Reversed), _) => Outcome::Refunded { code, message },
@@ -389,23 +401,17 @@ impl Suppliers {
         match (name, &self.digiflazz, &self.iak) {
             (digiflazz::NAME, Some(d), _) => d.topup(p).await,
             (iak::NAME, _, Some(i)) if !p.bill => i.topup(p).await,
-            _ => not_configured(name),
+            _ => not_configured(name, Asked::Buy),
         }
     }
 
-    /// Asks what became of a ref_id; never buys anything new.
+    /// Asks what became of a ref_id; never buys anything new. A supplier no longer configured
+    /// here is a refused question: the purchase may stand at a supplier we cannot ask.
     pub async fn status(&self, name: &str, p: &Purchase) -> (Outcome, Call) {
         match (name, &self.digiflazz, &self.iak) {
             (digiflazz::NAME, Some(d), _) => d.status(p).await,
             (iak::NAME, _, Some(i)) if !p.bill => i.status(p).await,
-            _ => {
-                let (outcome, call) = not_configured(name);
-                let Outcome::RejectedConfig { code, message } = outcome else {
-                    return (outcome, call);
-                };
-                // The purchase may stand at a supplier we can no longer ask.
-                (Outcome::Refused { code, message }, call)
-            }
+            _ => not_configured(name, Asked::Status),
         }
     }
 
@@ -484,12 +490,14 @@ impl Suppliers {
     }
 }
 
-fn not_configured(name: &str) -> (Outcome, Call) {
+fn not_configured(name: &str, asked: Asked) -> (Outcome, Call) {
     (
-        Outcome::RejectedConfig {
-            code: "not_configured".into(),
-            message: format!("supplier '{name}' is not configured on this server"),
-        },
+        failure_outcome(
+            asked,
+            Some(Meaning::OurSide),
+            "not_configured",
+            &format!("supplier '{name}' is not configured on this server"),
+        ),
         Call {
             operation: "none",
             ..Call::default()
