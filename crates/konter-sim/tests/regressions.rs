@@ -32,6 +32,18 @@ fn last_order(w: &World) -> konter_domain::ids::OrderId {
     w.devices[0].orders.last().expect("an order").id
 }
 
+/// An order pending at IAK (attempt 2): Digiflazz had the product down.
+async fn pending_at_iak() -> (World, konter_domain::ids::OrderId) {
+    let mut w = world().await;
+    w.model.script(Supplier::Digiflazz, Fate::Down, false);
+    w.model.script(Supplier::Iak, Fate::Success, true);
+    w.sell(0, "tsel10", "081234567890", false).await;
+    let id = last_order(&w);
+    w.run_workers().await.expect("step");
+    w.run_workers().await.expect("step");
+    (w, id)
+}
+
 /// The incident: a purchase pending at Digiflazz, Digiflazz then refusing our status
 /// questions (rc 45, IP not allowed). The order must never be bought at IAK.
 #[tokio::test]
@@ -131,14 +143,7 @@ async fn a_new_attempt_is_refused_once_the_order_settled_or_one_is_open() {
 /// status must not change the order; IAK's own status answer decides.
 #[tokio::test]
 async fn a_replayed_iak_callback_with_another_status_changes_nothing() {
-    let mut w = world().await;
-    // Digiflazz has the product down, so the order goes to IAK.
-    w.model.script(Supplier::Digiflazz, Fate::Down, false);
-    w.model.script(Supplier::Iak, Fate::Success, true);
-    w.sell(0, "tsel10", "081234567890", false).await;
-    let id = last_order(&w);
-    w.run_workers().await.expect("step");
-    w.run_workers().await.expect("step");
+    let (mut w, id) = pending_at_iak().await;
     assert_eq!(status_of(&w, id).await, OrderStatus::Pending);
     let forged = json!({"data": {"ref_id": ref_id(id, 2), "status": "2", "rc": "07",
         "message": "FAILED", "price": "10350"}});
@@ -299,13 +304,7 @@ async fn failing_as_never_sent_is_refused_while_an_attempt_stands() {
 /// `WAKE_UP_GAP`, and each copy still changes nothing by itself.
 #[tokio::test]
 async fn replayed_callbacks_do_not_flood_the_supplier_with_questions() {
-    let mut w = world().await;
-    w.model.script(Supplier::Digiflazz, Fate::Down, false);
-    w.model.script(Supplier::Iak, Fate::Success, true);
-    w.sell(0, "tsel10", "081234567890", false).await;
-    let id = last_order(&w);
-    w.run_workers().await.expect("step");
-    w.run_workers().await.expect("step");
+    let (mut w, id) = pending_at_iak().await;
     w.clock.advance(Duration::seconds(3));
     let asked_before = w.model.requests("iak/check-status");
     let copy = json!({"data": {"ref_id": ref_id(id, 2), "status": "1", "rc": "00",
