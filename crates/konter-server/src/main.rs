@@ -13,7 +13,7 @@ use konter_domain::money::Rupiah;
 use konter_server::auth::{CODE_TTL, hash_secret, new_pairing_code};
 use konter_server::catalogue_file::CatalogueFile;
 use konter_server::config::Config;
-use konter_server::store::{PgStore, SqliteStore, Store};
+use konter_server::store::{PgStore, Settlement, SqliteStore, Store, SupplierCall};
 use konter_server::{App, http};
 
 #[derive(Parser)]
@@ -96,6 +96,25 @@ enum OrderCommand {
     Show {
         /// The order id (UUIDv7).
         id: String,
+    },
+    /// Settles an order in review as found at the supplier: `--success SN` (delivered, with
+    /// its serial number or token) or `--failed REASON` (not delivered: the hold is voided).
+    /// Kept in the audit trail with who and why. Refused for an order not in review.
+    Settle {
+        /// The order id (UUIDv7).
+        id: String,
+        /// Delivered: the supplier's serial number or token.
+        #[arg(long, conflicts_with = "failed", required_unless_present = "failed")]
+        success: Option<String>,
+        /// Not delivered: why (what the supplier's report says).
+        #[arg(long)]
+        failed: Option<String>,
+        /// Who settles it (default: the login name).
+        #[arg(long, env = "USER")]
+        by: String,
+        /// Why, for the audit trail (where the evidence is).
+        #[arg(long, default_value = "")]
+        note: String,
     },
 }
 
@@ -369,6 +388,90 @@ async fn run<S: Store + Clone + 'static>(
                     c.request,
                     c.response
                 );
+            }
+        }
+        Command::Order {
+            command:
+                OrderCommand::Settle {
+                    id,
+                    success,
+                    failed,
+                    by,
+                    note,
+                },
+        } => {
+            let id: konter_domain::ids::OrderId = id
+                .parse()
+                .map_err(|_| anyhow::anyhow!("id: '{id}' is not an order id (UUIDv7)"))?;
+            if by.trim().is_empty() {
+                anyhow::bail!("by: say who settles the order");
+            }
+            let Some((stored, attempts)) = store.fulfilment(id).await? else {
+                anyhow::bail!("id: no order {id}");
+            };
+            let settlement = match (&success, &failed) {
+                (Some(sn), _) if sn.trim().is_empty() => {
+                    anyhow::bail!("success: the serial number is empty")
+                }
+                (Some(sn), _) => {
+                    let catalogue = store.catalogue().await?;
+                    let is_pln = catalogue.iter().any(|e| {
+                        e.product.sku == stored.order.sku
+                            && e.product.category == konter_domain::catalogue::Category::Pln
+                    });
+                    let pln_token = is_pln
+                        .then(|| konter_domain::pln::PlnToken::from_sn(sn).ok())
+                        .flatten()
+                        .map(|t| t.to_string());
+                    // What we expected to pay the supplier for the open attempt.
+                    let cost = attempts
+                        .iter()
+                        .rev()
+                        .find(|a| a.state.is_open())
+                        .map_or(stored.cost, |a| a.cost);
+                    Settlement::Success {
+                        sn: Some(sn.trim().to_owned()),
+                        pln_token,
+                        cost,
+                    }
+                }
+                (None, Some(reason)) if reason.trim().is_empty() => {
+                    anyhow::bail!("failed: say why the order failed")
+                }
+                (None, Some(reason)) => Settlement::Failed {
+                    code: "operator_failed".into(),
+                    message: format!(
+                        "Dinyatakan gagal oleh operator / failed by the operator ({})",
+                        reason.trim()
+                    ),
+                },
+                (None, None) => anyhow::bail!("say --success SN or --failed REASON"),
+            };
+            let result = if success.is_some() {
+                "success"
+            } else {
+                "failed"
+            };
+            let row = SupplierCall {
+                order_id: Some(id),
+                ref_id: None,
+                supplier: "operator".into(),
+                operation: "settle".into(),
+                request: serde_json::json!({"by": by.trim(), "result": result,
+                    "sn": success, "reason": failed, "note": note})
+                .to_string(),
+                response: String::new(),
+                http_status: None,
+                latency_ms: 0,
+                outcome: result.into(),
+                at: Utc::now(),
+            };
+            match store.settle_review(id, &settlement, &row).await? {
+                Some(order) => println!("{} {}", order.id, order.status),
+                None => anyhow::bail!(
+                    "id: order {id} is not in review ({}); only an order the workers gave up on can be settled by hand",
+                    stored.order.status
+                ),
             }
         }
         Command::Audit => {

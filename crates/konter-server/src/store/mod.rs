@@ -462,6 +462,16 @@ pub trait Store: Send + Sync {
         message: &str,
         now: DateTime<Utc>,
     ) -> impl Future<Output = StoreResult<Order>> + Send;
+    /// An operator settles an order in `review` (its attempt too old to ask about, or its
+    /// target no longer readable) as they found it at the supplier: the open attempt, the
+    /// order, its hold and its job, with `note` (who, why, as an audit-trail row) in the same
+    /// transaction. `None`, with nothing written, when the order is not in review.
+    fn settle_review(
+        &self,
+        id: OrderId,
+        settlement: &Settlement,
+        note: &SupplierCall,
+    ) -> impl Future<Output = StoreResult<Option<Order>>> + Send;
     fn attempt_by_ref(
         &self,
         ref_id: &str,

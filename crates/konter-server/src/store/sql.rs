@@ -1033,6 +1033,27 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            /// Keeps one supplier call (or an operator's settlement) in the audit trail.
+            async fn insert_call(conn: &mut <$db as sqlx::Database>::Connection, c: &SupplierCall) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO supplier_calls (order_id, ref_id, supplier, operation, request, response, http_status, latency_ms, outcome, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(c.order_id.map(|o| o.to_string()))
+                .bind(&c.ref_id)
+                .bind(&c.supplier)
+                .bind(&c.operation)
+                .bind(&c.request)
+                .bind(&c.response)
+                .bind(c.http_status)
+                .bind(c.latency_ms)
+                .bind(&c.outcome)
+                .bind(ms(c.at))
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            }
+
             fn attempt_from_row(row: &<$db as sqlx::Database>::Row) -> StoreResult<Attempt> {
                 let state: String = row.try_get("state")?;
                 Ok(Attempt {
@@ -1582,23 +1603,44 @@ macro_rules! sql_store {
             }
 
             async fn log_call(&self, c: &SupplierCall) -> StoreResult<()> {
+                let mut conn = self.writer.acquire().await?;
+                Self::insert_call(&mut conn, c).await
+            }
+
+            async fn settle_review(&self, id: OrderId, settlement: &Settlement, note: &SupplierCall) -> StoreResult<Option<Order>> {
+                let now = note.at;
+                let mut tx = self.writer.begin_with($begin_write).await?;
+                let sql = concat!("SELECT state FROM fulfil_jobs WHERE order_id = $1", $for_update);
+                let state: Option<String> = sqlx::query_scalar(sql)
+                    .bind(id.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if state.as_deref() != Some("review") {
+                    return Ok(None);
+                }
+                // The open attempt ends as the operator found it at the supplier.
+                let (to, sn) = match settlement {
+                    Settlement::Success { sn, .. } => (AttemptState::Success, sn.clone()),
+                    _ => (AttemptState::Failed, None),
+                };
                 sqlx::query(
-                    "INSERT INTO supplier_calls (order_id, ref_id, supplier, operation, request, response, http_status, latency_ms, outcome, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    "UPDATE attempts SET state = $2, sn = COALESCE($3, sn), code = 'operator', message = $4, updated_at = $5 \
+                     WHERE order_id = $1 AND state IN ($6, $7)",
                 )
-                .bind(c.order_id.map(|o| o.to_string()))
-                .bind(&c.ref_id)
-                .bind(&c.supplier)
-                .bind(&c.operation)
-                .bind(&c.request)
-                .bind(&c.response)
-                .bind(c.http_status)
-                .bind(c.latency_ms)
-                .bind(&c.outcome)
-                .bind(ms(c.at))
-                .execute(&self.writer)
+                .bind(id.to_string())
+                .bind(to.code())
+                .bind(sn)
+                .bind(&note.request)
+                .bind(ms(now))
+                .bind(AttemptState::Sent.code())
+                .bind(AttemptState::Pending.code())
+                .execute(&mut *tx)
                 .await?;
-                Ok(())
+                let order = Self::settle_in(&mut tx, id, settlement, now).await?;
+                Self::set_job_in(&mut tx, id, JobNext::Done, now).await?;
+                Self::insert_call(&mut tx, note).await?;
+                tx.commit().await?;
+                Ok(Some(order))
             }
 
             async fn calls(&self, order: OrderId) -> StoreResult<Vec<SupplierCall>> {

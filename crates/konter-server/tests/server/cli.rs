@@ -220,3 +220,142 @@ impl WaitTimeout for std::process::Child {
         self.kill()
     }
 }
+
+/// `order settle`: an order the workers gave up on (`review`) is settled by hand, with who
+/// and why in the audit trail; an order not in review is refused and nothing changes.
+#[tokio::test]
+async fn an_order_in_review_is_settled_by_hand_and_no_other() {
+    use chrono::Utc;
+    use konter_domain::ids::{DeviceId, OrderId};
+    use konter_domain::money::Rupiah;
+    use konter_server::store::{
+        Attempt, AttemptState, JobNext, NewOrder, PlaceOutcome, SqliteStore, Store,
+    };
+
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", dir.path().join("s.db").display());
+    let store = SqliteStore::open(&db).await.expect("open");
+    store.migrate().await.expect("migrate");
+    crate::support::seed_catalogue(&store).await;
+    let now = Utc::now();
+    let shop = store
+        .create_shop(
+            "REV01",
+            "Konter Review",
+            konter_domain::catalogue::Tier::Gold,
+            now,
+        )
+        .await
+        .expect("shop");
+    store
+        .credit_manual(shop.id, Rupiah::from_idr(100_000), "modal", now)
+        .await
+        .expect("credit");
+    let place = |target: &str| NewOrder {
+        id: OrderId::new(),
+        shop_id: shop.id,
+        device_id: DeviceId::new(),
+        request_hash: "h".into(),
+        sku: "tsel10".into(),
+        target: target.into(),
+        price: Rupiah::from_idr(10_700),
+        cost: Rupiah::from_idr(10_150),
+        max_price: Rupiah::from_idr(10_700),
+        inquiry_id: None,
+        now,
+    };
+    let mut ids = Vec::new();
+    for target in ["081234567890", "081234567891"] {
+        let new = place(target);
+        let PlaceOutcome::Created(order) = store.place_order(&new).await.expect("place") else {
+            panic!("placed");
+        };
+        let ref_id = konter_server::suppliers::ref_id(order.id, 1);
+        let attempt = Attempt::sent(order.id, 1, ("digiflazz", "tsel10"), ref_id, new.cost, now);
+        assert!(store.begin_attempt(&attempt).await.expect("attempt"));
+        ids.push(order.id);
+    }
+    let held = |s: konter_domain::api::v1::Saldo| s.held_idr.idr();
+    assert_eq!(held(store.saldo(shop.id).await.expect("saldo")), 21_400);
+
+    // Not in review: refused, nothing written.
+    let id0 = ids[0].to_string();
+    let (ok, _, err) = run(
+        &db,
+        &["order", "settle", &id0, "--failed", "x", "--by", "ops"],
+    );
+    assert!(!ok && err.contains("not in review"), "{err}");
+    assert_eq!(held(store.saldo(shop.id).await.expect("saldo")), 21_400);
+
+    for id in &ids {
+        store
+            .schedule_job(*id, JobNext::Review, Utc::now())
+            .await
+            .expect("review");
+    }
+    let (ok, _, err) = run(&db, &["order", "settle", &id0, "--by", "ops"]);
+    assert!(!ok, "success or failed must be said: {err}");
+    let (ok, out, err) = run(
+        &db,
+        &[
+            "order",
+            "settle",
+            &id0,
+            "--success",
+            "SN-77",
+            "--by",
+            "ops",
+            "--note",
+            "DF report 3/12",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("success"), "{out}");
+    let id1 = ids[1].to_string();
+    let (ok, out, err) = run(
+        &db,
+        &[
+            "order",
+            "settle",
+            &id1,
+            "--failed",
+            "Gagal in the supplier's report",
+            "--by",
+            "ops",
+        ],
+    );
+    assert!(ok && out.contains("failed"), "{out} {err}");
+
+    let (done, attempts) = store
+        .fulfilment(ids[0])
+        .await
+        .expect("read")
+        .expect("order");
+    assert_eq!(done.order.sn.as_deref(), Some("SN-77"));
+    assert_eq!(attempts[0].state, AttemptState::Success);
+    let (failed, attempts) = store
+        .fulfilment(ids[1])
+        .await
+        .expect("read")
+        .expect("order");
+    assert_eq!(failed.order.status.code(), "failed");
+    assert_eq!(attempts[0].state, AttemptState::Failed);
+    // One charged, one given back: nothing left held.
+    let saldo = store.saldo(shop.id).await.expect("saldo");
+    assert_eq!(held(saldo), 0);
+    assert_eq!(saldo.available_idr.idr(), 100_000 - 10_700);
+    let calls = store.calls(ids[0]).await.expect("calls");
+    let by_hand = calls
+        .iter()
+        .find(|c| c.supplier == "operator")
+        .expect("kept");
+    assert!(by_hand.request.contains("\"by\":\"ops\"") && by_hand.request.contains("DF report"));
+    // Settled: no longer in review, so a second settlement is refused.
+    let (ok, _, err) = run(
+        &db,
+        &["order", "settle", &id1, "--success", "SN-1", "--by", "ops"],
+    );
+    assert!(!ok && err.contains("not in review"), "{err}");
+    let (ok, out, _) = run(&db, &["audit"]);
+    assert!(ok, "{out}");
+}
