@@ -13,7 +13,9 @@ use sha2::{Digest, Sha256};
 use crate::App;
 use crate::http::error::{ApiFailure, ApiResult};
 use crate::metrics::Metrics;
-use crate::store::{AuthDevice, NewOrder, PlaceOutcome, Store, StoredOrder};
+use crate::store::{
+    AuthDevice, NewOrder, PlaceOutcome, Refusal, RefuseOutcome, Store, StoredOrder,
+};
 
 /// The request's fingerprint: SHA-256 of its canonical JSON (the parsed request written
 /// back out), so whitespace and key order do not make a retry look different.
@@ -31,16 +33,32 @@ fn replay(
 ) -> ApiResult<(StatusCode, Order)> {
     // A conflict is counted as a rejection by `create`, like every other refusal.
     if stored.shop_id != device.shop_id || stored.request_hash != hash {
-        return Err(ApiFailure::new(
-            StatusCode::CONFLICT,
-            "id_conflict",
-            "id pesanan ini sudah dipakai untuk pesanan lain",
-            "this order id was already used for a different order",
-            Some("id"),
-        ));
+        return Err(id_conflict());
     }
     Metrics::inc(&app_metrics.orders_replayed);
     Ok((StatusCode::OK, stored.order))
+}
+
+fn id_conflict() -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::CONFLICT,
+        "id_conflict",
+        "id pesanan ini sudah dipakai untuk pesanan lain",
+        "this order id was already used for a different order",
+        Some("id"),
+    )
+}
+
+/// What a copy of a refused order id gets: the first copy's refusal, word for word.
+fn replay_refusal(kept: Refusal, device: AuthDevice, hash: &str) -> ApiFailure {
+    if kept.shop_id != device.shop_id || kept.request_hash != hash {
+        return id_conflict();
+    }
+    let status = StatusCode::from_u16(kept.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    match serde_json::from_str(&kept.body) {
+        Ok(body) => ApiFailure { status, body },
+        Err(e) => ApiFailure::internal(e),
+    }
 }
 
 fn missing(field: &str) -> ApiFailure {
@@ -73,20 +91,44 @@ async fn create_inner<S: Store + Clone + 'static>(
     req: CreateOrder,
 ) -> ApiResult<(StatusCode, Order)> {
     let hash = request_hash(&req)?;
-    let new = match validate(app, device, &req, &hash).await {
-        Ok(new) => new,
-        // A retry of a stored order gets the stored answer even when the same request
-        // would no longer pass today (the product went inactive, the price rose). Looking
-        // only on this path saves a read on every new order.
-        Err(refusal) => {
-            return match app.store.order(req.id).await? {
-                Some(stored) => replay(stored, device, &hash, &app.metrics),
-                None => Err(refusal),
-            };
-        }
+    let refusal = match validate(app, device, &req, &hash).await {
+        Ok(new) => match place(app, device, &new, &hash).await? {
+            Ok(answer) => return Ok(answer),
+            Err(refusal) => refusal,
+        },
+        Err(refusal) => refusal,
     };
+    if refusal.status.is_server_error() {
+        // Not final: the counter sends the order again.
+        return Err(refusal);
+    }
+    // A refusal is final for the counter — the customer gets the cash back — so it is final
+    // for every copy of this id: kept, unless a copy was stored first (then that copy's
+    // order is the answer, even when the same request would no longer pass today).
+    let body = serde_json::to_string(&refusal.body).map_err(ApiFailure::internal)?;
+    let kept = Refusal {
+        id: req.id,
+        shop_id: device.shop_id,
+        request_hash: hash.clone(),
+        status: refusal.status.as_u16(),
+        body,
+        at: app.clock.now(),
+    };
+    match app.store.refuse_order(&kept).await? {
+        RefuseOutcome::Exists(stored) => replay(stored, device, &hash, &app.metrics),
+        RefuseOutcome::Refused(kept) => Err(replay_refusal(kept, device, &hash)),
+    }
+}
+
+/// Stores a validated order: the answer, or the refusal the intake decided on.
+async fn place<S: Store + Clone + 'static>(
+    app: &App<S>,
+    device: AuthDevice,
+    new: &NewOrder,
+    hash: &str,
+) -> ApiResult<Result<(StatusCode, Order), ApiFailure>> {
     let price = new.price;
-    match app.store.place_order(&new).await? {
+    Ok(match app.store.place_order(new).await? {
         PlaceOutcome::Created(order) => {
             Metrics::inc(&app.metrics.orders_accepted);
             app.fulfil_wake.order_arrived();
@@ -94,7 +136,9 @@ async fn create_inner<S: Store + Clone + 'static>(
             tracing::info!(order_id = %order.id, shop_id = %device.shop_id, sku = %order.sku, price_idr = price.idr(), "order accepted");
             Ok((StatusCode::CREATED, order))
         }
-        PlaceOutcome::Exists(stored) => replay(stored, device, &hash, &app.metrics),
+        PlaceOutcome::Exists(stored) => return replay(stored, device, hash, &app.metrics).map(Ok),
+        // A copy of an id refused before: that answer, not refused (nor kept) anew.
+        PlaceOutcome::Refused(kept) => return Err(replay_refusal(kept, device, hash)),
         PlaceOutcome::BillPaid => Err(bill_paid()),
         PlaceOutcome::BillPaymentOpen { earlier } => Err(bill_payment_open(earlier)),
         PlaceOutcome::SaldoShort { available } => Err(ApiFailure::new(
@@ -104,7 +148,7 @@ async fn create_inner<S: Store + Clone + 'static>(
             &format!("saldo too low: {available} available, {price} needed"),
             Some("max_price_idr"),
         )),
-    }
+    })
 }
 
 /// Checks a new order against the catalogue and prices it; the order to store, or why not.

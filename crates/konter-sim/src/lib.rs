@@ -160,7 +160,7 @@ pub struct World {
     pub trace: Vec<String>,
     /// Invariants seen broken while the schedule ran (checked with the others at the end).
     pub broken: Vec<String>,
-    db_url: String,
+    pub db_url: String,
     _dir: tempfile::TempDir,
 }
 

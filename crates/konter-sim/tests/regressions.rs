@@ -319,3 +319,97 @@ async fn replayed_callbacks_do_not_flood_the_supplier_with_questions() {
     );
     assert_eq!(status_of(&w, id).await, OrderStatus::Pending);
 }
+
+/// Puts `sku` in a supplier cut-off from `from` to `to` minutes after the world's clock.
+async fn cut_off(w: &World, sku: &str, from: i64, to: i64) {
+    let store = &w.server.app.store;
+    let entry = store
+        .catalogue()
+        .await
+        .expect("catalogue")
+        .into_iter()
+        .find(|e| e.product.sku.as_str() == sku)
+        .expect("product");
+    // Cut-offs are announced in WIB (UTC+7).
+    let wib = |m| (w.clock.now() + Duration::hours(7) + Duration::minutes(m)).time();
+    store
+        .upsert_product(&entry.product, Some((wib(from), wib(to))), w.clock.now())
+        .await
+        .expect("cut-off");
+    w.server.app.catalogue.invalidate().await;
+}
+
+/// Two copies of one order id: the first still waiting to be written when the second
+/// arrives in a supplier cut-off. The counter must get one answer for both — a refusal of
+/// the second while the first is accepted would make it give the cash back for an order the
+/// server goes on to buy.
+#[tokio::test]
+async fn a_copy_refused_while_the_first_is_still_being_written_gets_the_same_answer() {
+    use sqlx::Connection;
+    let mut w = world().await;
+    cut_off(&w, "tsel10", 60, 120).await;
+    let id = w.order_id();
+    let body =
+        json!({"id": id, "sku": "tsel10", "target": "081234567890", "max_price_idr": 30_000})
+            .to_string();
+    let auth = vec![("authorization", format!("Bearer {}", w.devices[0].token))];
+    // Another writer holds the database: the first copy waits in the intake.
+    let mut holder = sqlx::SqliteConnection::connect(&w.db_url)
+        .await
+        .expect("connect");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut holder)
+        .await
+        .expect("lock");
+    let send = |router: axum::Router, body: String, auth: Vec<(&'static str, String)>| {
+        tokio::spawn(async move {
+            konter_sim::request(&router, "POST", "/v1/orders", &auth, Some(body)).await
+        })
+    };
+    let first = send(w.server.router.clone(), body.clone(), auth.clone());
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    w.clock.advance(Duration::minutes(90));
+    let second = send(w.server.router.clone(), body.clone(), auth.clone());
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    sqlx::query("COMMIT")
+        .execute(&mut holder)
+        .await
+        .expect("unlock");
+    let (a, av) = first.await.expect("first");
+    let (b, bv) = second.await.expect("second");
+    assert_eq!(a, 201, "{av}");
+    assert_eq!(b, 200, "the second copy is answered with the order: {bv}");
+    assert_eq!(bv["id"], av["id"]);
+}
+
+/// A copy of a refused order id that arrives after the reason has passed (the cut-off is
+/// over) is refused the same way: the counter has given the cash back.
+#[tokio::test]
+async fn a_late_copy_of_a_refused_order_is_refused_the_same() {
+    let mut w = world().await;
+    cut_off(&w, "tsel10", -10, 30).await;
+    let id = w.order_id();
+    let body =
+        json!({"id": id, "sku": "tsel10", "target": "081234567890", "max_price_idr": 30_000})
+            .to_string();
+    let auth = [("authorization", format!("Bearer {}", w.devices[0].token))];
+    let (first, fv) = konter_sim::request(
+        &w.server.router,
+        "POST",
+        "/v1/orders",
+        &auth,
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(first, 422, "in the cut-off: {fv}");
+    w.clock.advance(Duration::minutes(60));
+    let (late, lv) =
+        konter_sim::request(&w.server.router, "POST", "/v1/orders", &auth, Some(body)).await;
+    assert_eq!((late, &lv), (first, &fv), "the same refusal, word for word");
+    assert!(
+        w.server.app.store.order(id).await.expect("read").is_none(),
+        "never stored, never bought"
+    );
+    // Another order of the same product goes through now: the refusal was of that id only.
+    assert_eq!(w.sell(0, "tsel10", "081234567890", false).await, Some(201));
+}

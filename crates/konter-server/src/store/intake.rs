@@ -283,6 +283,7 @@ mod tests {
                 PlaceOutcome::SaldoShort { .. } => "short",
                 PlaceOutcome::BillPaid => "bill_paid",
                 PlaceOutcome::BillPaymentOpen { .. } => "bill_open",
+                PlaceOutcome::Refused(_) => "refused",
             })
             .collect()
     }

@@ -114,6 +114,29 @@ pub enum PlaceOutcome {
     /// Not stored, nothing held: another order of the shop pays the same customer's bill
     /// (through another inquiry) and is still open, or succeeded today.
     BillPaymentOpen { earlier: OrderId },
+    /// Not stored, nothing held: this id was refused before; the caller answers the same.
+    Refused(Refusal),
+}
+
+/// A final refusal of an order id, kept so that every copy of the id is answered alike.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub id: OrderId,
+    pub shop_id: ShopId,
+    pub request_hash: String,
+    /// The HTTP status and the error body (JSON) of the refusal.
+    pub status: u16,
+    pub body: String,
+    pub at: DateTime<Utc>,
+}
+
+/// What recording a refusal came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefuseOutcome {
+    /// Kept (or an earlier refusal of the id, which stands): answer with it.
+    Refused(Refusal),
+    /// A copy of the id was stored first: answer with the order.
+    Exists(StoredOrder),
 }
 
 /// How an order ended with its supplier.
@@ -411,6 +434,13 @@ pub trait Store: Send + Sync {
     ) -> impl Future<Output = StoreResult<Option<OrderId>>> + Send;
     fn place_order(&self, new: &NewOrder)
     -> impl Future<Output = StoreResult<PlaceOutcome>> + Send;
+    /// Keeps a final refusal of an order id — unless a copy of the id was stored first —
+    /// serialised with the intake of that id (SQLite: the one writer; PostgreSQL: a lock on
+    /// the id), so that every copy of an id gets one answer.
+    fn refuse_order(
+        &self,
+        refusal: &Refusal,
+    ) -> impl Future<Output = StoreResult<RefuseOutcome>> + Send;
     fn settle_order(
         &self,
         id: OrderId,

@@ -35,8 +35,9 @@ use tokio::sync::{mpsc, oneshot};
 use super::intake;
 use super::{
     Attempt, AttemptResult, AttemptState, AuditReport, AuthDevice, CatalogueEntry, JobNext,
-    NewOrder, PairOutcome, PlaceOutcome, Settlement, Shop, Store, StoreError, StoreResult,
-    StoredDeposit, StoredInquiry, StoredOrder, SupplierCall, SupplierProduct,
+    NewOrder, PairOutcome, PlaceOutcome, Refusal, RefuseOutcome, Settlement, Shop, Store,
+    StoreError, StoreResult, StoredDeposit, StoredInquiry, StoredOrder, SupplierCall,
+    SupplierProduct,
 };
 
 /// How long a SQLite connection waits for a lock before failing. Only the CLI and the
@@ -233,7 +234,7 @@ struct EventMeta<'a> {
 }
 
 macro_rules! sql_store {
-    ($store:ident, $db:ty, $migrator:expr, $for_update:literal, $skip_locked:literal, $begin_write:literal, $begin_snapshot:literal, $numbered:literal) => {
+    ($store:ident, $db:ty, $migrator:expr, $for_update:literal, $skip_locked:literal, $begin_write:literal, $begin_snapshot:literal, $lock_id:literal, $numbered:literal) => {
         impl $store {
             /// Writes a posting: its account totals, its event and its entries.
             async fn apply_posting(
@@ -473,6 +474,25 @@ macro_rules! sql_store {
                 // another transaction placed waits on the same saldo (or bill) lock, so the
                 // ids read after it see that order and answer with it — never with a refusal
                 // decided on a saldo the order itself spent.
+                Self::lock_ids_in(tx, run.iter().map(|new| new.id)).await?;
+                let refused = Self::refusals_in(tx, run).await?;
+                if !refused.is_empty() {
+                    // Copies of ids refused before are refused again; the rest go on.
+                    let rest: Vec<NewOrder> = run.iter().filter(|n| !refused.contains_key(&n.id)).cloned().collect();
+                    let placed = if rest.is_empty() {
+                        Vec::new()
+                    } else {
+                        Box::pin(Self::place_run_in(tx, &rest)).await?
+                    };
+                    let mut placed = placed.into_iter();
+                    return run
+                        .iter()
+                        .map(|n| match refused.get(&n.id) {
+                            Some(r) => Ok(PlaceOutcome::Refused(r.clone())),
+                            None => placed.next().ok_or_else(|| StoreError::CommitFailed("an outcome is missing".into())),
+                        })
+                        .collect();
+                }
                 let claimable = Self::claimable_inquiries_in(tx, run).await?;
                 let shops: BTreeSet<ShopId> = run.iter().map(|new| new.shop_id).collect();
                 let before = Self::lock_shop_accounts_in(tx, &shops).await?;
@@ -483,6 +503,52 @@ macro_rules! sql_store {
                     Self::write_run_in(tx, &plan).await?;
                 }
                 Ok(outcomes)
+            }
+
+            /// Serialises this transaction with any other about the same order ids (PostgreSQL;
+            /// SQLite's single writer does it already), in a fixed order.
+            async fn lock_ids_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                ids: impl Iterator<Item = OrderId>,
+            ) -> StoreResult<()> {
+                if $lock_id.is_empty() {
+                    return Ok(());
+                }
+                let ids: BTreeSet<String> = ids.map(|id| id.to_string()).collect();
+                for id in ids {
+                    sqlx::query($lock_id).bind(id).execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
+            /// The refusals kept for the run's ids.
+            async fn refusals_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                run: &[NewOrder],
+            ) -> StoreResult<HashMap<OrderId, Refusal>> {
+                let sql = format!("SELECT * FROM order_refusals WHERE id IN ({})", intake::value_list(run.len(), $numbered));
+                let mut query = sqlx::query(&sql).persistent(intake::keep_prepared(run.len()));
+                for new in run {
+                    query = query.bind(new.id.to_string());
+                }
+                query
+                    .fetch_all(&mut **tx)
+                    .await?
+                    .iter()
+                    .map(|row| Self::refusal_from_row(row).map(|r| (r.id, r)))
+                    .collect()
+            }
+
+            fn refusal_from_row(row: &<$db as sqlx::Database>::Row) -> StoreResult<Refusal> {
+                let status: i64 = row.try_get("status")?;
+                Ok(Refusal {
+                    id: parse_id("order id", &row.try_get::<String, _>("id")?)?,
+                    shop_id: parse_id("shop id", &row.try_get::<String, _>("shop_id")?)?,
+                    request_hash: row.try_get("request_hash")?,
+                    status: u16::try_from(status).map_err(|_| corrupt("refusal status", status))?,
+                    body: row.try_get("body")?,
+                    at: from_ms(row.try_get("created_at")?)?,
+                })
             }
 
             async fn stored_orders_in(
@@ -1449,6 +1515,37 @@ macro_rules! sql_store {
                 self.place_order_routed(new).await
             }
 
+            async fn refuse_order(&self, r: &Refusal) -> StoreResult<RefuseOutcome> {
+                let mut tx = self.writer.begin_with($begin_write).await?;
+                Self::lock_ids_in(&mut tx, std::iter::once(r.id)).await?;
+                let row = sqlx::query("SELECT * FROM orders WHERE id = $1")
+                    .bind(r.id.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if let Some(row) = row {
+                    return Ok(RefuseOutcome::Exists(Self::order_from_row(&row)?));
+                }
+                sqlx::query(
+                    "INSERT INTO order_refusals (id, shop_id, request_hash, status, body, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                )
+                .bind(r.id.to_string())
+                .bind(r.shop_id.to_string())
+                .bind(&r.request_hash)
+                .bind(i64::from(r.status))
+                .bind(&r.body)
+                .bind(ms(r.at))
+                .execute(&mut *tx)
+                .await?;
+                let kept = sqlx::query("SELECT * FROM order_refusals WHERE id = $1")
+                    .bind(r.id.to_string())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let kept = Self::refusal_from_row(&kept)?;
+                tx.commit().await?;
+                Ok(RefuseOutcome::Refused(kept))
+            }
+
             async fn settle_order(&self, id: OrderId, settlement: &Settlement, now: DateTime<Utc>) -> StoreResult<Order> {
                 let mut tx = self.writer.begin().await?;
                 let order = Self::settle_in(&mut tx, id, settlement, now).await?;
@@ -1947,6 +2044,7 @@ sql_store!(
     "",
     "BEGIN IMMEDIATE",
     "BEGIN",
+    "",
     false
 );
 sql_store!(
@@ -1957,5 +2055,6 @@ sql_store!(
     " FOR UPDATE SKIP LOCKED",
     "BEGIN",
     "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
     true
 );

@@ -11,8 +11,8 @@ use konter_domain::catalogue::{Sku, Tier};
 use konter_domain::ids::{DepositId, DeviceId, InquiryId, OrderId, ShopId};
 use konter_domain::order::OrderStatus;
 use konter_server::store::{
-    NewOrder, PairOutcome, PlaceOutcome, Settlement, Store, StoreError, StoredDeposit,
-    StoredInquiry,
+    NewOrder, PairOutcome, PlaceOutcome, Refusal, RefuseOutcome, Settlement, Store, StoreError,
+    StoredDeposit, StoredInquiry,
 };
 
 use crate::support::{postgres, rp, seed_catalogue, sqlite};
@@ -108,6 +108,45 @@ async fn story<S: Store>(store: S) {
         store.order(big.id).await.expect("read").is_none(),
         "a refused order is not stored"
     );
+
+    // A refusal is kept for its id: a later copy is refused the same, even when it would
+    // pass now; refusing an id whose order was stored answers with that order.
+    let refusal = |id: OrderId, body: &str| Refusal {
+        id,
+        shop_id: a.id,
+        request_hash: "h".into(),
+        status: 422,
+        body: body.into(),
+        at: now,
+    };
+    let late = new_order(a.id, 10_500, 10_150);
+    let kept = match store
+        .refuse_order(&refusal(late.id, "{\"code\":\"price_changed\"}"))
+        .await
+        .expect("refuse")
+    {
+        RefuseOutcome::Refused(kept) => kept,
+        other => panic!("kept: {other:?}"),
+    };
+    assert_eq!(kept.status, 422);
+    assert_eq!(
+        store
+            .refuse_order(&refusal(late.id, "{}"))
+            .await
+            .expect("again"),
+        RefuseOutcome::Refused(kept.clone()),
+        "the first refusal stands"
+    );
+    assert_eq!(
+        store.place_order(&late).await.expect("late copy"),
+        PlaceOutcome::Refused(kept),
+        "a copy arriving after the refusal is refused, not placed"
+    );
+    assert!(store.order(late.id).await.expect("read").is_none());
+    assert!(matches!(
+        store.refuse_order(&refusal(first.id, "{}")).await.expect("stored first"),
+        RefuseOutcome::Exists(s) if s.order.id == first.id
+    ));
     assert_eq!(
         store.saldo(a.id).await.expect("saldo").available_idr,
         rp(89_500)
@@ -316,7 +355,7 @@ async fn concurrent_holds<S: Store + Clone + 'static>(store: S) {
         match t.await.expect("task").expect("store ok") {
             PlaceOutcome::Created(_) => created += 1,
             PlaceOutcome::SaldoShort { .. } => {}
-            PlaceOutcome::Exists(_) => panic!("ids are unique"),
+            PlaceOutcome::Exists(_) | PlaceOutcome::Refused(_) => panic!("ids are unique"),
             PlaceOutcome::BillPaid | PlaceOutcome::BillPaymentOpen { .. } => {
                 panic!("no bill here")
             }
@@ -373,6 +412,7 @@ async fn place_each_twice<S: Store + Clone + 'static>(
             PlaceOutcome::SaldoShort { .. } => "short",
             PlaceOutcome::BillPaid => "bill_paid",
             PlaceOutcome::BillPaymentOpen { .. } => "bill_open",
+            PlaceOutcome::Refused(_) => "refused",
         };
         answers.entry(id).or_default().push(answer);
     }
