@@ -521,18 +521,26 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            /// The rows of `table` (keyed by `id`) for the run's order ids.
+            async fn rows_of_run_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                table: &str,
+                run: &[NewOrder],
+            ) -> StoreResult<Vec<<$db as sqlx::Database>::Row>> {
+                let sql = format!("SELECT * FROM {table} WHERE id IN ({})", intake::value_list(run.len(), $numbered));
+                let mut query = sqlx::query(&sql).persistent(intake::keep_prepared(run.len()));
+                for new in run {
+                    query = query.bind(new.id.to_string());
+                }
+                Ok(query.fetch_all(&mut **tx).await?)
+            }
+
             /// The refusals kept for the run's ids.
             async fn refusals_in(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 run: &[NewOrder],
             ) -> StoreResult<HashMap<OrderId, Refusal>> {
-                let sql = format!("SELECT * FROM order_refusals WHERE id IN ({})", intake::value_list(run.len(), $numbered));
-                let mut query = sqlx::query(&sql).persistent(intake::keep_prepared(run.len()));
-                for new in run {
-                    query = query.bind(new.id.to_string());
-                }
-                query
-                    .fetch_all(&mut **tx)
+                Self::rows_of_run_in(tx, "order_refusals", run)
                     .await?
                     .iter()
                     .map(|row| Self::refusal_from_row(row).map(|r| (r.id, r)))
@@ -555,13 +563,7 @@ macro_rules! sql_store {
                 tx: &mut sqlx::Transaction<'_, $db>,
                 run: &[NewOrder],
             ) -> StoreResult<HashMap<OrderId, StoredOrder>> {
-                let sql = format!("SELECT * FROM orders WHERE id IN ({})", intake::value_list(run.len(), $numbered));
-                let mut query = sqlx::query(&sql).persistent(intake::keep_prepared(run.len()));
-                for new in run {
-                    query = query.bind(new.id.to_string());
-                }
-                query
-                    .fetch_all(&mut **tx)
+                Self::rows_of_run_in(tx, "orders", run)
                     .await?
                     .iter()
                     .map(|row| Self::order_from_row(row).map(|s| (s.order.id, s)))
