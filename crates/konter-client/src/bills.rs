@@ -140,8 +140,10 @@ impl Engine {
         };
         let number =
             CustomerNo::parse(kind, customer_no).map_err(|e| EngineError::from_field(&e))?;
+        let id = InquiryId::from_uuid(self.new_uuid())
+            .map_err(|e| EngineError::Corrupt(format!("new inquiry id: {e}")))?;
         let request = BillInquiryRequest {
-            id: InquiryId::new(),
+            id,
             sku,
             customer_no: number.as_str().to_owned(),
         };
@@ -273,8 +275,10 @@ impl Engine {
             });
         }
         let inquiry = &bill.inquiry;
+        let id = OrderId::from_uuid(self.new_uuid())
+            .map_err(|e| EngineError::Corrupt(format!("new order id: {e}")))?;
         let request = CreateOrder {
-            id: OrderId::new(),
+            id,
             sku: None,
             target: None,
             inquiry_id: Some(inquiry.inquiry_id),

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{self, from_ms};
 use crate::error::{EngineError, EngineResult};
+use crate::link::{Call, Method};
 use crate::{Engine, sync};
 
 /// The selling rule when the owner set none: Rp2.000 on the saldo price, rounded up to
@@ -189,14 +190,13 @@ impl Engine {
     /// Pulls the shop's catalogue from the server and replaces the cache.
     pub async fn refresh_catalog(&self) -> EngineResult<usize> {
         let (base, token) = sync::credentials(self)?;
-        let resp = self
-            .http()
-            .get(format!("{base}/v1/catalog"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .map_err(|e| EngineError::Network(e.without_url().to_string()))?;
-        let catalog: Catalog = sync::json_or_error(resp).await?;
+        let call = Call {
+            method: Method::Get,
+            path: "/v1/catalog".into(),
+            token: Some(token),
+            body: None,
+        };
+        let catalog: Catalog = sync::json_or_error(&self.send(&base, call).await?)?;
         let mut conn = self.db();
         let tx = conn.transaction()?;
         tx.execute("DELETE FROM catalog", [])?;

@@ -20,6 +20,7 @@ use serde::de::DeserializeOwned;
 
 use crate::Engine;
 use crate::error::{EngineError, EngineResult};
+use crate::link::{Call, Method};
 use crate::sync;
 
 /// The gateway's limits for one deposit (Midtrans VA and QRIS both take these).
@@ -141,22 +142,21 @@ impl Engine {
         body: &B,
     ) -> EngineResult<T> {
         let (base, token) = sync::credentials(self)?;
-        let resp = self
-            .http()
-            .post(format!("{base}{}", endpoint.path))
-            .bearer_auth(&token)
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| EngineError::Network(e.without_url().to_string()))?;
-        let status = resp.status();
-        if status.is_success() {
-            return resp
-                .json()
-                .await
-                .map_err(|e| EngineError::Network(e.without_url().to_string()));
+        let body = serde_json::to_value(body)
+            .map_err(|e| EngineError::Corrupt(format!("request: {e}")))?;
+        let call = Call {
+            method: Method::Post,
+            path: endpoint.path.into(),
+            token: Some(token),
+            body: Some(body),
+        };
+        let answer = self.send(&base, call).await?;
+        if answer.is_success() {
+            return answer.json();
         }
-        let error: Option<ApiError> = resp.json().await.ok();
+        let error: Option<ApiError> = serde_json::from_slice(&answer.body).ok();
+        let status = StatusCode::from_u16(answer.status)
+            .map_err(|_| EngineError::Network(format!("HTTP {}", answer.status)))?;
         Err(refusal(endpoint, status, error))
     }
 }

@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod db;
 pub mod error;
 pub mod inquiry;
+pub mod link;
 pub mod print;
 pub mod report;
 pub mod sell;
@@ -92,8 +93,19 @@ use rusqlite::Connection;
 use tokio::sync::watch;
 
 pub use error::{EngineError, EngineResult};
+use link::{Answer, Call, Failure, HttpLink, Link};
 use sync::SyncState;
 use token::TokenStore;
+
+/// Where new ids (orders, inquiries) come from: UUIDv7 from the clock and the OS, or a
+/// seeded source in the simulation so that a run replays exactly.
+pub type IdSource = Arc<dyn Fn() -> uuid::Uuid + Send + Sync>;
+
+/// How an engine reaches the world: the server, and new ids.
+pub struct Wiring {
+    pub link: Arc<dyn Link>,
+    pub ids: IdSource,
+}
 
 /// The device engine. Cheap to clone; all clones share one SQLite writer.
 #[derive(Clone)]
@@ -105,7 +117,8 @@ struct Inner {
     db: Mutex<Connection>,
     data_dir: PathBuf,
     tokens: Box<dyn TokenStore>,
-    http: reqwest::Client,
+    link: Arc<dyn Link>,
+    ids: IdSource,
     sync: watch::Sender<SyncState>,
     /// Background print jobs as they finish, for the UI to hear about.
     prints: tokio::sync::broadcast::Sender<print::PrintJob>,
@@ -114,22 +127,26 @@ struct Inner {
 /// Print outcomes a slow listener may fall behind by before it misses some.
 const PRINT_EVENTS: usize = 64;
 
-/// A request to the server that takes longer than this is abandoned and retried; long-polls
-/// add their own wait on top.
-const HTTP_TIMEOUT_S: u64 = 20;
-
 impl Engine {
     /// Opens (creating if needed) the engine's store in `data_dir`.
     pub fn open(data_dir: &Path, tokens: Box<dyn TokenStore>) -> EngineResult<Engine> {
+        let wiring = Wiring {
+            link: Arc::new(HttpLink::new()?),
+            ids: Arc::new(uuid::Uuid::now_v7),
+        };
+        Engine::open_wired(data_dir, tokens, wiring)
+    }
+
+    /// Opens the engine's store in `data_dir`, talking to the server and drawing new ids
+    /// as `wiring` says.
+    pub fn open_wired(
+        data_dir: &Path,
+        tokens: Box<dyn TokenStore>,
+        wiring: Wiring,
+    ) -> EngineResult<Engine> {
         std::fs::create_dir_all(data_dir)
             .map_err(|e| EngineError::Io(format!("creating {}: {e}", data_dir.display())))?;
         let conn = db::open(&data_dir.join("konter.db"))?;
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(
-                HTTP_TIMEOUT_S + sync::LONG_POLL_S,
-            ))
-            .build()
-            .map_err(|e| EngineError::Network(e.to_string()))?;
         let queued = db::outbox_len(&conn)?;
         let (sync, _) = watch::channel(SyncState::initial(queued));
         let (prints, _) = tokio::sync::broadcast::channel(PRINT_EVENTS);
@@ -138,7 +155,8 @@ impl Engine {
                 db: Mutex::new(conn),
                 data_dir: data_dir.to_owned(),
                 tokens,
-                http,
+                link: wiring.link,
+                ids: wiring.ids,
                 sync,
                 prints,
             }),
@@ -160,8 +178,14 @@ impl Engine {
         self.inner.db.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
+    /// A new UUIDv7 for an order or an inquiry.
+    pub(crate) fn new_uuid(&self) -> uuid::Uuid {
+        (self.inner.ids)()
+    }
+
+    /// One request to the server at `base`.
+    pub(crate) async fn send(&self, base: &str, call: Call) -> Result<Answer, Failure> {
+        self.inner.link.send(base, call).await
     }
 
     pub(crate) fn tokens(&self) -> &dyn TokenStore {

@@ -283,7 +283,8 @@ impl Engine {
                 needed: cost,
             });
         }
-        let id = OrderId::new();
+        let id = OrderId::from_uuid(self.new_uuid())
+            .map_err(|e| EngineError::Corrupt(format!("new order id: {e}")))?;
         let request = CreateOrder {
             id,
             sku: Some(Sku::parse(&sale.sku).map_err(|e| EngineError::from_field(&e))?),

@@ -24,6 +24,7 @@ use crate::Engine;
 use crate::catalog;
 use crate::db::{self, now_ms};
 use crate::error::{EngineError, EngineResult};
+use crate::link::{Answer, Call, Method};
 
 /// The longest a long-poll of the change feed waits for news.
 pub const LONG_POLL_S: u64 = 25;
@@ -76,20 +77,15 @@ pub(crate) fn credentials(engine: &Engine) -> EngineResult<(String, String)> {
 }
 
 /// A successful answer's JSON, or the server's error as an engine error.
-pub(crate) async fn json_or_error<T: serde::de::DeserializeOwned>(
-    resp: reqwest::Response,
-) -> EngineResult<T> {
-    let status = resp.status();
-    if status.is_success() {
-        return resp
-            .json()
-            .await
-            .map_err(|e| EngineError::Network(e.without_url().to_string()));
+pub(crate) fn json_or_error<T: serde::de::DeserializeOwned>(answer: &Answer) -> EngineResult<T> {
+    if answer.is_success() {
+        return answer.json();
     }
-    let err: Option<ApiError> = resp.json().await.ok();
-    if status.is_server_error() {
+    let err: Option<ApiError> = serde_json::from_slice(&answer.body).ok();
+    let status = answer.status;
+    if status >= 500 {
         let message = err.map_or_else(
-            || status.to_string(),
+            || format!("HTTP {status}"),
             |e| format!("{} ({})", e.message, e.code),
         );
         return Err(EngineError::Network(message));
@@ -235,14 +231,13 @@ impl Engine {
                 "server_url",
             ));
         }
-        let resp = self
-            .http()
-            .post(format!("{base}/v1/devices/pair"))
-            .json(&serde_json::json!({"pairing_code": code, "device_name": device_name}))
-            .send()
-            .await
-            .map_err(|e| EngineError::Network(e.without_url().to_string()))?;
-        let paired: PairResponse = json_or_error(resp).await?;
+        let call = Call {
+            method: Method::Post,
+            path: "/v1/devices/pair".into(),
+            token: None,
+            body: Some(serde_json::json!({"pairing_code": code, "device_name": device_name})),
+        };
+        let paired: PairResponse = json_or_error(&self.send(&base, call).await?)?;
         self.tokens().set(&paired.token)?;
         {
             let conn = self.db();
@@ -301,20 +296,19 @@ impl Engine {
                     )?;
                 }
             }
-            let resp = self
-                .http()
-                .post(format!("{base}/v1/orders/batch"))
-                .bearer_auth(&token)
-                .json(&serde_json::json!({ "orders": orders }))
-                .send()
-                .await;
-            let result: BatchOrdersResult = match resp {
-                Ok(r) => json_or_error(r)
-                    .await
-                    .inspect_err(|e| self.note_failure(&rows, e))?,
-                Err(e) => {
-                    let never_left = e.is_connect();
-                    let err = EngineError::Network(e.without_url().to_string());
+            let call = Call {
+                method: Method::Post,
+                path: "/v1/orders/batch".into(),
+                token: Some(token.clone()),
+                body: Some(serde_json::json!({ "orders": orders })),
+            };
+            let result: BatchOrdersResult = match self.send(&base, call).await {
+                Ok(answer) => {
+                    json_or_error(&answer).inspect_err(|e| self.note_failure(&rows, e))?
+                }
+                Err(failure) => {
+                    let never_left = failure.never_left();
+                    let err = EngineError::from(failure);
                     self.note_failure(&rows, &err);
                     if never_left {
                         self.not_sent(&rows);
@@ -387,16 +381,13 @@ impl Engine {
             let after: i64 = db::setting(&self.db(), "cursor")?
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0);
-            let resp = self
-                .http()
-                .get(format!(
-                    "{base}/v1/changes?after={after}&limit={PAGE}&wait_s={wait}"
-                ))
-                .bearer_auth(&token)
-                .send()
-                .await
-                .map_err(|e| EngineError::Network(e.without_url().to_string()))?;
-            let page: Changes = json_or_error(resp).await?;
+            let call = Call {
+                method: Method::Get,
+                path: format!("/v1/changes?after={after}&limit={PAGE}&wait_s={wait}"),
+                token: Some(token.clone()),
+                body: None,
+            };
+            let page: Changes = json_or_error(&self.send(&base, call).await?)?;
             let n = page.changes.len();
             {
                 let mut conn = self.db();

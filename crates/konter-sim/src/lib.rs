@@ -7,18 +7,24 @@
 //! then the faults stop, everything is let settle, and the invariants are checked
 //! ([`World::check`]). A failing seed replays exactly with `make sim SEED=…`.
 
+pub mod check;
+pub mod counter;
 pub mod model;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
 use chrono::{DateTime, Utc};
+use counter::{Device, DeviceOrder, LinkFaults, SimLink};
 use hmac::{Hmac, Mac};
 use http_body_util::BodyExt;
+use konter_client::sell::Sale;
+use konter_client::token::TokenStore;
 use konter_domain::catalogue::Tier;
 use konter_domain::ids::OrderId;
+use konter_domain::order::OrderStatus;
 use konter_server::App;
 use konter_server::auth::{hash_secret, new_pairing_code};
 use konter_server::catalogue_file::CatalogueFile;
@@ -122,23 +128,6 @@ pub fn config() -> Config {
     c
 }
 
-/// One order as a counter sees it.
-#[derive(Clone, Debug)]
-pub struct DeviceOrder {
-    pub id: OrderId,
-    pub body: Value,
-    /// The HTTP status of the last answer the device received.
-    pub answered: Option<u16>,
-    /// The cashier gave the customer the money back.
-    pub refunded: bool,
-}
-
-/// A paired counter.
-pub struct Device {
-    pub token: String,
-    pub orders: Vec<DeviceOrder>,
-}
-
 /// The server process: it can be stopped and started again on the same database.
 pub struct Server {
     pub app: App<SqliteStore>,
@@ -153,6 +142,8 @@ pub struct World {
     pub clock: Clock,
     pub model: Model,
     pub server: Server,
+    /// The router every counter's link reaches; replaced when the server restarts.
+    pub wire: Arc<Mutex<Router>>,
     pub devices: Vec<Device>,
     pub shops: Vec<konter_server::store::Shop>,
     /// Views of orders kept to be acted on later, as a worker that read before a commit.
@@ -202,14 +193,14 @@ async fn start_server(db_url: &str, clock: &Clock, model: &Model) -> anyhow::Res
     })
 }
 
-/// One request through the router, without a socket.
-pub async fn request(
+/// One request through the router, without a socket: its status and body.
+pub async fn request_raw(
     router: &Router,
     method: &str,
     uri: &str,
     headers: &[(&str, String)],
     body: Option<String>,
-) -> (u16, Value) {
+) -> (u16, Vec<u8>) {
     let mut req = Request::builder().method(method).uri(uri);
     for (k, v) in headers {
         req = req.header(*k, v);
@@ -221,17 +212,28 @@ pub async fn request(
         None => req.body(Body::empty()),
     };
     let Ok(req) = req else {
-        return (0, Value::Null);
+        return (0, Vec::new());
     };
     let resp = match router.clone().oneshot(req).await {
         Ok(resp) => resp,
         Err(never) => match never {},
     };
     let status = resp.status().as_u16();
-    let bytes = match resp.into_body().collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => return (status, Value::Null),
-    };
+    match resp.into_body().collect().await {
+        Ok(b) => (status, b.to_bytes().to_vec()),
+        Err(_) => (status, Vec::new()),
+    }
+}
+
+/// One request through the router, its body read as JSON (`Null` when it is not).
+pub async fn request(
+    router: &Router,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, String)],
+    body: Option<String>,
+) -> (u16, Value) {
+    let (status, bytes) = request_raw(router, method, uri, headers, body).await;
     (
         status,
         serde_json::from_slice(&bytes).unwrap_or(Value::Null),
@@ -271,12 +273,14 @@ impl World {
         CatalogueFile::parse(CATALOGUE)?
             .load(store, clock.now())
             .await?;
+        let wire = Arc::new(Mutex::new(server.router.clone()));
         let mut world = World {
             seed,
             rng: StdRng::seed_from_u64(seed),
             clock,
             model,
             server,
+            wire,
             devices: Vec::new(),
             shops: Vec::new(),
             stale: Vec::new(),
@@ -294,18 +298,24 @@ impl World {
             let amount = konter_domain::money::Rupiah::from_idr(saldo);
             store.credit_manual(shop.id, amount, "modal", now).await?;
             for d in 0..devices_per_shop {
-                let token = world.pair(&shop, d).await?;
-                world.devices.push(Device {
-                    token,
-                    orders: Vec::new(),
-                });
+                let device = world.pair(&shop, d).await?;
+                world.devices.push(device);
             }
             world.shops.push(shop);
         }
         Ok(world)
     }
 
-    async fn pair(&self, shop: &konter_server::store::Shop, d: usize) -> anyhow::Result<String> {
+    /// A new counter of `shop`, paired with a fresh code through its own engine.
+    async fn pair(&self, shop: &konter_server::store::Shop, d: usize) -> anyhow::Result<Device> {
+        let n = self.devices.len();
+        let name = format!("counter {n}");
+        let dir = self._dir.path().join(format!("counter-{n}"));
+        let salt = self.seed.wrapping_mul(1_000_003).wrapping_add(n as u64);
+        let link = Arc::new(SimLink::new(name, self.wire.clone(), salt));
+        let start_ms = u64::try_from(self.clock.now().timestamp_millis()).unwrap_or(0);
+        let ids = counter::seeded_ids(salt, start_ms + 1_000_000 * n as u64);
+        let mut device = Device::open(dir.clone(), link, ids)?;
         let code = new_pairing_code();
         let now = self.clock.now();
         self.server
@@ -318,17 +328,15 @@ impl World {
                 now,
             )
             .await?;
-        let body = json!({"pairing_code": code, "device_name": format!("Kasir {d}")});
-        let (status, v) = request(
-            &self.server.router,
-            "POST",
-            "/v1/devices/pair",
-            &[],
-            Some(body.to_string()),
-        )
-        .await;
-        anyhow::ensure!(status == 200, "pairing: {status} {v}");
-        Ok(v["token"].as_str().unwrap_or_default().to_owned())
+        device
+            .engine
+            .pair("http://konter-sim", &code, &format!("Kasir {d}"))
+            .await?;
+        device.token = konter_client::token::FileStore::new(&dir)
+            .get()?
+            .unwrap_or_default();
+        device.link.take_trace();
+        Ok(device)
     }
 
     pub fn note(&mut self, line: String) {
@@ -336,10 +344,16 @@ impl World {
         self.trace.push(format!("{now} {line}"));
     }
 
-    /// Moves the supplier models' lines into the world's trace.
+    /// Moves the supplier models' and the counters' lines into the world's trace.
     fn gather(&mut self) {
         let lines = self.model.take_trace();
         self.trace.extend(lines);
+        let now = self.clock.now();
+        for d in &self.devices {
+            for line in d.link.take_trace() {
+                self.trace.push(format!("{now} {line}"));
+            }
+        }
     }
 
     /// A new order id, from the seed and the simulated clock (a UUIDv7 like a device's).
@@ -350,61 +364,89 @@ impl World {
         OrderId::from_uuid(uuid).unwrap_or_else(|_| OrderId::new())
     }
 
-    /// A counter sells: a new order, sent at once; `lose` drops the answer on its way back.
+    /// A counter sells: the cashier takes the cash, the engine commits the sale and sends
+    /// it at once; `lose` drops the server's answer on its way back. The order's status at
+    /// the counter afterwards, or `None` when the counter refused the sale.
     pub async fn sell(
         &mut self,
         device: usize,
         sku: &str,
         target: &str,
         lose: bool,
-    ) -> Option<u16> {
-        let id = self.order_id();
-        // The most the counter lets the server charge: today's price and a little room.
-        let body = json!({"id": id, "sku": sku, "target": target, "max_price_idr": 30_000});
+    ) -> Option<OrderStatus> {
+        let sale = Sale {
+            sku: sku.to_owned(),
+            target: target.to_owned(),
+            confirm_repeat: true,
+            ..Sale::default()
+        };
+        let placed = self.devices[device].engine.place_order(&sale);
+        let order = match placed {
+            Ok(order) => order,
+            Err(e) => {
+                self.note(format!(
+                    "counter {device} refuses to sell {sku} to {target}: {e}"
+                ));
+                return None;
+            }
+        };
+        self.note(format!(
+            "counter {device} sells {sku} to {target}: {} at {}",
+            order.id, order.cost_idr
+        ));
         self.devices[device].orders.push(DeviceOrder {
-            id,
-            body,
-            answered: None,
-            refunded: false,
+            id: order.id,
+            target: target.to_owned(),
         });
-        let i = self.devices[device].orders.len() - 1;
-        self.send(device, i, lose).await
+        if lose {
+            self.devices[device].link.lose_next_answer();
+        }
+        self.push(device).await;
+        let local = self.devices[device].engine.order(&order.id.to_string());
+        local.ok().flatten().map(|o| o.status)
     }
 
-    /// Sends (or sends again) a device's order; `lose` drops the answer on its way back.
-    pub async fn send(&mut self, device: usize, i: usize, lose: bool) -> Option<u16> {
-        let dev = &self.devices[device];
-        let order = dev.orders[i].clone();
-        let auth = [("authorization", format!("Bearer {}", dev.token))];
-        let (status, v) = request(
-            &self.server.router,
-            "POST",
-            "/v1/orders",
-            &auth,
-            Some(order.body.to_string()),
-        )
-        .await;
-        let code = v["code"].as_str().unwrap_or_default().to_owned();
-        self.note(format!(
-            "device {device} sends {} {} -> {status} {code}{}",
-            order.id,
-            order.body["target"],
-            if lose { " (answer lost)" } else { "" }
-        ));
-        if lose {
-            return None;
-        }
-        let o = &mut self.devices[device].orders[i];
-        match status {
-            200 | 201 => o.answered = Some(status),
-            // A refusal is final for the counter: the customer gets the cash back.
-            400..=499 => {
-                o.answered = Some(status);
-                o.refunded = true;
+    /// A counter sends what its outbox holds; a crash of the counter meanwhile reopens its
+    /// engine from its files.
+    pub async fn push(&mut self, device: usize) {
+        let result = self.devices[device].engine.push().await;
+        self.gather();
+        match result {
+            Ok((sent, rejected)) if sent + rejected > 0 => {
+                self.note(format!("counter {device} sent {sent}, refused {rejected}"));
             }
-            _ => {}
+            Ok(_) => {}
+            Err(e) => self.note(format!("counter {device} could not send: {e}")),
         }
-        Some(status)
+        self.after_crash(device);
+    }
+
+    /// A counter reads the change feed.
+    pub async fn pull(&mut self, device: usize) {
+        let result = self.devices[device].engine.pull(0).await;
+        self.gather();
+        if let Err(e) = result {
+            self.note(format!("counter {device} could not read changes: {e}"));
+        }
+        self.after_crash(device);
+    }
+
+    fn after_crash(&mut self, device: usize) {
+        if self.devices[device].link.take_crash() {
+            self.note(format!("counter {device} restarts"));
+            if let Err(e) = self.devices[device].crash() {
+                self.broken
+                    .push(format!("counter {device} could not restart: {e}"));
+            }
+        }
+    }
+
+    /// Every counter sends its outbox and reads the feed.
+    pub async fn sync_counters(&mut self) {
+        for d in 0..self.devices.len() {
+            self.push(d).await;
+            self.pull(d).await;
+        }
     }
 
     /// Every worker runs what is due, in turn.
@@ -508,6 +550,7 @@ impl World {
     pub async fn restart(&mut self) -> anyhow::Result<()> {
         self.note("server restarts".into());
         self.server = start_server(&self.db_url, &self.clock, &self.model).await?;
+        *self.wire.lock().unwrap_or_else(|p| p.into_inner()) = self.server.router.clone();
         self.clock.advance(
             chrono::Duration::from_std(konter_server::fulfil::LEASE)
                 .unwrap_or(chrono::Duration::seconds(90)),
@@ -599,7 +642,16 @@ impl World {
                 let lose = self.rng.random_range(0..5) == 0;
                 self.sell(device, sku, &target, lose).await;
             }
-            22..=29 => self.retry_unanswered(true).await,
+            22..=28 => {
+                let d = self.rng.random_range(0..self.devices.len());
+                self.push(d).await;
+                self.pull(d).await;
+            }
+            29 => {
+                let d = self.rng.random_range(0..self.devices.len());
+                self.note(format!("counter {d} crashes"));
+                self.devices[d].crash()?;
+            }
             30..=54 => {
                 let w = self.rng.random_range(0..self.server.workers.len());
                 let worker = self.server.workers[w].clone();
@@ -645,18 +697,6 @@ impl World {
         Ok(())
     }
 
-    /// Sends again every order whose answer the device has not had.
-    pub async fn retry_unanswered(&mut self, may_lose: bool) {
-        for d in 0..self.devices.len() {
-            for i in 0..self.devices[d].orders.len() {
-                if self.devices[d].orders[i].answered.is_none() {
-                    let lose = may_lose && self.rng.random_range(0..5) == 0;
-                    self.send(d, i, lose).await;
-                }
-            }
-        }
-    }
-
     fn toggle_faults(&mut self) {
         let rng = &mut self.rng;
         let mut f = Faults::default();
@@ -680,137 +720,18 @@ impl World {
         let text = format!("faults now {f:?}");
         self.model.set_faults(f);
         self.note(text);
-    }
-
-    /// The faults stop; time passes until every order has settled (or the budget is spent).
-    pub async fn settle_all(&mut self) -> anyhow::Result<()> {
-        self.model.set_faults(Faults::default());
-        self.note("faults stop".into());
-        for _ in 0..600 {
-            self.retry_unanswered(false).await;
-            self.deliver_hooks(false).await;
-            self.run_workers().await?;
-            if self.all_settled().await? {
-                return Ok(());
+        for d in 0..self.devices.len() {
+            let rng = &mut self.rng;
+            let mut lf = LinkFaults::default();
+            if rng.random_range(0..3) > 0 {
+                lf.offline = rng.random_range(0..5) == 0;
+                lf.never_left_pm = rng.random_range(0..200);
+                lf.lose_answer_pm = rng.random_range(0..300);
+                lf.crash_pm = rng.random_range(0..80);
             }
-            self.clock.advance(chrono::Duration::seconds(30));
+            self.devices[d].link.set_faults(lf);
+            self.note(format!("counter {d} link now {lf:?}"));
         }
-        Ok(())
-    }
-
-    async fn all_settled(&self) -> anyhow::Result<bool> {
-        if self
-            .model
-            .txns()
-            .iter()
-            .any(|t| matches!(t.state, model::TxnState::Pending { .. }))
-        {
-            return Ok(false);
-        }
-        for d in &self.devices {
-            for o in &d.orders {
-                if o.answered.is_none() {
-                    return Ok(false);
-                }
-                if let Some(s) = self.server.app.store.order(o.id).await?
-                    && !s.order.status.is_settled()
-                {
-                    return Ok(false);
-                }
-            }
-        }
-        Ok(true)
-    }
-
-    /// Every invariant, after [`World::settle_all`]. Empty when the money is right.
-    pub async fn check(&mut self) -> anyhow::Result<Vec<String>> {
-        let mut problems = self.broken.clone();
-        let store = &self.server.app.store;
-        let charges = self.model.charges();
-        // 1. Never bought twice, across all suppliers.
-        for (key, list) in &charges {
-            if list.len() > 1 {
-                problems.push(format!("order {key} bought {} times: {list:?}", list.len()));
-            }
-        }
-        for (d, dev) in self.devices.iter().enumerate() {
-            for o in &dev.orders {
-                let key = konter_server::suppliers::ref_id(o.id, 1);
-                let key = model::order_key(&key).to_owned();
-                let charged = charges.get(&key).map_or(0, Vec::len);
-                let stored = store.order(o.id).await?;
-                // 2. Every accepted order ends settled, and the ledger agrees with what the
-                // suppliers charged.
-                if let Some(s) = &stored {
-                    use konter_domain::order::OrderStatus as St;
-                    match s.order.status {
-                        St::Success if charged != 1 => problems.push(format!(
-                            "order {} is a success but was bought {charged} times",
-                            o.id
-                        )),
-                        St::Failed | St::Refunded if charged != 0 => problems.push(format!(
-                            "order {} is {} but a supplier charged for it",
-                            o.id, s.order.status
-                        )),
-                        st if !st.is_settled() => {
-                            problems.push(format!("order {} never settled: {st}", o.id));
-                        }
-                        _ => {}
-                    }
-                } else if charged > 0 {
-                    problems.push(format!("order {} bought but not on the server", o.id));
-                }
-                // 3. A counter gave cash back only for orders no supplier charged.
-                if o.refunded && charged > 0 {
-                    problems.push(format!(
-                        "device {d} refunded order {} that a supplier charged",
-                        o.id
-                    ));
-                }
-                if o.answered.is_none() {
-                    problems.push(format!("device {d} never had an answer for {}", o.id));
-                }
-                // A counter told "accepted" must find it on the server.
-                if matches!(o.answered, Some(200 | 201)) && stored.is_none() {
-                    problems.push(format!("order {} accepted but not stored", o.id));
-                }
-            }
-        }
-        // 4. The books: every posting balanced, holds posted or voided once, saldo >= 0,
-        // nothing left held once everything settled.
-        let audit = store.audit().await?;
-        problems.extend(audit.problems.iter().map(|p| format!("audit: {p}")));
-        for shop in &self.shops {
-            let saldo = store.saldo(shop.id).await?;
-            if saldo.available_idr.idr() < 0 {
-                problems.push(format!("shop {} saldo below zero: {saldo:?}", shop.code));
-            }
-            if saldo.held_idr.idr() != 0 {
-                problems.push(format!("shop {} still holds {}", shop.code, saldo.held_idr));
-            }
-            // 5. The change feed has no gaps.
-            let mut after = 0i64;
-            let mut expect = 1i64;
-            loop {
-                let changes = store.changes(shop.id, after, 500).await?;
-                if changes.is_empty() {
-                    break;
-                }
-                for c in &changes {
-                    if c.seq != expect {
-                        problems.push(format!(
-                            "shop {} feed jumps from {} to {}",
-                            shop.code,
-                            expect - 1,
-                            c.seq
-                        ));
-                    }
-                    expect = c.seq + 1;
-                    after = c.seq;
-                }
-            }
-        }
-        Ok(problems)
     }
 }
 
@@ -818,6 +739,8 @@ impl World {
 #[derive(Debug, Default)]
 pub struct SeedReport {
     pub orders: usize,
+    /// Its events, for `--trace`.
+    pub trace: Vec<String>,
 }
 
 /// Runs one seed: `events` random events, then settling and the checks.
@@ -836,10 +759,13 @@ pub async fn run_seed(seed: u64, events: usize) -> anyhow::Result<Result<SeedRep
     world.settle_all().await?;
     let problems = world.check().await?;
     let orders = world.devices.iter().map(|d| d.orders.len()).sum();
+    world.gather();
     if problems.is_empty() {
-        Ok(Ok(SeedReport { orders }))
+        Ok(Ok(SeedReport {
+            orders,
+            trace: world.trace,
+        }))
     } else {
-        world.gather();
         Ok(Err(Violation {
             seed,
             problems,

@@ -118,6 +118,9 @@ fn main() -> anyhow::Result<()> {
             Ok(Ok(report)) => {
                 orders += report.orders;
                 if args.trace {
+                    for line in &report.trace {
+                        println!("  {line}");
+                    }
                     println!("seed {seed}: ok, {} orders", report.orders);
                 }
             }

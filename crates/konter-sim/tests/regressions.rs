@@ -411,5 +411,9 @@ async fn a_late_copy_of_a_refused_order_is_refused_the_same() {
         "never stored, never bought"
     );
     // Another order of the same product goes through now: the refusal was of that id only.
-    assert_eq!(w.sell(0, "tsel10", "081234567890", false).await, Some(201));
+    let status = w.sell(0, "tsel10", "081234567890", false).await;
+    assert!(
+        matches!(status, Some(OrderStatus::Accepted | OrderStatus::Pending)),
+        "{status:?}"
+    );
 }

@@ -1,0 +1,141 @@
+//! The one road from the engine to konter-server. Every request the engine makes goes
+//! through a [`Link`]: HTTP in the app and the CLI ([`HttpLink`]), the server's router in
+//! memory in the simulation (`crates/konter-sim`), where answers are lost, requests never
+//! leave and counters go offline on the simulation's word.
+//!
+//! What the engine needs to know of a failure is one thing: could the request have reached
+//! the server ([`Failure::Lost`]) or surely not ([`Failure::NeverLeft`])? An order sent
+//! once may have been taken, so it is never re-priced or cancelled afterwards.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::EngineError;
+
+/// The HTTP verbs the engine uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+/// One request: `path` starts with `/` and carries its query.
+#[derive(Clone, Debug)]
+pub struct Call {
+    pub method: Method,
+    pub path: String,
+    /// The device token, sent as a bearer credential.
+    pub token: Option<String>,
+    /// A JSON body (POST).
+    pub body: Option<serde_json::Value>,
+}
+
+/// The server's answer, unread.
+#[derive(Clone, Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The body as `T`; an unreadable body is a network fault (a cut answer, a proxy page).
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, EngineError> {
+        serde_json::from_slice(&self.body)
+            .map_err(|e| EngineError::Network(format!("unreadable answer ({}): {e}", self.status)))
+    }
+}
+
+/// Why no answer came.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// No connection was made: the server never saw the request.
+    NeverLeft(String),
+    /// The request may have reached the server; its answer did not come back.
+    Lost(String),
+}
+
+impl Failure {
+    pub fn never_left(&self) -> bool {
+        matches!(self, Failure::NeverLeft(_))
+    }
+}
+
+impl From<Failure> for EngineError {
+    fn from(f: Failure) -> EngineError {
+        match f {
+            Failure::NeverLeft(m) | Failure::Lost(m) => EngineError::Network(m),
+        }
+    }
+}
+
+/// A request on its way.
+pub type Sent<'a> = Pin<Box<dyn Future<Output = Result<Answer, Failure>> + Send + 'a>>;
+
+/// Carries requests to the server at `base` (the paired server's URL).
+pub trait Link: Send + Sync {
+    fn send<'a>(&'a self, base: &'a str, call: Call) -> Sent<'a>;
+}
+
+/// A request that takes longer than this is abandoned and retried; long-polls add their
+/// own wait on top.
+const HTTP_TIMEOUT_S: u64 = 20;
+
+/// HTTP with reqwest.
+pub struct HttpLink {
+    client: reqwest::Client,
+}
+
+impl HttpLink {
+    pub fn new() -> Result<HttpLink, EngineError> {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(
+                HTTP_TIMEOUT_S + crate::sync::LONG_POLL_S,
+            ))
+            .build()
+            .map_err(|e| EngineError::Network(e.to_string()))?;
+        Ok(HttpLink { client })
+    }
+}
+
+impl Link for HttpLink {
+    fn send<'a>(&'a self, base: &'a str, call: Call) -> Sent<'a> {
+        Box::pin(async move {
+            let url = format!("{base}{}", call.path);
+            let mut req = match call.method {
+                Method::Get => self.client.get(url),
+                Method::Post => self.client.post(url),
+            };
+            if let Some(token) = &call.token {
+                req = req.bearer_auth(token);
+            }
+            if let Some(body) = &call.body {
+                req = req.json(body);
+            }
+            let resp = req.send().await.map_err(|e| {
+                let never_left = e.is_connect();
+                let message = e.without_url().to_string();
+                if never_left {
+                    Failure::NeverLeft(message)
+                } else {
+                    Failure::Lost(message)
+                }
+            })?;
+            let status = resp.status().as_u16();
+            let body = resp
+                .bytes()
+                .await
+                .map_err(|e| Failure::Lost(e.without_url().to_string()))?;
+            Ok(Answer {
+                status,
+                body: body.to_vec(),
+            })
+        })
+    }
+}

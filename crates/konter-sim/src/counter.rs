@@ -1,0 +1,234 @@
+//! The counters: the real device engine (`konter-client`) on temp files, reaching the server's
+//! router in memory through a [`SimLink`] that loses answers, keeps requests from leaving,
+//! takes a counter offline and crashes it on the simulation's word.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use konter_client::link::{Answer, Call, Failure, Link, Method, Sent};
+use konter_client::token::FileStore;
+use konter_client::{Engine, IdSource, Wiring};
+use konter_domain::ids::OrderId;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+/// What goes wrong between one counter and the server, per mille of requests.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LinkFaults {
+    /// No request leaves the counter (the shop's internet is down).
+    pub offline: bool,
+    /// The request never reaches the server.
+    pub never_left_pm: u32,
+    /// The server handles the request; its answer is lost.
+    pub lose_answer_pm: u32,
+    /// The server handles the request and the counter crashes before reading the answer.
+    pub crash_pm: u32,
+}
+
+struct LinkState {
+    rng: StdRng,
+    faults: LinkFaults,
+    /// The next answer is lost, whatever the faults say (scripted by tests).
+    lose_next: bool,
+    crashed: bool,
+    trace: Vec<String>,
+}
+
+/// The road from one counter to the server: the server's router (shared with the world,
+/// replaced when the server restarts), without a socket.
+pub struct SimLink {
+    name: String,
+    router: Arc<Mutex<Router>>,
+    state: Mutex<LinkState>,
+}
+
+impl SimLink {
+    pub fn new(name: String, router: Arc<Mutex<Router>>, seed: u64) -> SimLink {
+        SimLink {
+            name,
+            router,
+            state: Mutex::new(LinkState {
+                rng: StdRng::seed_from_u64(seed),
+                faults: LinkFaults::default(),
+                lose_next: false,
+                crashed: false,
+                trace: Vec::new(),
+            }),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, LinkState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn set_faults(&self, faults: LinkFaults) {
+        self.state().faults = faults;
+    }
+
+    pub fn faults(&self) -> LinkFaults {
+        self.state().faults
+    }
+
+    pub fn lose_next_answer(&self) {
+        self.state().lose_next = true;
+    }
+
+    /// Whether the counter crashed since the last call (and forgets it).
+    pub fn take_crash(&self) -> bool {
+        std::mem::take(&mut self.state().crashed)
+    }
+
+    pub fn take_trace(&self) -> Vec<String> {
+        std::mem::take(&mut self.state().trace)
+    }
+}
+
+/// What the link decided for one request before sending it.
+enum Fate {
+    NeverLeft,
+    Deliver { lose: bool, crash: bool },
+}
+
+impl Link for SimLink {
+    fn send<'a>(&'a self, _base: &'a str, call: Call) -> Sent<'a> {
+        Box::pin(async move {
+            let what = format!(
+                "{} {}",
+                if call.method == Method::Get {
+                    "GET"
+                } else {
+                    "POST"
+                },
+                call.path.split('?').next().unwrap_or_default()
+            );
+            let fate = {
+                let mut s = self.state();
+                let f = s.faults;
+                if f.offline || s.rng.random_range(0..1000) < f.never_left_pm {
+                    Fate::NeverLeft
+                } else {
+                    let crash = s.rng.random_range(0..1000) < f.crash_pm;
+                    let lose = std::mem::take(&mut s.lose_next)
+                        || crash
+                        || s.rng.random_range(0..1000) < f.lose_answer_pm;
+                    Fate::Deliver { lose, crash }
+                }
+            };
+            let (lose, crash) = match fate {
+                Fate::NeverLeft => {
+                    let line = format!("{}: {what} never leaves", self.name);
+                    self.state().trace.push(line);
+                    return Err(Failure::NeverLeft("simulated: offline".into()));
+                }
+                Fate::Deliver { lose, crash } => (lose, crash),
+            };
+            let router = self
+                .router
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            let mut headers = Vec::new();
+            if let Some(token) = &call.token {
+                headers.push(("authorization", format!("Bearer {token}")));
+            }
+            let method = if call.method == Method::Get {
+                "GET"
+            } else {
+                "POST"
+            };
+            let body = call.body.as_ref().map(ToString::to_string);
+            let (status, bytes) =
+                crate::request_raw(&router, method, &call.path, &headers, body).await;
+            let mut s = self.state();
+            let line = format!(
+                "{}: {what} -> {status}{}",
+                self.name,
+                if crash {
+                    " (counter crashes before reading it)"
+                } else if lose {
+                    " (answer lost)"
+                } else {
+                    ""
+                }
+            );
+            s.trace.push(line);
+            if crash {
+                s.crashed = true;
+            }
+            if lose {
+                return Err(Failure::Lost("simulated: answer lost".into()));
+            }
+            Ok(Answer {
+                status,
+                body: bytes,
+            })
+        })
+    }
+}
+
+/// A paired counter: its engine, the road to the server and the orders it sold.
+pub struct Device {
+    pub engine: Engine,
+    pub link: Arc<SimLink>,
+    pub dir: PathBuf,
+    /// Its device token (kept in a file beside its database, never in it).
+    pub token: String,
+    pub orders: Vec<DeviceOrder>,
+    ids: IdSource,
+}
+
+/// An order a counter took from a customer.
+#[derive(Clone, Debug)]
+pub struct DeviceOrder {
+    pub id: OrderId,
+    pub target: String,
+}
+
+/// UUIDv7s drawn from a seed, a millisecond apart, so that a seed replays to the id.
+pub fn seeded_ids(seed: u64, start_ms: u64) -> IdSource {
+    let state = Mutex::new((StdRng::seed_from_u64(seed), start_ms));
+    Arc::new(move || {
+        let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+        s.1 += 1;
+        let bytes: [u8; 10] = s.0.random();
+        uuid::Builder::from_unix_timestamp_millis(s.1, &bytes).into_uuid()
+    })
+}
+
+impl Device {
+    /// Opens (or, after a crash, reopens) a counter's engine in `dir`.
+    pub fn open(dir: PathBuf, link: Arc<SimLink>, ids: IdSource) -> anyhow::Result<Device> {
+        let engine = open_engine(&dir, &link, &ids)?;
+        Ok(Device {
+            engine,
+            link,
+            dir,
+            token: String::new(),
+            orders: Vec::new(),
+            ids,
+        })
+    }
+
+    /// The counter's process dies and starts again on the same files.
+    pub fn crash(&mut self) -> anyhow::Result<()> {
+        self.engine = open_engine(&self.dir, &self.link, &self.ids)?;
+        Ok(())
+    }
+}
+
+fn open_engine(
+    dir: &std::path::Path,
+    link: &Arc<SimLink>,
+    ids: &IdSource,
+) -> anyhow::Result<Engine> {
+    let wiring = Wiring {
+        link: link.clone(),
+        ids: ids.clone(),
+    };
+    Ok(Engine::open_wired(
+        dir,
+        Box::new(FileStore::new(dir)),
+        wiring,
+    )?)
+}
