@@ -9,9 +9,9 @@ use serde::Deserialize;
 use crate::App;
 use crate::http::error::{ApiFailure, ApiResult};
 use crate::metrics::Metrics;
-use crate::midtrans::{GatewayError, gateway_order_id};
+use crate::midtrans::{GatewayError, Status, gateway_order_id};
 use crate::orders::request_hash;
-use crate::store::{AuthDevice, Store, StoredDeposit};
+use crate::store::{AuthDevice, Store, StoreResult, StoredDeposit};
 
 /// Smallest deposit: below this the gateway fee is out of proportion.
 pub const MIN_DEPOSIT_IDR: i64 = 10_000;
@@ -197,9 +197,21 @@ pub async fn notification<S: Store + Clone + 'static>(
         ));
     };
     let status = gateway.status(&n.order_id).await.map_err(gateway_failure)?;
-    let deposit = stored.deposit;
+    tracing::info!(deposit_id = %stored.deposit.id, shop_id = %stored.shop_id, notified = %n.transaction_status, confirmed = %status.transaction_status, "midtrans notification");
+    apply_status(app, &stored, &status).await?;
+    Ok("ok")
+}
+
+/// What the gateway's status API says about a deposit, applied once: paid credits the
+/// saldo (only for the amount asked), expired, cancelled and failed close it, anything
+/// else leaves it pending.
+async fn apply_status<S: Store + Clone + 'static>(
+    app: &App<S>,
+    stored: &StoredDeposit,
+    status: &Status,
+) -> ApiResult<()> {
+    let deposit = &stored.deposit;
     let now = app.clock.now();
-    tracing::info!(deposit_id = %deposit.id, shop_id = %stored.shop_id, notified = %n.transaction_status, confirmed = %status.transaction_status, "midtrans notification");
     if status.is_paid() {
         let paid = status
             .gross_amount
@@ -231,5 +243,49 @@ pub async fn notification<S: Store + Clone + 'static>(
             app.feed.changed(stored.shop_id);
         }
     }
-    Ok("ok")
+    Ok(())
+}
+
+/// How long a deposit's notification has to come before the workers ask the gateway.
+pub const ASK_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(2);
+
+/// How often the workers ask about pending deposits.
+pub const ASK_EVERY: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+/// Most deposits asked about in one round (the oldest first).
+const ASK_AT_MOST: u32 = 200;
+
+/// Asks the gateway about every deposit still pending after [`ASK_AFTER`] and applies the
+/// answer. A notification can fail every time it is sent (our server down, the status API
+/// down while it was checking) and the gateway gives up after a few tries: without this a
+/// deposit the customer paid would never reach the saldo. Returns how many changed.
+pub async fn reconcile<S: Store + Clone + 'static>(app: &App<S>) -> StoreResult<usize> {
+    let Some(gateway) = &app.midtrans else {
+        return Ok(0);
+    };
+    let pending = app
+        .store
+        .pending_deposits(app.clock.now() - ASK_AFTER, ASK_AT_MOST)
+        .await?;
+    let mut changed = 0;
+    for stored in pending {
+        let status = match gateway.status(&stored.gateway_order_id).await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(deposit_id = %stored.deposit.id, error = %e, "asking the gateway about a pending deposit failed; asked again next round");
+                continue;
+            }
+        };
+        if status.transaction_status == "pending" {
+            continue;
+        }
+        tracing::info!(deposit_id = %stored.deposit.id, shop_id = %stored.shop_id, confirmed = %status.transaction_status, "pending deposit asked about");
+        match apply_status(app, &stored, &status).await {
+            Ok(()) => changed += 1,
+            Err(e) => {
+                tracing::warn!(deposit_id = %stored.deposit.id, code = %e.body.code, "pending deposit not settled");
+            }
+        }
+    }
+    Ok(changed)
 }

@@ -310,6 +310,8 @@ pub struct Fulfiller<S> {
     /// Suppliers that refused our credentials, IP or deposit, until when: new purchases skip
     /// them (to the next supplier) instead of each making a call that cannot succeed.
     paused: std::sync::Mutex<HashMap<String, DateTime<Utc>>>,
+    /// When this worker last asked the gateway about pending deposits.
+    deposits_asked: std::sync::Mutex<Option<DateTime<Utc>>>,
 }
 
 impl<S: Store + Clone + 'static> Fulfiller<S> {
@@ -330,6 +332,7 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
             steps: Arc::new(Semaphore::new(MAX_STEPS)),
             calls,
             paused: std::sync::Mutex::new(HashMap::new()),
+            deposits_asked: std::sync::Mutex::new(None),
         })
     }
 
@@ -340,6 +343,7 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
             if *stop.borrow() {
                 break;
             }
+            self.ask_about_deposits().await;
             let free = self.steps.available_permits();
             let claimed = if free == 0 {
                 Vec::new()
@@ -398,6 +402,7 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
     /// other: the simulation's and the tests' way of moving fulfilment on without a timer.
     /// How many steps were taken.
     pub async fn run_due(&self) -> StoreResult<usize> {
+        self.ask_about_deposits().await;
         let now = self.app.clock.now();
         let ids = self
             .app
@@ -408,6 +413,25 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
             self.step(*id).await?;
         }
         Ok(ids.len())
+    }
+
+    /// Every [`deposits::ASK_EVERY`], asks the gateway about deposits whose notification has
+    /// not come ([`deposits::reconcile`]).
+    async fn ask_about_deposits(&self) {
+        let now = self.app.clock.now();
+        {
+            let mut last = self
+                .deposits_asked
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            if last.is_some_and(|at| now - at < crate::deposits::ASK_EVERY) {
+                return;
+            }
+            *last = Some(now);
+        }
+        if let Err(e) = crate::deposits::reconcile(&self.app).await {
+            tracing::warn!(error = %e, "asking about pending deposits failed; asked again next round");
+        }
     }
 
     /// One step of one order.

@@ -68,12 +68,15 @@ impl<S: store::Store + Clone + 'static> App<S> {
         suppliers: Suppliers,
         clock: Clock,
     ) -> anyhow::Result<App<S>> {
+        let transport: Arc<dyn suppliers::Transport> = match &suppliers.transport {
+            Some(t) => t.clone(),
+            None => Arc::new(suppliers::HttpTransport::new()?),
+        };
         let midtrans = config
             .gateways
             .midtrans
             .as_ref()
-            .map(Midtrans::new)
-            .transpose()?;
+            .map(|c| Midtrans::new(c, transport));
         Ok(App {
             store,
             config: Arc::new(config),

@@ -6,6 +6,7 @@
 //! and we then read the existing charge back through the status API instead of creating
 //! another.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
@@ -16,6 +17,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha512};
 
 use crate::config::{Midtrans as MidtransConfig, Secret};
+use crate::suppliers::Transport;
 
 /// A gateway call that takes longer than this is abandoned; the device retries the deposit
 /// request with the same id, which is safe (see the module docs).
@@ -25,7 +27,7 @@ const TIMEOUT: Duration = Duration::from_secs(15);
 pub struct Midtrans {
     base_url: String,
     server_key: Secret,
-    http: reqwest::Client,
+    transport: Arc<dyn Transport>,
 }
 
 /// What a charge gives the customer to pay with.
@@ -114,16 +116,14 @@ fn charge_from(v: &Value) -> Charge {
 }
 
 impl Midtrans {
-    pub fn new(config: &MidtransConfig) -> Result<Midtrans, GatewayError> {
-        let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .build()
-            .map_err(|e| GatewayError::Unreachable(e.to_string()))?;
-        Ok(Midtrans {
+    /// The gateway of `config`, reached through `transport` (HTTP, or a model in the
+    /// simulation).
+    pub fn new(config: &MidtransConfig, transport: Arc<dyn Transport>) -> Midtrans {
+        Midtrans {
             base_url: config.base_url.trim_end_matches('/').to_owned(),
             server_key: config.server_key.clone(),
-            http,
-        })
+            transport,
+        }
     }
 
     pub fn verify(
@@ -142,17 +142,16 @@ impl Midtrans {
         constant_time_eq(expected.as_bytes(), given.to_ascii_lowercase().as_bytes())
     }
 
-    async fn send(&self, req: reqwest::RequestBuilder) -> Result<(u16, Value), GatewayError> {
-        let resp = req
-            .basic_auth(self.server_key.expose(), Some(""))
-            .send()
+    /// `POST` of `body` to `path`, or `GET` without one; the HTTP status and the JSON.
+    async fn send(&self, path: &str, body: Option<&Value>) -> Result<(u16, Value), GatewayError> {
+        let url = format!("{}{path}", self.base_url);
+        let (status, text) = self
+            .transport
+            .gateway(&url, self.server_key.expose(), body, TIMEOUT)
             .await
-            .map_err(|e| GatewayError::Unreachable(e.without_url().to_string()))?;
-        let status = resp.status().as_u16();
-        let body: Value = resp
-            .json()
-            .await
-            .map_err(|e| GatewayError::Malformed(e.without_url().to_string()))?;
+            .map_err(GatewayError::Unreachable)?;
+        let body: Value = serde_json::from_str(&text)
+            .map_err(|e| GatewayError::Malformed(format!("HTTP {status}: {e}")))?;
         Ok((status, body))
     }
 
@@ -177,13 +176,7 @@ impl Midtrans {
                 body["qris"] = json!({"acquirer": "gopay"});
             }
         }
-        let (http_status, answer) = self
-            .send(
-                self.http
-                    .post(format!("{}/v2/charge", self.base_url))
-                    .json(&body),
-            )
-            .await?;
+        let (http_status, answer) = self.send("/v2/charge", Some(&body)).await?;
         let code = answer["status_code"].as_str().unwrap_or_default();
         if code == "406" || http_status == 406 {
             return Ok(self.status(order_id).await?.charge);
@@ -201,12 +194,7 @@ impl Midtrans {
     }
 
     pub async fn status(&self, order_id: &str) -> Result<Status, GatewayError> {
-        let (http_status, answer) = self
-            .send(
-                self.http
-                    .get(format!("{}/v2/{order_id}/status", self.base_url)),
-            )
-            .await?;
+        let (http_status, answer) = self.send(&format!("/v2/{order_id}/status"), None).await?;
         let Some(transaction_status) = answer["transaction_status"].as_str() else {
             return Err(GatewayError::Refused {
                 status: http_status,

@@ -1,7 +1,11 @@
 //! The end of a seed: the faults stop, time passes until everything settles, and every
 //! invariant of the money path is checked (docs/exactly-once.md).
 
+use std::collections::BTreeMap;
+
+use konter_domain::api::v1::{ChangeKind, DepositStatus};
 use konter_domain::order::OrderStatus;
+use konter_server::midtrans::gateway_order_id;
 use konter_server::store::Store;
 
 use crate::World;
@@ -15,10 +19,13 @@ impl World {
         for d in &self.devices {
             d.link.set_faults(LinkFaults::default());
         }
+        self.model
+            .with_gateway(|g, _| g.faults = crate::gateway::GwFaults::default());
         self.note("faults stop".into());
         for _ in 0..600 {
             self.sync_counters().await;
             self.deliver_hooks(false).await;
+            self.deliver_notifications(false).await;
             self.run_workers().await?;
             self.sync_counters().await;
             if self.all_settled().await? {
@@ -67,9 +74,7 @@ impl World {
         }
         for (d, dev) in self.devices.iter().enumerate() {
             for o in &dev.orders {
-                let key = konter_server::suppliers::ref_id(o.id, 1);
-                let key = model::order_key(&key).to_owned();
-                let charged = charges.get(&key).map_or(0, Vec::len);
+                let charged = charges.get(&o.charge_key).map_or(0, Vec::len);
                 let stored = store.order(o.id).await?;
                 let local = dev.engine.order(&o.id.to_string())?;
                 // 2. Every accepted order ends settled, and the ledger agrees with what the
@@ -156,6 +161,7 @@ impl World {
         }
         // 5. The books: every posting balanced, holds posted or voided once, saldo >= 0,
         // nothing left held once everything settled.
+        let mut credited_anywhere = Vec::new();
         let audit = store.audit().await?;
         problems.extend(audit.problems.iter().map(|p| format!("audit: {p}")));
         for shop in &self.shops {
@@ -167,6 +173,8 @@ impl World {
                 problems.push(format!("shop {} still holds {}", shop.code, saldo.held_idr));
             }
             // 6. The change feed has no gaps.
+            let mut orders = BTreeMap::new();
+            let mut deposits = BTreeMap::new();
             let mut after = 0i64;
             let mut expect = 1i64;
             loop {
@@ -185,7 +193,54 @@ impl World {
                     }
                     expect = c.seq + 1;
                     after = c.seq;
+                    match &c.kind {
+                        ChangeKind::Order { order } => {
+                            orders.insert(order.id, order.clone());
+                        }
+                        ChangeKind::Deposit { deposit } => {
+                            deposits.insert(deposit.id, deposit.clone());
+                        }
+                        _ => {}
+                    }
                 }
+            }
+            // 7. A deposit is credited once it is paid at the gateway, and only then; the
+            // saldo is what the shop started with, plus its deposits, less its purchases.
+            let paid_at_gateway = self.model.with_gateway(|g, _| g.paid());
+            let mut credited = 0i64;
+            for d in deposits.values() {
+                let at_gateway = paid_at_gateway.contains(&gateway_order_id(d.id));
+                let paid = d.status == DepositStatus::Paid;
+                if paid != at_gateway {
+                    problems.push(format!(
+                        "deposit {} is {:?} on the server, {} at the gateway",
+                        d.id,
+                        d.status,
+                        if at_gateway { "paid" } else { "not paid" }
+                    ));
+                }
+                if paid {
+                    credited += d.amount_idr.idr();
+                    credited_anywhere.push(gateway_order_id(d.id));
+                }
+            }
+            let bought: i64 = orders
+                .values()
+                .filter(|o| o.status == OrderStatus::Success)
+                .map(|o| o.price_idr.idr())
+                .sum();
+            let expected = self.initial_saldo + credited - bought;
+            if saldo.balance_idr.idr() != expected {
+                problems.push(format!(
+                    "shop {} balance {} is not {} (start) + {credited} (deposits) - {bought} (purchases)",
+                    shop.code, saldo.balance_idr, self.initial_saldo
+                ));
+            }
+        }
+        // 8. Every payment the gateway took reached a shop's saldo.
+        for paid in self.model.with_gateway(|g, _| g.paid()) {
+            if !credited_anywhere.contains(&paid) {
+                problems.push(format!("{paid} was paid at the gateway but never credited"));
             }
         }
         Ok(problems)

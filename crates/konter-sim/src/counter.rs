@@ -183,6 +183,33 @@ pub struct Device {
 pub struct DeviceOrder {
     pub id: OrderId,
     pub target: String,
+    /// Whose ref_id the suppliers charge it under: the order's, or a bill's inquiry's (a
+    /// postpaid bill is paid under the ref_id it was looked up with).
+    pub charge_key: String,
+}
+
+impl DeviceOrder {
+    pub fn sale(id: OrderId, target: &str) -> DeviceOrder {
+        let ref_id = konter_server::suppliers::ref_id(id, 1);
+        DeviceOrder {
+            id,
+            target: target.to_owned(),
+            charge_key: crate::model::order_key(&ref_id).to_owned(),
+        }
+    }
+
+    pub fn bill(
+        id: OrderId,
+        customer_no: &str,
+        inquiry: konter_domain::ids::InquiryId,
+    ) -> DeviceOrder {
+        let ref_id = konter_server::suppliers::inquiry_ref_id(inquiry);
+        DeviceOrder {
+            id,
+            target: customer_no.to_owned(),
+            charge_key: crate::model::order_key(&ref_id).to_owned(),
+        }
+    }
 }
 
 /// UUIDv7s drawn from a seed, a millisecond apart, so that a seed replays to the id.

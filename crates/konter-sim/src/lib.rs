@@ -9,6 +9,7 @@
 
 pub mod check;
 pub mod counter;
+pub mod gateway;
 pub mod model;
 
 use std::sync::{Arc, Mutex};
@@ -23,7 +24,7 @@ use http_body_util::BodyExt;
 use konter_client::sell::Sale;
 use konter_client::token::TokenStore;
 use konter_domain::catalogue::Tier;
-use konter_domain::ids::OrderId;
+use konter_domain::ids::{DepositId, OrderId};
 use konter_domain::order::OrderStatus;
 use konter_server::App;
 use konter_server::auth::{hash_secret, new_pairing_code};
@@ -119,6 +120,10 @@ pub fn config() -> Config {
         testing: false,
         status_interval_ms: None,
     });
+    c.gateways.midtrans = Some(konter_server::config::Midtrans {
+        base_url: "http://model/midtrans".into(),
+        server_key: Secret::new(gateway::SERVER_KEY),
+    });
     c.suppliers.iak = Some(Iak {
         base_url: "http://model/iak".into(),
         username: IAK_USER.into(),
@@ -146,6 +151,10 @@ pub struct World {
     pub wire: Arc<Mutex<Router>>,
     pub devices: Vec<Device>,
     pub shops: Vec<konter_server::store::Shop>,
+    /// Deposits the counters asked for: (counter, id, amount).
+    pub deposits: Vec<(usize, DepositId, i64)>,
+    /// The saldo each shop started with.
+    pub initial_saldo: i64,
     /// Views of orders kept to be acted on later, as a worker that read before a commit.
     pub stale: Vec<(StoredOrder, Vec<Attempt>)>,
     pub trace: Vec<String>,
@@ -283,6 +292,8 @@ impl World {
             wire,
             devices: Vec::new(),
             shops: Vec::new(),
+            deposits: Vec::new(),
+            initial_saldo: saldo,
             stale: Vec::new(),
             trace: Vec::new(),
             broken: Vec::new(),
@@ -394,16 +405,181 @@ impl World {
             "counter {device} sells {sku} to {target}: {} at {}",
             order.id, order.cost_idr
         ));
-        self.devices[device].orders.push(DeviceOrder {
-            id: order.id,
-            target: target.to_owned(),
-        });
+        self.devices[device]
+            .orders
+            .push(DeviceOrder::sale(order.id, target));
         if lose {
             self.devices[device].link.lose_next_answer();
         }
         self.push(device).await;
         let local = self.devices[device].engine.order(&order.id.to_string());
         local.ok().flatten().map(|o| o.status)
+    }
+
+    /// A counter looks up a postpaid PLN bill and, when the server finds it, the customer
+    /// pays it; `lose` drops the server's answer to the payment.
+    pub async fn pay_bill(&mut self, device: usize, customer_no: &str, lose: bool) {
+        let engine = self.devices[device].engine.clone();
+        let looked_up = engine.bill_inquiry("plnpasca", customer_no).await;
+        self.gather();
+        self.after_crash(device);
+        let bill = match looked_up {
+            Ok(bill) => bill,
+            Err(e) => {
+                self.note(format!(
+                    "counter {device} could not look up bill {customer_no}: {e}"
+                ));
+                return;
+            }
+        };
+        let inquiry = bill.inquiry.inquiry_id;
+        let paid = engine.pay_bill(&inquiry.to_string(), None, None, None);
+        let order = match paid {
+            Ok(order) => order,
+            Err(e) => {
+                self.note(format!(
+                    "counter {device} refuses to pay bill {customer_no}: {e}"
+                ));
+                return;
+            }
+        };
+        self.note(format!(
+            "counter {device} takes bill {customer_no}: {} at {}",
+            order.id, order.cost_idr
+        ));
+        self.devices[device]
+            .orders
+            .push(DeviceOrder::bill(order.id, customer_no, inquiry));
+        if lose {
+            self.devices[device].link.lose_next_answer();
+        }
+        self.push(device).await;
+    }
+
+    /// A counter asks for a deposit by virtual account (or asks again under the same id).
+    pub async fn deposit(&mut self, device: usize, id: DepositId, amount: i64, lose: bool) {
+        if !self.deposits.iter().any(|(_, d, _)| *d == id) {
+            self.deposits.push((device, id, amount));
+        }
+        if lose {
+            self.devices[device].link.lose_next_answer();
+        }
+        let engine = self.devices[device].engine.clone();
+        let asked = engine
+            .request_deposit(
+                id,
+                konter_domain::money::Rupiah::from_idr(amount),
+                konter_domain::api::v1::DepositMethod::Va,
+                Some("bca"),
+            )
+            .await;
+        self.gather();
+        self.after_crash(device);
+        match asked {
+            Ok(d) => self.note(format!("counter {device} deposit {id}: {:?}", d.status)),
+            Err(e) => self.note(format!("counter {device} deposit {id} not made: {e}")),
+        }
+    }
+
+    /// A customer pays a pending deposit the server gave a counter, or lets it expire.
+    pub async fn finish_deposit(&mut self, pay: bool) -> anyhow::Result<()> {
+        let now = self.clock.now();
+        let pending: Vec<String> = self.model.with_gateway(|gw, _| {
+            gw.charges
+                .values()
+                .filter(|c| c.status == "pending")
+                .map(|c| c.order_id.clone())
+                .collect()
+        });
+        let mut shown = Vec::new();
+        for id in pending {
+            if self
+                .server
+                .app
+                .store
+                .deposit_by_gateway_id(&id)
+                .await?
+                .is_some()
+            {
+                shown.push(id);
+            }
+        }
+        if shown.is_empty() {
+            return Ok(());
+        }
+        let pick = shown[self.rng.random_range(0..shown.len())].clone();
+        self.model
+            .with_gateway(|gw, _| gw.finish(&pick, if pay { "settlement" } else { "expire" }, now));
+        self.gather();
+        Ok(())
+    }
+
+    /// Midtrans sends the notifications due now; one the server does not take with a 200
+    /// is sent again later, a few times at most. `mangle` duplicates them and adds forged
+    /// and stale ones.
+    pub async fn deliver_notifications(&mut self, mangle: bool) {
+        let now = self.clock.now();
+        let due = self.model.with_gateway(|gw, _| gw.due(now));
+        for mut n in due {
+            let body = n.body(gateway::SERVER_KEY);
+            let copies = if mangle && self.rng.random_range(0..4) == 0 {
+                2
+            } else {
+                1
+            };
+            let mut taken = false;
+            for _ in 0..copies {
+                let status = self.post_notification(&body).await;
+                taken |= status == 200;
+            }
+            if mangle && self.rng.random_range(0..3) == 0 {
+                // The opposite outcome, signed without the key: refused, changes nothing.
+                let mut forged = n.clone();
+                forged.status = if n.status == "settlement" {
+                    "expire"
+                } else {
+                    "settlement"
+                };
+                let status = self.post_notification(&forged.body("not-the-key")).await;
+                if status != 401 {
+                    self.broken.push(format!(
+                        "a forged Midtrans notification for {} got {status}, not 401",
+                        n.order_id
+                    ));
+                }
+                // A stale "pending", validly signed, arriving after the outcome.
+                let mut stale = n.clone();
+                stale.status = "pending";
+                self.post_notification(&stale.body(gateway::SERVER_KEY))
+                    .await;
+            }
+            if !taken {
+                n.tries += 1;
+                if n.tries < gateway::NOTIFICATION_TRIES {
+                    n.due = now + chrono::Duration::minutes(5 * i64::from(n.tries));
+                    self.model.with_gateway(|gw, _| gw.outbox.push(n));
+                } else {
+                    self.note(format!("midtrans gives up notifying {}", n.order_id));
+                }
+            }
+        }
+        self.gather();
+    }
+
+    async fn post_notification(&mut self, body: &Value) -> u16 {
+        let (status, _) = request(
+            &self.server.router,
+            "POST",
+            "/hooks/midtrans",
+            &[],
+            Some(body.to_string()),
+        )
+        .await;
+        self.note(format!(
+            "midtrans notification {} {} -> {status}",
+            body["order_id"], body["transaction_status"]
+        ));
+        status
     }
 
     /// A counter sends what its outbox holds; a crash of the counter meanwhile reopens its
@@ -626,7 +802,13 @@ impl World {
     pub async fn random_event(&mut self) -> anyhow::Result<()> {
         let roll = self.rng.random_range(0..100);
         match roll {
-            0..=21 => {
+            19..=21 => {
+                let device = self.rng.random_range(0..self.devices.len());
+                let customer = format!("5300{:08}", self.rng.random_range(0..100_000_000u32));
+                let lose = self.rng.random_range(0..5) == 0;
+                self.pay_bill(device, &customer, lose).await;
+            }
+            0..=18 => {
                 let device = self.rng.random_range(0..self.devices.len());
                 let (sku, target) = if self.rng.random_bool(0.7) {
                     (
@@ -659,10 +841,29 @@ impl World {
                 self.gather();
             }
             55..=64 => self.deliver_hooks(true).await,
-            65..=81 => {
+            65..=75 => {
                 let s = self.rng.random_range(1..180);
                 self.clock.advance(chrono::Duration::seconds(s));
             }
+            76 => {
+                let device = self.rng.random_range(0..self.devices.len());
+                let id = DepositId::from_uuid(self.order_id().as_uuid())?;
+                let amount = [20_000, 50_000, 100_000][self.rng.random_range(0..3)];
+                let lose = self.rng.random_range(0..4) == 0;
+                self.deposit(device, id, amount, lose).await;
+            }
+            77 => {
+                if !self.deposits.is_empty() {
+                    let (device, id, amount) =
+                        self.deposits[self.rng.random_range(0..self.deposits.len())];
+                    self.deposit(device, id, amount, false).await;
+                }
+            }
+            78..=79 => {
+                let pay = self.rng.random_range(0..4) > 0;
+                self.finish_deposit(pay).await?;
+            }
+            80..=81 => self.deliver_notifications(true).await,
             82..=87 => self.toggle_faults(),
             88 => self.restart().await?,
             89..=90 => {
@@ -717,6 +918,15 @@ impl World {
             f.http_500_pm = rng.random_range(0..150);
             f.bad_price_pm = rng.random_range(0..100);
         }
+        let gw = gateway::GwFaults {
+            status_500_pm: if rng.random_range(0..3) == 0 {
+                rng.random_range(0..1000)
+            } else {
+                0
+            },
+            lose_charge_answer_pm: rng.random_range(0..200),
+        };
+        self.model.with_gateway(|g, _| g.faults = gw);
         let text = format!("faults now {f:?}");
         self.model.set_faults(f);
         self.note(text);

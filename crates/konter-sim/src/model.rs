@@ -126,6 +126,7 @@ struct State {
     hooks: Vec<Hook>,
     trace: Vec<String>,
     serial: u64,
+    gateway: crate::gateway::GwState,
 }
 
 /// Both supplier models, sharing the simulation's clock and random source.
@@ -154,6 +155,7 @@ impl Model {
                 hooks: Vec::new(),
                 trace: Vec::new(),
                 serial: 0,
+                gateway: crate::gateway::GwState::default(),
             })),
         }
     }
@@ -317,7 +319,7 @@ impl Model {
         let command = body["commands"].as_str().unwrap_or_default();
         let answer = match (supplier, path.as_str()) {
             (Supplier::Digiflazz, "transaction") if command == "inq-pasca" => {
-                let price = 150_000 + i64::from(st.rng.random_range(0..50_000u32));
+                let price = 25_000 + i64::from(st.rng.random_range(0..50_000u32));
                 st.inquiries.insert(ref_id.clone(), price);
                 json!({"data": {"ref_id": ref_id, "status": "Sukses", "rc": "00",
                     "message": "Inquiry sukses", "customer_no": body["customer_no"],
@@ -545,5 +547,40 @@ impl Transport for Model {
     fn post<'a>(&'a self, url: &'a str, body: &'a Value, _timeout: Duration) -> Posted<'a> {
         let answer = self.handle(url, body);
         Box::pin(async move { answer })
+    }
+
+    fn gateway<'a>(
+        &'a self,
+        url: &'a str,
+        user: &'a str,
+        body: Option<&'a Value>,
+        _timeout: Duration,
+    ) -> Posted<'a> {
+        let path = url.split_once("/midtrans").map_or(url, |(_, p)| p);
+        let mut guard = self.state();
+        let st = &mut *guard;
+        let (status, answer) = st.gateway.handle(&mut st.rng, path, user, body);
+        let trace = std::mem::take(&mut st.gateway.trace);
+        let now = self.clock.now();
+        st.trace
+            .extend(trace.into_iter().map(|l| format!("{now} {l}")));
+        Box::pin(async move { Ok((status, answer.to_string())) })
+    }
+}
+
+impl Model {
+    /// The gateway's state, for the simulation to pay, expire and notify.
+    pub fn with_gateway<T>(
+        &self,
+        f: impl FnOnce(&mut crate::gateway::GwState, &mut StdRng) -> T,
+    ) -> T {
+        let mut guard = self.state();
+        let st = &mut *guard;
+        let out = f(&mut st.gateway, &mut st.rng);
+        let trace = std::mem::take(&mut st.gateway.trace);
+        let now = self.clock.now();
+        st.trace
+            .extend(trace.into_iter().map(|l| format!("{now} {l}")));
+        out
     }
 }

@@ -417,3 +417,38 @@ async fn a_late_copy_of_a_refused_order_is_refused_the_same() {
         "{status:?}"
     );
 }
+
+/// A deposit the customer paid is credited even when the gateway's status API failed on
+/// every notification and the gateway gave up sending them: the server asks about pending
+/// deposits on its own.
+#[tokio::test]
+async fn a_paid_deposit_is_credited_when_every_notification_failed() {
+    let mut w = world().await;
+    let id = konter_domain::ids::DepositId::from_uuid(w.order_id().as_uuid()).expect("v7");
+    w.deposit(0, id, 50_000, false).await;
+    w.model.with_gateway(|g, _| g.faults.status_500_pm = 1000);
+    w.finish_deposit(true).await.expect("pay");
+    for _ in 0..12 {
+        w.deliver_notifications(false).await;
+        w.clock.advance(Duration::minutes(20));
+    }
+    assert!(
+        w.model.with_gateway(|g, _| g.outbox.is_empty()),
+        "the gateway gave up notifying"
+    );
+    w.settle_all().await.expect("settle");
+    let deposit = w
+        .server
+        .app
+        .store
+        .deposit(id)
+        .await
+        .expect("read")
+        .expect("stored");
+    assert_eq!(
+        deposit.deposit.status,
+        konter_domain::api::v1::DepositStatus::Paid
+    );
+    let problems = w.check().await.expect("check");
+    assert!(problems.is_empty(), "{problems:#?}");
+}

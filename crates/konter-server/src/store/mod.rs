@@ -547,6 +547,14 @@ pub trait Store: Send + Sync {
         &self,
         gateway_order_id: &str,
     ) -> impl Future<Output = StoreResult<Option<StoredDeposit>>> + Send;
+    /// Deposits still waiting for the customer's payment that were asked for at or before
+    /// `created_by`, oldest first: the ones to ask the gateway about when its notification
+    /// has not come.
+    fn pending_deposits(
+        &self,
+        created_by: DateTime<Utc>,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<StoredDeposit>>> + Send;
     /// Marks a deposit paid and credits its saldo, exactly once; `false` when it was
     /// already settled.
     fn deposit_paid(

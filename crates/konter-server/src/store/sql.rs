@@ -1878,6 +1878,17 @@ macro_rules! sql_store {
                 self.deposit_where("gateway_order_id", gateway_order_id.to_owned()).await
             }
 
+            async fn pending_deposits(&self, created_by: DateTime<Utc>, limit: u32) -> StoreResult<Vec<StoredDeposit>> {
+                let rows = sqlx::query(
+                    "SELECT * FROM deposits WHERE status = 'pending' AND created_at <= $1 ORDER BY created_at LIMIT $2",
+                )
+                .bind(ms(created_by))
+                .bind(i64::from(limit))
+                .fetch_all(&self.reader)
+                .await?;
+                rows.iter().map(Self::deposit_from_row).collect()
+            }
+
             async fn deposit_paid(&self, id: DepositId, now: DateTime<Utc>) -> StoreResult<bool> {
                 let mut tx = self.writer.begin().await?;
                 // Exactly once: only the first confirmation flips the status; every later

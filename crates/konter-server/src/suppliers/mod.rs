@@ -266,6 +266,26 @@ pub trait Transport: Send + Sync {
     /// Posts `body` as JSON to `url`; the HTTP status and the body's text, or why there was
     /// no (whole) answer. An `Err` never says whether the supplier received the request.
     fn post<'a>(&'a self, url: &'a str, body: &'a Value, timeout: Duration) -> Posted<'a>;
+
+    /// A payment gateway's call (Midtrans): `GET` (no body) or `POST` of `body` as JSON, with
+    /// `user` as the HTTP basic-auth user and an empty password.
+    fn gateway<'a>(
+        &'a self,
+        url: &'a str,
+        user: &'a str,
+        body: Option<&'a Value>,
+        timeout: Duration,
+    ) -> Posted<'a>;
+}
+
+/// The status and text of an HTTP answer, or why it broke off.
+async fn answer_text(resp: reqwest::Response) -> Result<(u16, String), String> {
+    let status = resp.status().as_u16();
+    let text = resp
+        .text()
+        .await
+        .map_err(|e| format!("HTTP {status}: the answer broke off: {}", e.without_url()))?;
+    Ok((status, text))
 }
 
 /// The production transport: reqwest over HTTPS.
@@ -288,12 +308,29 @@ impl Transport for HttpTransport {
                 .send()
                 .await
                 .map_err(|e| e.without_url().to_string())?;
-            let status = resp.status().as_u16();
-            let text = resp
-                .text()
+            answer_text(resp).await
+        })
+    }
+
+    fn gateway<'a>(
+        &'a self,
+        url: &'a str,
+        user: &'a str,
+        body: Option<&'a Value>,
+        timeout: Duration,
+    ) -> Posted<'a> {
+        Box::pin(async move {
+            let req = match body {
+                Some(body) => self.0.post(url).json(body),
+                None => self.0.get(url),
+            };
+            let resp = req
+                .basic_auth(user, Some(""))
+                .timeout(timeout)
+                .send()
                 .await
-                .map_err(|e| format!("HTTP {status}: the answer broke off: {}", e.without_url()))?;
-            Ok((status, text))
+                .map_err(|e| e.without_url().to_string())?;
+            answer_text(resp).await
         })
     }
 }
@@ -338,6 +375,8 @@ pub(crate) async fn post_json(
 pub struct Suppliers {
     pub digiflazz: Option<digiflazz::Digiflazz>,
     pub iak: Option<iak::Iak>,
+    /// What reaches them, and the payment gateway too.
+    pub transport: Option<Arc<dyn Transport>>,
 }
 
 impl Suppliers {
@@ -361,6 +400,7 @@ impl Suppliers {
                 .iak
                 .clone()
                 .map(|c| iak::Iak::new(c, transport.clone())),
+            transport: Some(transport),
         }
     }
 
