@@ -628,9 +628,34 @@ impl World {
     /// Every worker runs what is due, in turn.
     pub async fn run_workers(&mut self) -> anyhow::Result<()> {
         for w in self.server.workers.clone() {
-            w.run_due().await?;
+            self.until_crash(async move { w.run_due().await.map(|_| ()) })
+                .await?;
         }
         self.gather();
+        Ok(())
+    }
+
+    /// Runs a worker's work until it ends, or until the server process dies in the middle
+    /// of a supplier call (the model's `crash_pm`): then the work is dropped where it stood,
+    /// as a killed process leaves it, and the server starts again on its database.
+    pub async fn until_crash<F>(&mut self, work: F) -> anyhow::Result<()>
+    where
+        F: std::future::Future<Output = Result<(), konter_server::store::StoreError>>,
+    {
+        let crash = self.model.arm_crashes(true);
+        let crashed = tokio::select! {
+            biased;
+            done = work => {
+                done?;
+                false
+            }
+            () = crash.notified() => true,
+        };
+        self.model.arm_crashes(false);
+        if crashed {
+            self.gather();
+            self.restart().await?;
+        }
         Ok(())
     }
 
@@ -793,7 +818,8 @@ impl World {
             attempts.len()
         ));
         let w = self.server.workers[0].clone();
-        w.step_on(stored, attempts).await?;
+        self.until_crash(async move { w.step_on(stored, attempts).await })
+            .await?;
         self.gather();
         Ok(())
     }
@@ -837,7 +863,8 @@ impl World {
             30..=54 => {
                 let w = self.rng.random_range(0..self.server.workers.len());
                 let worker = self.server.workers[w].clone();
-                worker.run_due().await?;
+                self.until_crash(async move { worker.run_due().await.map(|_| ()) })
+                    .await?;
                 self.gather();
             }
             55..=64 => self.deliver_hooks(true).await,
@@ -917,6 +944,7 @@ impl World {
             f.lose_request_pm = rng.random_range(0..200);
             f.http_500_pm = rng.random_range(0..150);
             f.bad_price_pm = rng.random_range(0..100);
+            f.crash_pm = rng.random_range(0..40);
         }
         let gw = gateway::GwFaults {
             status_500_pm: if rng.random_range(0..3) == 0 {

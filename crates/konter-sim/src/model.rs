@@ -92,6 +92,9 @@ pub struct Faults {
     pub price_override: Option<i64>,
     /// Every success reports an empty serial number / reference (a supplier bug).
     pub empty_sn: bool,
+    /// The server process dies while a worker's request is out: before the supplier sees
+    /// it, or after the supplier committed it and before the answer is recorded.
+    pub crash_pm: u32,
 }
 
 /// Which fates new purchases get, per mille (the rest succeed at once at Digiflazz).
@@ -127,6 +130,8 @@ struct State {
     trace: Vec<String>,
     serial: u64,
     gateway: crate::gateway::GwState,
+    /// Crashes may happen now (a worker's step is running, not a webhook's handler).
+    armed: bool,
 }
 
 /// Both supplier models, sharing the simulation's clock and random source.
@@ -134,6 +139,8 @@ struct State {
 pub struct Model {
     clock: Clock,
     state: Arc<Mutex<State>>,
+    /// Rung when the server process dies in the middle of a call.
+    crash: Arc<tokio::sync::Notify>,
 }
 
 /// How long a pending purchase stays pending, in seconds: from a few seconds to a few
@@ -156,7 +163,9 @@ impl Model {
                 trace: Vec::new(),
                 serial: 0,
                 gateway: crate::gateway::GwState::default(),
+                armed: false,
             })),
+            crash: Arc::new(tokio::sync::Notify::new()),
         }
     }
 
@@ -545,8 +554,31 @@ fn answer_body(txn: &Txn, as_hook: bool) -> Value {
 
 impl Transport for Model {
     fn post<'a>(&'a self, url: &'a str, body: &'a Value, _timeout: Duration) -> Posted<'a> {
-        let answer = self.handle(url, body);
-        Box::pin(async move { answer })
+        let crash = {
+            let mut st = self.state();
+            let pm = st.faults.crash_pm;
+            (st.armed && draw(&mut st.rng, pm)).then(|| st.rng.random_bool(0.5))
+        };
+        let Some(after) = crash else {
+            let answer = self.handle(url, body);
+            return Box::pin(async move { answer });
+        };
+        if after {
+            let _ = self.handle(url, body);
+        }
+        let now = self.clock.now();
+        self.state().trace.push(format!(
+            "{now} the server dies while {url} {} is out ({})",
+            body["ref_id"].as_str().unwrap_or_default(),
+            if after {
+                "after the supplier committed it"
+            } else {
+                "before it arrived"
+            }
+        ));
+        self.crash.notify_one();
+        // The call never returns: the process is gone.
+        Box::pin(std::future::pending())
     }
 
     fn gateway<'a>(
@@ -569,6 +601,13 @@ impl Transport for Model {
 }
 
 impl Model {
+    /// Lets crashes happen (`true`) while a worker's step runs, and not in a webhook's
+    /// handler; returns what rings when one happens.
+    pub fn arm_crashes(&self, armed: bool) -> Arc<tokio::sync::Notify> {
+        self.state().armed = armed;
+        self.crash.clone()
+    }
+
     /// The gateway's state, for the simulation to pay, expire and notify.
     pub fn with_gateway<T>(
         &self,
