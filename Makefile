@@ -1,5 +1,5 @@
 # Thin targets: each calls a script in scripts/ that says what it does.
-.PHONY: demo test bench sim lint fmt
+.PHONY: demo test bench sim fuzz lint fmt
 
 demo:
 	bash scripts/demo.sh
@@ -12,6 +12,9 @@ bench:
 
 sim:
 	SEEDS="$(SEEDS)" SEED="$(SEED)" bash scripts/sim.sh
+
+fuzz:
+	RUNS="$(RUNS)" TARGET="$(TARGET)" bash scripts/fuzz.sh
 
 lint:
 	cargo fmt --all --check
