@@ -211,8 +211,8 @@ pub fn digiflazz_answer(data: &[u8]) {
 pub fn iak_answer(data: &[u8]) {
     let Some(v) = json(data) else { return };
     let d = &v["data"];
-    let success = d["status"] == Value::from(1) || d["status"] == Value::from("1");
-    let out_of_service = d["rc"] == Value::from("106") || d["rc"] == Value::from(106);
+    let success = d["status"] == 1 || d["status"] == "1";
+    let out_of_service = d["rc"] == "106" || d["rc"] == 106;
     for asked in [Asked::Buy, Asked::Status] {
         check_outcome(
             &iak::classify_data(asked, d),
