@@ -15,7 +15,7 @@ use crate::Target;
 #[derive(Debug)]
 pub struct Run {
     pub executions: u64,
-    pub seconds: f64,
+    pub elapsed: std::time::Duration,
     /// The first input that panicked, with the panic's message.
     pub crash: Option<(Vec<u8>, String)>,
 }
@@ -109,7 +109,7 @@ pub fn drive(target: &Target, executions: u64, seed: u64) -> Run {
         if let Err(message) = run_one(target, s.as_bytes()) {
             return Run {
                 executions: 0,
-                seconds: started.elapsed().as_secs_f64(),
+                elapsed: started.elapsed(),
                 crash: Some((s.as_bytes().to_vec(), message)),
             };
         }
@@ -129,7 +129,7 @@ pub fn drive(target: &Target, executions: u64, seed: u64) -> Run {
     std::panic::set_hook(previous);
     Run {
         executions: done,
-        seconds: started.elapsed().as_secs_f64(),
+        elapsed: started.elapsed(),
         crash,
     }
 }

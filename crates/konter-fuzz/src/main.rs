@@ -30,10 +30,15 @@ fn main() -> anyhow::Result<()> {
         .filter(|t| only.as_deref().is_none_or(|o| o == t.name))
     {
         let run = drive(target, runs, seed);
-        let rate = run.executions as f64 / run.seconds.max(1e-9);
+        let ms = u64::try_from(run.elapsed.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
         println!(
-            "bench fuzz.{}.executions {} ({:.0}/s, {:.1} s)",
-            target.name, run.executions, rate, run.seconds
+            "bench fuzz.{}.executions {} ({}/s, {} ms)",
+            target.name,
+            run.executions,
+            run.executions.saturating_mul(1000) / ms,
+            ms
         );
         if let Some((input, message)) = run.crash {
             crashed = true;
