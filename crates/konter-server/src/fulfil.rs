@@ -343,7 +343,9 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
             if *stop.borrow() {
                 break;
             }
-            self.ask_about_deposits().await;
+            // Beside the steps, so a slow gateway never holds up a purchase.
+            let me = self.clone();
+            tokio::spawn(async move { me.ask_about_deposits().await });
             let free = self.steps.available_permits();
             let claimed = if free == 0 {
                 Vec::new()
@@ -416,7 +418,7 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
     }
 
     /// Every [`deposits::ASK_EVERY`], asks the gateway about deposits whose notification has
-    /// not come ([`deposits::reconcile`]).
+    /// not come ([`deposits::reconcile`]); a round that is not due returns at once.
     async fn ask_about_deposits(&self) {
         let now = self.app.clock.now();
         {

@@ -312,7 +312,20 @@ async fn story<S: Store>(store: S) {
             .map(|d| d.deposit.id),
         Some(dep.deposit.id)
     );
+    // Pending deposits asked for by a moment are the ones to ask the gateway about.
+    let ids =
+        |found: Vec<StoredDeposit>| found.into_iter().map(|d| d.deposit.id).collect::<Vec<_>>();
+    let due = store.pending_deposits(now, 10).await.expect("pending");
+    assert_eq!(ids(due), vec![dep.deposit.id]);
+    let early = chrono::Duration::seconds(1);
+    let not_yet = store
+        .pending_deposits(now - early, 10)
+        .await
+        .expect("pending");
+    assert_eq!(ids(not_yet), Vec::new(), "not yet due");
     assert!(store.deposit_paid(dep.deposit.id, now).await.expect("paid"));
+    let after = store.pending_deposits(now, 10).await.expect("pending");
+    assert_eq!(ids(after), Vec::new(), "paid: no longer pending");
     assert!(
         !store
             .deposit_paid(dep.deposit.id, now)
