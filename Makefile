@@ -11,7 +11,7 @@ bench:
 	bash scripts/bench.sh
 
 sim:
-	SEEDS="$(SEEDS)" SEED="$(SEED)" bash scripts/sim.sh
+	SEEDS="$(SEEDS)" SEED="$(SEED)" DB="$(DB)" bash scripts/sim.sh
 
 fuzz:
 	RUNS="$(RUNS)" TARGET="$(TARGET)" bash scripts/fuzz.sh

@@ -6,13 +6,12 @@ use std::collections::BTreeMap;
 use konter_domain::api::v1::{ChangeKind, DepositStatus};
 use konter_domain::order::OrderStatus;
 use konter_server::midtrans::gateway_order_id;
-use konter_server::store::Store;
 
-use crate::World;
 use crate::counter::LinkFaults;
 use crate::model::{self, Faults};
+use crate::{SimStore, World};
 
-impl World {
+impl<S: SimStore> World<S> {
     /// The faults stop; time passes until every order has settled (or the budget is spent).
     pub async fn settle_all(&mut self) -> anyhow::Result<()> {
         self.model.set_faults(Faults::default());
@@ -20,7 +19,8 @@ impl World {
             d.link.set_faults(LinkFaults::default());
         }
         self.model
-            .with_gateway(|g, _| g.faults = crate::gateway::GwFaults::default());
+            .gateway
+            .with(|g| g.faults = crate::gateway::GwFaults::default());
         self.note("faults stop".into());
         for _ in 0..600 {
             self.sync_counters().await;
@@ -206,7 +206,7 @@ impl World {
             }
             // 7. A deposit is credited once it is paid at the gateway, and only then; the
             // saldo is what the shop started with, plus its deposits, less its purchases.
-            let paid_at_gateway = self.model.with_gateway(|g, _| g.paid());
+            let paid_at_gateway = self.model.gateway.with(|g| g.paid());
             let mut credited = 0i64;
             for d in deposits.values() {
                 let at_gateway = paid_at_gateway.contains(&gateway_order_id(d.id));
@@ -238,7 +238,7 @@ impl World {
             }
         }
         // 8. Every payment the gateway took reached a shop's saldo.
-        for paid in self.model.with_gateway(|g, _| g.paid()) {
+        for paid in self.model.gateway.with(|g| g.paid()) {
             if !credited_anywhere.contains(&paid) {
                 problems.push(format!("{paid} was paid at the gateway but never credited"));
             }

@@ -7,11 +7,16 @@ use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use konter_client::link::{Answer, Call, Failure, Link, Method, Sent};
+use konter_client::sell::Sale;
 use konter_client::token::FileStore;
 use konter_client::{Engine, IdSource, Wiring};
+use konter_domain::ids::DepositId;
 use konter_domain::ids::OrderId;
+use konter_domain::order::OrderStatus;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+
+use crate::{SimStore, World};
 
 /// What goes wrong between one counter and the server, per mille of requests.
 #[derive(Clone, Copy, Debug, Default)]
@@ -258,4 +263,156 @@ fn open_engine(
         Box::new(FileStore::new(dir)),
         wiring,
     )?)
+}
+
+/// What the counters do, through their engines.
+impl<S: SimStore> World<S> {
+    /// A counter sells: the cashier takes the cash, the engine commits the sale and sends
+    /// it at once; `lose` drops the server's answer on its way back. The order's status at
+    /// the counter afterwards, or `None` when the counter refused the sale.
+    pub async fn sell(
+        &mut self,
+        device: usize,
+        sku: &str,
+        target: &str,
+        lose: bool,
+    ) -> Option<OrderStatus> {
+        let sale = Sale {
+            sku: sku.to_owned(),
+            target: target.to_owned(),
+            confirm_repeat: true,
+            ..Sale::default()
+        };
+        let placed = self.devices[device].engine.place_order(&sale);
+        let order = match placed {
+            Ok(order) => order,
+            Err(e) => {
+                self.note(format!(
+                    "counter {device} refuses to sell {sku} to {target}: {e}"
+                ));
+                return None;
+            }
+        };
+        self.note(format!(
+            "counter {device} sells {sku} to {target}: {} at {}",
+            order.id, order.cost_idr
+        ));
+        self.devices[device]
+            .orders
+            .push(DeviceOrder::sale(order.id, target));
+        if lose {
+            self.devices[device].link.lose_next_answer();
+        }
+        self.push(device).await;
+        let local = self.devices[device].engine.order(&order.id.to_string());
+        local.ok().flatten().map(|o| o.status)
+    }
+
+    /// A counter looks up a postpaid PLN bill and, when the server finds it, the customer
+    /// pays it; `lose` drops the server's answer to the payment.
+    pub async fn pay_bill(&mut self, device: usize, customer_no: &str, lose: bool) {
+        let engine = self.devices[device].engine.clone();
+        let looked_up = engine.bill_inquiry("plnpasca", customer_no).await;
+        self.gather();
+        self.after_crash(device);
+        let bill = match looked_up {
+            Ok(bill) => bill,
+            Err(e) => {
+                self.note(format!(
+                    "counter {device} could not look up bill {customer_no}: {e}"
+                ));
+                return;
+            }
+        };
+        let inquiry = bill.inquiry.inquiry_id;
+        let paid = engine.pay_bill(&inquiry.to_string(), None, None, None);
+        let order = match paid {
+            Ok(order) => order,
+            Err(e) => {
+                self.note(format!(
+                    "counter {device} refuses to pay bill {customer_no}: {e}"
+                ));
+                return;
+            }
+        };
+        self.note(format!(
+            "counter {device} takes bill {customer_no}: {} at {}",
+            order.id, order.cost_idr
+        ));
+        self.devices[device]
+            .orders
+            .push(DeviceOrder::bill(order.id, customer_no, inquiry));
+        if lose {
+            self.devices[device].link.lose_next_answer();
+        }
+        self.push(device).await;
+    }
+
+    /// A counter asks for a deposit by virtual account (or asks again under the same id).
+    pub async fn deposit(&mut self, device: usize, id: DepositId, amount: i64, lose: bool) {
+        if !self.deposits.iter().any(|(_, d, _)| *d == id) {
+            self.deposits.push((device, id, amount));
+        }
+        if lose {
+            self.devices[device].link.lose_next_answer();
+        }
+        let engine = self.devices[device].engine.clone();
+        let asked = engine
+            .request_deposit(
+                id,
+                konter_domain::money::Rupiah::from_idr(amount),
+                konter_domain::api::v1::DepositMethod::Va,
+                Some("bca"),
+            )
+            .await;
+        self.gather();
+        self.after_crash(device);
+        match asked {
+            Ok(d) => self.note(format!("counter {device} deposit {id}: {:?}", d.status)),
+            Err(e) => self.note(format!("counter {device} deposit {id} not made: {e}")),
+        }
+    }
+
+    /// A counter sends what its outbox holds; a crash of the counter meanwhile reopens its
+    /// engine from its files.
+    pub async fn push(&mut self, device: usize) {
+        let result = self.devices[device].engine.push().await;
+        self.gather();
+        match result {
+            Ok((sent, rejected)) if sent + rejected > 0 => {
+                self.note(format!("counter {device} sent {sent}, refused {rejected}"));
+            }
+            Ok(_) => {}
+            Err(e) => self.note(format!("counter {device} could not send: {e}")),
+        }
+        self.after_crash(device);
+    }
+
+    /// A counter reads the change feed.
+    pub async fn pull(&mut self, device: usize) {
+        let result = self.devices[device].engine.pull(0).await;
+        self.gather();
+        if let Err(e) = result {
+            self.note(format!("counter {device} could not read changes: {e}"));
+        }
+        self.after_crash(device);
+    }
+
+    fn after_crash(&mut self, device: usize) {
+        if self.devices[device].link.take_crash() {
+            self.note(format!("counter {device} restarts"));
+            if let Err(e) = self.devices[device].crash() {
+                self.broken
+                    .push(format!("counter {device} could not restart: {e}"));
+            }
+        }
+    }
+
+    /// Every counter sends its outbox and reads the feed.
+    pub async fn sync_counters(&mut self) {
+        for d in 0..self.devices.len() {
+            self.push(d).await;
+            self.pull(d).await;
+        }
+    }
 }

@@ -4,10 +4,12 @@
 //! pay or let a charge expire when the simulation says.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use rand::Rng;
+use konter_server::clock::Clock;
 use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
 /// The server key the simulation's server is configured with.
@@ -62,8 +64,47 @@ pub struct GwFaults {
     pub lose_charge_answer_pm: u32,
 }
 
-#[derive(Default)]
+/// The gateway model, shared by the server's transport and the simulation.
+#[derive(Clone)]
+pub struct Gateway {
+    clock: Clock,
+    state: Arc<Mutex<GwState>>,
+}
+
+impl Gateway {
+    pub fn new(clock: Clock, seed: u64) -> Gateway {
+        Gateway {
+            clock,
+            state: Arc::new(Mutex::new(GwState {
+                rng: StdRng::seed_from_u64(seed ^ 0x6a7e_3a1d),
+                charges: BTreeMap::new(),
+                outbox: Vec::new(),
+                faults: GwFaults::default(),
+                trace: Vec::new(),
+            })),
+        }
+    }
+
+    /// The gateway's state, for the transport and for the simulation to pay, expire and
+    /// notify.
+    pub fn with<T>(&self, f: impl FnOnce(&mut GwState) -> T) -> T {
+        let mut guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let now = self.clock.now();
+        let before = guard.trace.len();
+        let out = f(&mut guard);
+        for line in &mut guard.trace[before..] {
+            *line = format!("{now} {line}");
+        }
+        out
+    }
+
+    pub fn take_trace(&self) -> Vec<String> {
+        std::mem::take(&mut self.state.lock().unwrap_or_else(|p| p.into_inner()).trace)
+    }
+}
+
 pub struct GwState {
+    rng: StdRng,
     pub charges: BTreeMap<String, GwCharge>,
     pub outbox: Vec<Notification>,
     pub faults: GwFaults,
@@ -72,13 +113,7 @@ pub struct GwState {
 
 impl GwState {
     /// One gateway call: `/v2/charge` or `/v2/{order_id}/status`.
-    pub fn handle(
-        &mut self,
-        rng: &mut StdRng,
-        path: &str,
-        user: &str,
-        body: Option<&Value>,
-    ) -> (u16, Value) {
+    pub fn handle(&mut self, path: &str, user: &str, body: Option<&Value>) -> (u16, Value) {
         if user != SERVER_KEY {
             return (
                 401,
@@ -109,7 +144,7 @@ impl GwState {
                     status: "pending",
                 },
             );
-            let lost = draw(rng, self.faults.lose_charge_answer_pm);
+            let lost = draw(&mut self.rng, self.faults.lose_charge_answer_pm);
             self.trace.push(format!(
                 "midtrans charge {order_id} of {amount}{}",
                 if lost { " (answer lost)" } else { "" }
@@ -126,7 +161,7 @@ impl GwState {
             .trim_start_matches("/v2/")
             .trim_end_matches("/status")
             .to_owned();
-        if draw(rng, self.faults.status_500_pm) {
+        if draw(&mut self.rng, self.faults.status_500_pm) {
             self.trace.push(format!("midtrans status {order_id}: 500"));
             return (
                 500,
@@ -177,6 +212,11 @@ impl GwState {
             .partition(|n| n.due <= now);
         self.outbox = later;
         due
+    }
+
+    /// A random pick among `ids`.
+    pub fn pick(&mut self, ids: &[String]) -> Option<String> {
+        (!ids.is_empty()).then(|| ids[self.rng.random_range(0..ids.len())].clone())
     }
 
     /// Paid charges' order ids.

@@ -10,7 +10,9 @@
 pub mod check;
 pub mod counter;
 pub mod gateway;
+mod hooks;
 pub mod model;
+mod schedule;
 
 use std::sync::{Arc, Mutex};
 
@@ -18,26 +20,24 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
 use chrono::{DateTime, Utc};
-use counter::{Device, DeviceOrder, LinkFaults, SimLink};
+use counter::{Device, SimLink};
 use hmac::{Hmac, Mac};
 use http_body_util::BodyExt;
-use konter_client::sell::Sale;
 use konter_client::token::TokenStore;
 use konter_domain::catalogue::Tier;
 use konter_domain::ids::{DepositId, OrderId};
-use konter_domain::order::OrderStatus;
 use konter_server::App;
 use konter_server::auth::{hash_secret, new_pairing_code};
 use konter_server::catalogue_file::CatalogueFile;
 use konter_server::clock::Clock;
 use konter_server::config::{Config, Digiflazz, Iak, Secret};
 use konter_server::fulfil::Fulfiller;
-use konter_server::store::{Attempt, SqliteStore, Store, StoredOrder, SupplierProduct};
+use konter_server::store::{Attempt, PgStore, SqliteStore, Store, StoredOrder};
 use konter_server::suppliers::Suppliers;
-use model::{Faults, Model, Supplier};
+use model::Model;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sha1::Sha1;
 use tower::ServiceExt;
 
@@ -134,19 +134,19 @@ pub fn config() -> Config {
 }
 
 /// The server process: it can be stopped and started again on the same database.
-pub struct Server {
-    pub app: App<SqliteStore>,
+pub struct Server<S> {
+    pub app: App<S>,
     pub router: Router,
-    pub workers: Vec<Arc<Fulfiller<SqliteStore>>>,
+    pub workers: Vec<Arc<Fulfiller<S>>>,
 }
 
 /// Everything one seed runs.
-pub struct World {
+pub struct World<S: SimStore = SqliteStore> {
     pub seed: u64,
     pub rng: StdRng,
     pub clock: Clock,
     pub model: Model,
-    pub server: Server,
+    pub server: Server<S>,
     /// The router every counter's link reaches; replaced when the server restarts.
     pub wire: Arc<Mutex<Router>>,
     pub devices: Vec<Device>,
@@ -186,9 +186,34 @@ fn temp_dir() -> anyhow::Result<tempfile::TempDir> {
     Ok(tempfile::tempdir()?)
 }
 
-async fn start_server(db_url: &str, clock: &Clock, model: &Model) -> anyhow::Result<Server> {
-    let store = SqliteStore::open(db_url).await?;
-    store.migrate().await?;
+/// A store the simulation can run the server on: SQLite (the default) or PostgreSQL.
+pub trait SimStore: Store + Clone + 'static {
+    /// Opens and migrates the store at `url`.
+    fn open_at(url: &str) -> impl std::future::Future<Output = anyhow::Result<Self>> + Send;
+}
+
+impl SimStore for SqliteStore {
+    async fn open_at(url: &str) -> anyhow::Result<SqliteStore> {
+        let store = SqliteStore::open(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+}
+
+impl SimStore for PgStore {
+    async fn open_at(url: &str) -> anyhow::Result<PgStore> {
+        let store = PgStore::open(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+}
+
+async fn start_server<S: SimStore>(
+    db_url: &str,
+    clock: &Clock,
+    model: &Model,
+) -> anyhow::Result<Server<S>> {
+    let store = S::open_at(db_url).await?;
     let config = config();
     let suppliers = Suppliers::with_transport(&config, Arc::new(model.clone()));
     let app = App::with_parts(store, config, suppliers, clock.clone())?;
@@ -264,8 +289,8 @@ pub fn epoch() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(1_800_000_000_000).unwrap_or(DateTime::UNIX_EPOCH)
 }
 
-impl World {
-    /// A fresh world: a server with the simulation's catalogue, `shops` shops with
+impl World<SqliteStore> {
+    /// A fresh world on SQLite: a server with the simulation's catalogue, `shops` shops with
     /// `devices_per_shop` paired counters each and Rp`saldo` of saldo.
     pub async fn new(
         seed: u64,
@@ -273,11 +298,26 @@ impl World {
         devices_per_shop: usize,
         saldo: i64,
     ) -> anyhow::Result<World> {
+        World::build(seed, shops, devices_per_shop, saldo, None).await
+    }
+}
+
+impl<S: SimStore> World<S> {
+    /// A fresh world whose server keeps its data at `db_url` (an empty database), or in a
+    /// SQLite file of its own when `None`.
+    pub async fn build(
+        seed: u64,
+        shops: usize,
+        devices_per_shop: usize,
+        saldo: i64,
+        db_url: Option<String>,
+    ) -> anyhow::Result<World<S>> {
         let clock = Clock::manual(epoch());
         let model = Model::new(clock.clone(), seed);
         let dir = temp_dir()?;
-        let db_url = format!("sqlite://{}", dir.path().join("server.db").display());
-        let server = start_server(&db_url, &clock, &model).await?;
+        let db_url = db_url
+            .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("server.db").display()));
+        let server = start_server::<S>(&db_url, &clock, &model).await?;
         let store = &server.app.store;
         CatalogueFile::parse(CATALOGUE)?
             .load(store, clock.now())
@@ -356,7 +396,7 @@ impl World {
     }
 
     /// Moves the supplier models' and the counters' lines into the world's trace.
-    fn gather(&mut self) {
+    pub(crate) fn gather(&mut self) {
         let lines = self.model.take_trace();
         self.trace.extend(lines);
         let now = self.clock.now();
@@ -374,603 +414,6 @@ impl World {
         let uuid = uuid::Builder::from_unix_timestamp_millis(ms, &bytes).into_uuid();
         OrderId::from_uuid(uuid).unwrap_or_else(|_| OrderId::new())
     }
-
-    /// A counter sells: the cashier takes the cash, the engine commits the sale and sends
-    /// it at once; `lose` drops the server's answer on its way back. The order's status at
-    /// the counter afterwards, or `None` when the counter refused the sale.
-    pub async fn sell(
-        &mut self,
-        device: usize,
-        sku: &str,
-        target: &str,
-        lose: bool,
-    ) -> Option<OrderStatus> {
-        let sale = Sale {
-            sku: sku.to_owned(),
-            target: target.to_owned(),
-            confirm_repeat: true,
-            ..Sale::default()
-        };
-        let placed = self.devices[device].engine.place_order(&sale);
-        let order = match placed {
-            Ok(order) => order,
-            Err(e) => {
-                self.note(format!(
-                    "counter {device} refuses to sell {sku} to {target}: {e}"
-                ));
-                return None;
-            }
-        };
-        self.note(format!(
-            "counter {device} sells {sku} to {target}: {} at {}",
-            order.id, order.cost_idr
-        ));
-        self.devices[device]
-            .orders
-            .push(DeviceOrder::sale(order.id, target));
-        if lose {
-            self.devices[device].link.lose_next_answer();
-        }
-        self.push(device).await;
-        let local = self.devices[device].engine.order(&order.id.to_string());
-        local.ok().flatten().map(|o| o.status)
-    }
-
-    /// A counter looks up a postpaid PLN bill and, when the server finds it, the customer
-    /// pays it; `lose` drops the server's answer to the payment.
-    pub async fn pay_bill(&mut self, device: usize, customer_no: &str, lose: bool) {
-        let engine = self.devices[device].engine.clone();
-        let looked_up = engine.bill_inquiry("plnpasca", customer_no).await;
-        self.gather();
-        self.after_crash(device);
-        let bill = match looked_up {
-            Ok(bill) => bill,
-            Err(e) => {
-                self.note(format!(
-                    "counter {device} could not look up bill {customer_no}: {e}"
-                ));
-                return;
-            }
-        };
-        let inquiry = bill.inquiry.inquiry_id;
-        let paid = engine.pay_bill(&inquiry.to_string(), None, None, None);
-        let order = match paid {
-            Ok(order) => order,
-            Err(e) => {
-                self.note(format!(
-                    "counter {device} refuses to pay bill {customer_no}: {e}"
-                ));
-                return;
-            }
-        };
-        self.note(format!(
-            "counter {device} takes bill {customer_no}: {} at {}",
-            order.id, order.cost_idr
-        ));
-        self.devices[device]
-            .orders
-            .push(DeviceOrder::bill(order.id, customer_no, inquiry));
-        if lose {
-            self.devices[device].link.lose_next_answer();
-        }
-        self.push(device).await;
-    }
-
-    /// A counter asks for a deposit by virtual account (or asks again under the same id).
-    pub async fn deposit(&mut self, device: usize, id: DepositId, amount: i64, lose: bool) {
-        if !self.deposits.iter().any(|(_, d, _)| *d == id) {
-            self.deposits.push((device, id, amount));
-        }
-        if lose {
-            self.devices[device].link.lose_next_answer();
-        }
-        let engine = self.devices[device].engine.clone();
-        let asked = engine
-            .request_deposit(
-                id,
-                konter_domain::money::Rupiah::from_idr(amount),
-                konter_domain::api::v1::DepositMethod::Va,
-                Some("bca"),
-            )
-            .await;
-        self.gather();
-        self.after_crash(device);
-        match asked {
-            Ok(d) => self.note(format!("counter {device} deposit {id}: {:?}", d.status)),
-            Err(e) => self.note(format!("counter {device} deposit {id} not made: {e}")),
-        }
-    }
-
-    /// A customer pays a pending deposit the server gave a counter, or lets it expire.
-    pub async fn finish_deposit(&mut self, pay: bool) -> anyhow::Result<()> {
-        let now = self.clock.now();
-        let pending: Vec<String> = self.model.with_gateway(|gw, _| {
-            gw.charges
-                .values()
-                .filter(|c| c.status == "pending")
-                .map(|c| c.order_id.clone())
-                .collect()
-        });
-        let mut shown = Vec::new();
-        for id in pending {
-            if self
-                .server
-                .app
-                .store
-                .deposit_by_gateway_id(&id)
-                .await?
-                .is_some()
-            {
-                shown.push(id);
-            }
-        }
-        if shown.is_empty() {
-            return Ok(());
-        }
-        let pick = shown[self.rng.random_range(0..shown.len())].clone();
-        self.model
-            .with_gateway(|gw, _| gw.finish(&pick, if pay { "settlement" } else { "expire" }, now));
-        self.gather();
-        Ok(())
-    }
-
-    /// Midtrans sends the notifications due now; one the server does not take with a 200
-    /// is sent again later, a few times at most. `mangle` duplicates them and adds forged
-    /// and stale ones.
-    pub async fn deliver_notifications(&mut self, mangle: bool) {
-        let now = self.clock.now();
-        let due = self.model.with_gateway(|gw, _| gw.due(now));
-        for mut n in due {
-            let body = n.body(gateway::SERVER_KEY);
-            let copies = if mangle && self.rng.random_range(0..4) == 0 {
-                2
-            } else {
-                1
-            };
-            let mut taken = false;
-            for _ in 0..copies {
-                let status = self.post_notification(&body).await;
-                taken |= status == 200;
-            }
-            if mangle && self.rng.random_range(0..3) == 0 {
-                // The opposite outcome, signed without the key: refused, changes nothing.
-                let mut forged = n.clone();
-                forged.status = if n.status == "settlement" {
-                    "expire"
-                } else {
-                    "settlement"
-                };
-                let status = self.post_notification(&forged.body("not-the-key")).await;
-                if status != 401 {
-                    self.broken.push(format!(
-                        "a forged Midtrans notification for {} got {status}, not 401",
-                        n.order_id
-                    ));
-                }
-                // A stale "pending", validly signed, arriving after the outcome.
-                let mut stale = n.clone();
-                stale.status = "pending";
-                self.post_notification(&stale.body(gateway::SERVER_KEY))
-                    .await;
-            }
-            if !taken {
-                n.tries += 1;
-                if n.tries < gateway::NOTIFICATION_TRIES {
-                    n.due = now + chrono::Duration::minutes(5 * i64::from(n.tries));
-                    self.model.with_gateway(|gw, _| gw.outbox.push(n));
-                } else {
-                    self.note(format!("midtrans gives up notifying {}", n.order_id));
-                }
-            }
-        }
-        self.gather();
-    }
-
-    async fn post_notification(&mut self, body: &Value) -> u16 {
-        let (status, _) = request(
-            &self.server.router,
-            "POST",
-            "/hooks/midtrans",
-            &[],
-            Some(body.to_string()),
-        )
-        .await;
-        self.note(format!(
-            "midtrans notification {} {} -> {status}",
-            body["order_id"], body["transaction_status"]
-        ));
-        status
-    }
-
-    /// A counter sends what its outbox holds; a crash of the counter meanwhile reopens its
-    /// engine from its files.
-    pub async fn push(&mut self, device: usize) {
-        let result = self.devices[device].engine.push().await;
-        self.gather();
-        match result {
-            Ok((sent, rejected)) if sent + rejected > 0 => {
-                self.note(format!("counter {device} sent {sent}, refused {rejected}"));
-            }
-            Ok(_) => {}
-            Err(e) => self.note(format!("counter {device} could not send: {e}")),
-        }
-        self.after_crash(device);
-    }
-
-    /// A counter reads the change feed.
-    pub async fn pull(&mut self, device: usize) {
-        let result = self.devices[device].engine.pull(0).await;
-        self.gather();
-        if let Err(e) = result {
-            self.note(format!("counter {device} could not read changes: {e}"));
-        }
-        self.after_crash(device);
-    }
-
-    fn after_crash(&mut self, device: usize) {
-        if self.devices[device].link.take_crash() {
-            self.note(format!("counter {device} restarts"));
-            if let Err(e) = self.devices[device].crash() {
-                self.broken
-                    .push(format!("counter {device} could not restart: {e}"));
-            }
-        }
-    }
-
-    /// Every counter sends its outbox and reads the feed.
-    pub async fn sync_counters(&mut self) {
-        for d in 0..self.devices.len() {
-            self.push(d).await;
-            self.pull(d).await;
-        }
-    }
-
-    /// Every worker runs what is due, in turn.
-    pub async fn run_workers(&mut self) -> anyhow::Result<()> {
-        for w in self.server.workers.clone() {
-            self.until_crash(async move { w.run_due().await.map(|_| ()) })
-                .await?;
-        }
-        self.gather();
-        Ok(())
-    }
-
-    /// Runs a worker's work until it ends, or until the server process dies in the middle
-    /// of a supplier call (the model's `crash_pm`): then the work is dropped where it stood,
-    /// as a killed process leaves it, and the server starts again on its database.
-    pub async fn until_crash<F>(&mut self, work: F) -> anyhow::Result<()>
-    where
-        F: std::future::Future<Output = Result<(), konter_server::store::StoreError>>,
-    {
-        let crash = self.model.arm_crashes(true);
-        let crashed = tokio::select! {
-            biased;
-            done = work => {
-                done?;
-                false
-            }
-            () = crash.notified() => true,
-        };
-        self.model.arm_crashes(false);
-        if crashed {
-            self.gather();
-            self.restart().await?;
-        }
-        Ok(())
-    }
-
-    /// Delivers the webhooks due now; `mangle` duplicates, reorders, adds stale and forged
-    /// ones.
-    pub async fn deliver_hooks(&mut self, mangle: bool) {
-        self.model.tick();
-        let mut hooks = self.model.take_hooks();
-        if mangle && hooks.len() > 1 && self.rng.random_bool(0.5) {
-            hooks.reverse();
-        }
-        for hook in hooks {
-            let copies = if mangle && self.rng.random_range(0..4) == 0 {
-                2
-            } else {
-                1
-            };
-            for _ in 0..copies {
-                self.post_hook(hook.supplier, &hook.body, true).await;
-            }
-            if mangle && self.rng.random_range(0..4) == 0 {
-                self.forge(hook.supplier, &hook.body).await;
-            }
-        }
-        self.gather();
-    }
-
-    /// Posts a webhook as the supplier would (`signed`), or with a wrong signature.
-    pub async fn post_hook(&mut self, supplier: Supplier, body: &Value, signed: bool) -> u16 {
-        let (uri, headers, text) = match supplier {
-            Supplier::Digiflazz => {
-                let text = body.to_string();
-                let secret = if signed { DF_SECRET } else { "not-the-secret" };
-                (
-                    "/hooks/digiflazz",
-                    vec![("x-hub-signature", df_signature(secret, &text))],
-                    text,
-                )
-            }
-            Supplier::Iak => {
-                let mut body = body.clone();
-                let ref_id = body["data"]["ref_id"].as_str().unwrap_or_default();
-                let key = if signed { IAK_KEY } else { "not-the-key" };
-                let sign = konter_server::suppliers::digiflazz::sign(IAK_USER, key, ref_id);
-                body["data"]["sign"] = json!(sign);
-                ("/hooks/iak", Vec::new(), body.to_string())
-            }
-        };
-        let (status, _) = request(&self.server.router, "POST", uri, &headers, Some(text)).await;
-        self.note(format!(
-            "{} webhook {} {} -> {status}",
-            supplier.name(),
-            body["data"]["ref_id"],
-            body["data"]["status"]
-        ));
-        status
-    }
-
-    /// Forged webhooks: the opposite status with a bad signature, a stale "pending", and for
-    /// IAK a captured callback replayed with another status (its sign stays valid).
-    async fn forge(&mut self, supplier: Supplier, body: &Value) {
-        let mut flipped = body.clone();
-        let d = &mut flipped["data"];
-        let success = d["status"] == json!("Sukses") || d["status"] == json!("1");
-        match supplier {
-            Supplier::Digiflazz => {
-                *d = json!({"ref_id": d["ref_id"], "status": if success { "Gagal" } else { "Sukses" },
-                    "rc": if success { "02" } else { "00" }, "sn": "FORGED", "price": d["price"],
-                    "message": "forged"});
-                let status = self.post_hook(supplier, &flipped, false).await;
-                if status != 401 {
-                    let ref_id = &body["data"]["ref_id"];
-                    self.broken.push(format!(
-                        "a forged Digiflazz webhook for {ref_id} got {status}, not 401"
-                    ));
-                }
-                let mut stale = body.clone();
-                stale["data"]["status"] = json!("Pending");
-                stale["data"]["rc"] = json!("03");
-                self.post_hook(supplier, &stale, true).await;
-            }
-            Supplier::Iak => {
-                d["status"] = json!(if success { "2" } else { "1" });
-                d["rc"] = json!(if success { "07" } else { "00" });
-                d["sn"] = json!("FORGED");
-                self.post_hook(supplier, &flipped, true).await;
-            }
-        }
-    }
-
-    /// Stops the server and starts it again on the same database (what it had in memory —
-    /// paused suppliers, leases — is gone; leases run out on the clock).
-    pub async fn restart(&mut self) -> anyhow::Result<()> {
-        self.note("server restarts".into());
-        self.server = start_server(&self.db_url, &self.clock, &self.model).await?;
-        *self.wire.lock().unwrap_or_else(|p| p.into_inner()) = self.server.router.clone();
-        self.clock.advance(
-            chrono::Duration::from_std(konter_server::fulfil::LEASE)
-                .unwrap_or(chrono::Duration::seconds(90)),
-        );
-        Ok(())
-    }
-
-    /// Changes what a supplier charges for a product, as a price-list sync would.
-    pub async fn change_cost(
-        &mut self,
-        sku: &str,
-        supplier: &str,
-        cost: i64,
-    ) -> anyhow::Result<()> {
-        let catalogue = self.server.app.store.catalogue().await?;
-        let Some(offer) = catalogue
-            .iter()
-            .find(|e| e.product.sku.as_str() == sku)
-            .and_then(|e| e.suppliers.iter().find(|o| o.supplier == supplier))
-        else {
-            return Ok(());
-        };
-        let changed = SupplierProduct {
-            cost: konter_domain::money::Rupiah::from_idr(cost),
-            ..offer.clone()
-        };
-        self.server
-            .app
-            .store
-            .upsert_supplier_product(&changed, self.clock.now())
-            .await?;
-        self.server.app.catalogue.invalidate().await;
-        self.note(format!("{supplier} now charges {cost} for {sku}"));
-        Ok(())
-    }
-
-    /// Keeps a view of a random open order, to be acted on later as a stale worker.
-    pub async fn keep_stale_view(&mut self) -> anyhow::Result<()> {
-        let ids: Vec<OrderId> = self
-            .devices
-            .iter()
-            .flat_map(|d| d.orders.iter().map(|o| o.id))
-            .collect();
-        if ids.is_empty() {
-            return Ok(());
-        }
-        let id = ids[self.rng.random_range(0..ids.len())];
-        if let Some(view) = self.server.app.store.fulfilment(id).await? {
-            self.stale.push(view);
-        }
-        Ok(())
-    }
-
-    /// A worker acts on a view it read a while ago.
-    pub async fn act_on_stale_view(&mut self) -> anyhow::Result<()> {
-        if self.stale.is_empty() {
-            return Ok(());
-        }
-        let (stored, attempts) = self.stale.remove(0);
-        self.note(format!(
-            "a worker acts on a stale view of {} ({}, {} attempts)",
-            stored.order.id,
-            stored.order.status,
-            attempts.len()
-        ));
-        let w = self.server.workers[0].clone();
-        self.until_crash(async move { w.step_on(stored, attempts).await })
-            .await?;
-        self.gather();
-        Ok(())
-    }
-
-    /// One random event of the schedule.
-    pub async fn random_event(&mut self) -> anyhow::Result<()> {
-        let roll = self.rng.random_range(0..100);
-        match roll {
-            19..=21 => {
-                let device = self.rng.random_range(0..self.devices.len());
-                let customer = format!("5300{:08}", self.rng.random_range(0..100_000_000u32));
-                let lose = self.rng.random_range(0..5) == 0;
-                self.pay_bill(device, &customer, lose).await;
-            }
-            0..=18 => {
-                let device = self.rng.random_range(0..self.devices.len());
-                let (sku, target) = if self.rng.random_bool(0.7) {
-                    (
-                        "tsel10",
-                        format!("0812{:08}", self.rng.random_range(0..100_000_000u32)),
-                    )
-                } else {
-                    (
-                        "pln20",
-                        format!("1{:010}", self.rng.random_range(0..10_000_000_000u64)),
-                    )
-                };
-                let lose = self.rng.random_range(0..5) == 0;
-                self.sell(device, sku, &target, lose).await;
-            }
-            22..=28 => {
-                let d = self.rng.random_range(0..self.devices.len());
-                self.push(d).await;
-                self.pull(d).await;
-            }
-            29 => {
-                let d = self.rng.random_range(0..self.devices.len());
-                self.note(format!("counter {d} crashes"));
-                self.devices[d].crash()?;
-            }
-            30..=54 => {
-                let w = self.rng.random_range(0..self.server.workers.len());
-                let worker = self.server.workers[w].clone();
-                self.until_crash(async move { worker.run_due().await.map(|_| ()) })
-                    .await?;
-                self.gather();
-            }
-            55..=64 => self.deliver_hooks(true).await,
-            65..=75 => {
-                let s = self.rng.random_range(1..180);
-                self.clock.advance(chrono::Duration::seconds(s));
-            }
-            76 => {
-                let device = self.rng.random_range(0..self.devices.len());
-                let id = DepositId::from_uuid(self.order_id().as_uuid())?;
-                let amount = [20_000, 50_000, 100_000][self.rng.random_range(0..3)];
-                let lose = self.rng.random_range(0..4) == 0;
-                self.deposit(device, id, amount, lose).await;
-            }
-            77 => {
-                if !self.deposits.is_empty() {
-                    let (device, id, amount) =
-                        self.deposits[self.rng.random_range(0..self.deposits.len())];
-                    self.deposit(device, id, amount, false).await;
-                }
-            }
-            78..=79 => {
-                let pay = self.rng.random_range(0..4) > 0;
-                self.finish_deposit(pay).await?;
-            }
-            80..=81 => self.deliver_notifications(true).await,
-            82..=87 => self.toggle_faults(),
-            88 => self.restart().await?,
-            89..=90 => {
-                let sku = if self.rng.random_bool(0.5) {
-                    "tsel10"
-                } else {
-                    "pln20"
-                };
-                let supplier = if self.rng.random_bool(0.5) {
-                    "digiflazz"
-                } else {
-                    "iak"
-                };
-                let base = if sku == "tsel10" { 10_300 } else { 20_300 };
-                let cost = base + self.rng.random_range(-200..9_000);
-                self.change_cost(sku, supplier, cost).await?;
-            }
-            91..=92 => {
-                let txns = self.model.txns();
-                let delivered: Vec<_> = txns
-                    .iter()
-                    .filter(|t| matches!(t.state, model::TxnState::Success { .. }))
-                    .collect();
-                if !delivered.is_empty() {
-                    let t = delivered[self.rng.random_range(0..delivered.len())];
-                    self.model.refund(t.supplier, &t.ref_id);
-                }
-            }
-            93..=95 => self.keep_stale_view().await?,
-            _ => self.act_on_stale_view().await?,
-        }
-        Ok(())
-    }
-
-    fn toggle_faults(&mut self) {
-        let rng = &mut self.rng;
-        let mut f = Faults::default();
-        if rng.random_range(0..3) > 0 {
-            if rng.random_bool(0.5) {
-                let rc = [
-                    "45", "41", "44", "40", "42", "61", "82", "88", "43", "55", "69",
-                ][rng.random_range(0..11)];
-                f.refuse.insert(Supplier::Digiflazz, rc);
-            }
-            if rng.random_bool(0.4) {
-                let rc = ["102", "204", "17", "107", "118", "110"][rng.random_range(0..6)];
-                f.refuse.insert(Supplier::Iak, rc);
-            }
-            f.rate_limit_pm = rng.random_range(0..200);
-            f.lose_answer_pm = rng.random_range(0..300);
-            f.lose_request_pm = rng.random_range(0..200);
-            f.http_500_pm = rng.random_range(0..150);
-            f.bad_price_pm = rng.random_range(0..100);
-            f.crash_pm = rng.random_range(0..40);
-        }
-        let gw = gateway::GwFaults {
-            status_500_pm: if rng.random_range(0..3) == 0 {
-                rng.random_range(0..1000)
-            } else {
-                0
-            },
-            lose_charge_answer_pm: rng.random_range(0..200),
-        };
-        self.model.with_gateway(|g, _| g.faults = gw);
-        let text = format!("faults now {f:?}");
-        self.model.set_faults(f);
-        self.note(text);
-        for d in 0..self.devices.len() {
-            let rng = &mut self.rng;
-            let mut lf = LinkFaults::default();
-            if rng.random_range(0..3) > 0 {
-                lf.offline = rng.random_range(0..5) == 0;
-                lf.never_left_pm = rng.random_range(0..200);
-                lf.lose_answer_pm = rng.random_range(0..300);
-                lf.crash_pm = rng.random_range(0..80);
-            }
-            self.devices[d].link.set_faults(lf);
-            self.note(format!("counter {d} link now {lf:?}"));
-        }
-    }
 }
 
 /// What one seed did.
@@ -981,13 +424,59 @@ pub struct SeedReport {
     pub trace: Vec<String>,
 }
 
-/// Runs one seed: `events` random events, then settling and the checks.
+/// Where a seed's server keeps its data.
+#[derive(Clone, Debug, Default)]
+pub enum Backend {
+    /// A SQLite file of the seed's own.
+    #[default]
+    Sqlite,
+    /// A database of the seed's own on the PostgreSQL server at `admin_url` (created, then
+    /// dropped).
+    Postgres { admin_url: String },
+}
+
+/// Runs one seed on SQLite: `events` random events, then settling and the checks.
 pub async fn run_seed(seed: u64, events: usize) -> anyhow::Result<Result<SeedReport, Violation>> {
+    run_seed_on(seed, events, &Backend::Sqlite).await
+}
+
+/// Runs one seed with its server on `backend`.
+pub async fn run_seed_on(
+    seed: u64,
+    events: usize,
+    backend: &Backend,
+) -> anyhow::Result<Result<SeedReport, Violation>> {
+    match backend {
+        Backend::Sqlite => run::<SqliteStore>(seed, events, None).await,
+        Backend::Postgres { admin_url } => {
+            let name = format!("sim_{seed}_{}", uuid::Uuid::now_v7().simple());
+            let admin = sqlx::PgPool::connect(admin_url).await?;
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&admin)
+                .await?;
+            let base = admin_url
+                .rsplit_once('/')
+                .map_or(admin_url.as_str(), |(b, _)| b);
+            let result = run::<PgStore>(seed, events, Some(format!("{base}/{name}"))).await;
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&admin)
+                .await?;
+            admin.close().await;
+            result
+        }
+    }
+}
+
+async fn run<S: SimStore>(
+    seed: u64,
+    events: usize,
+    db_url: Option<String>,
+) -> anyhow::Result<Result<SeedReport, Violation>> {
     let mut rng = StdRng::seed_from_u64(seed);
     let shops = rng.random_range(1..=2);
     let devices = rng.random_range(1..=2);
     let saldo = [60_000, 150_000, 500_000][rng.random_range(0..3)];
-    let mut world = World::new(seed, shops, devices, saldo).await?;
+    let mut world = World::<S>::build(seed, shops, devices, saldo, db_url).await?;
     world.note(format!(
         "seed {seed}: {shops} shop(s), {devices} device(s) each, saldo {saldo}"
     ));

@@ -3,6 +3,7 @@
 //! ```text
 //! konter-sim --seeds 1000            # seeds 1..=1000 (and every seed in --failed FILE)
 //! konter-sim --seed 42 --trace       # one seed, with its trace of events
+//! konter-sim --postgres URL ...      # each seed's server on a fresh PostgreSQL database
 //! ```
 //!
 //! Prints `bench sim.seeds_per_min N` and `bench sim.double_purchases N`; a failing seed
@@ -11,7 +12,7 @@
 use std::io::Write;
 use std::time::Instant;
 
-use konter_sim::run_seed;
+use konter_sim::{Backend, run_seed_on};
 
 struct Args {
     seeds: u64,
@@ -21,6 +22,7 @@ struct Args {
     events: usize,
     failed_file: Option<String>,
     threads: usize,
+    backend: Backend,
 }
 
 fn parse_args() -> anyhow::Result<Args> {
@@ -32,6 +34,7 @@ fn parse_args() -> anyhow::Result<Args> {
         events: 150,
         failed_file: None,
         threads: std::thread::available_parallelism().map_or(1, usize::from),
+        backend: Backend::Sqlite,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -47,6 +50,11 @@ fn parse_args() -> anyhow::Result<Args> {
             "--failed" => args.failed_file = Some(value("--failed")?),
             "--threads" => args.threads = value("--threads")?.parse()?,
             "--trace" => args.trace = true,
+            "--postgres" => {
+                args.backend = Backend::Postgres {
+                    admin_url: value("--postgres")?,
+                }
+            }
             other => anyhow::bail!("unknown argument {other}"),
         }
     }
@@ -95,7 +103,7 @@ fn main() -> anyhow::Result<()> {
                 loop {
                     let next = queue.lock().ok().and_then(|mut q| q.pop());
                     let Some(seed) = next else { break };
-                    let r = rt.block_on(run_seed(seed, args.events));
+                    let r = rt.block_on(run_seed_on(seed, args.events, &args.backend));
                     if let Ok(mut all) = results.lock() {
                         all.push((seed, r));
                     }

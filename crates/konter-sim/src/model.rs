@@ -20,6 +20,9 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
+mod wire;
+use wire::{answer_body, fail_rc, is_success, refusal, status_word};
+
 /// Which supplier a request is for, from its URL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Supplier {
@@ -129,7 +132,6 @@ struct State {
     hooks: Vec<Hook>,
     trace: Vec<String>,
     serial: u64,
-    gateway: crate::gateway::GwState,
     /// Crashes may happen now (a worker's step is running, not a webhook's handler).
     armed: bool,
 }
@@ -141,6 +143,8 @@ pub struct Model {
     state: Arc<Mutex<State>>,
     /// Rung when the server process dies in the middle of a call.
     crash: Arc<tokio::sync::Notify>,
+    /// The payment gateway, reached through the same transport.
+    pub gateway: crate::gateway::Gateway,
 }
 
 /// How long a pending purchase stays pending, in seconds: from a few seconds to a few
@@ -150,6 +154,7 @@ const PENDING_S: (i64, i64) = (5, 600);
 impl Model {
     pub fn new(clock: Clock, seed: u64) -> Model {
         Model {
+            gateway: crate::gateway::Gateway::new(clock.clone(), seed),
             clock,
             state: Arc::new(Mutex::new(State {
                 rng: StdRng::seed_from_u64(seed ^ 0x5eed_5eed),
@@ -162,7 +167,6 @@ impl Model {
                 hooks: Vec::new(),
                 trace: Vec::new(),
                 serial: 0,
-                gateway: crate::gateway::GwState::default(),
                 armed: false,
             })),
             crash: Arc::new(tokio::sync::Notify::new()),
@@ -289,7 +293,9 @@ impl Model {
     }
 
     pub fn take_trace(&self) -> Vec<String> {
-        std::mem::take(&mut self.state().trace)
+        let mut lines = std::mem::take(&mut self.state().trace);
+        lines.extend(self.gateway.take_trace());
+        lines
     }
 
     /// Answers one request. `Err` is a connection that broke (before or after the supplier
@@ -485,73 +491,6 @@ fn draw(rng: &mut StdRng, per_mille: u32) -> bool {
     per_mille > 0 && rng.random_range(0..1000) < per_mille
 }
 
-fn fail_rc(supplier: Supplier, fate: Fate) -> &'static str {
-    match (supplier, fate) {
-        (Supplier::Digiflazz, Fate::Down) => "55",
-        (Supplier::Digiflazz, _) => "02",
-        (Supplier::Iak, Fate::Down) => "106",
-        (Supplier::Iak, _) => "07",
-    }
-}
-
-fn status_word(supplier: Supplier, state: &str) -> Value {
-    match (supplier, state) {
-        (Supplier::Digiflazz, "success") => json!("Sukses"),
-        (Supplier::Digiflazz, "pending") => json!("Pending"),
-        (Supplier::Digiflazz, _) => json!("Gagal"),
-        (Supplier::Iak, "success") => json!(1),
-        (Supplier::Iak, "pending") => json!(0),
-        (Supplier::Iak, _) => json!(2),
-    }
-}
-
-fn is_success(d: &Value) -> bool {
-    d["status"] == json!("Sukses") || d["status"] == json!(1)
-}
-
-fn refusal(supplier: Supplier, rc: &str, ref_id: &str) -> String {
-    json!({"data": {"ref_id": ref_id, "status": status_word(supplier, "failed"), "rc": rc,
-        "message": "ditolak (simulasi)", "price": 0}})
-    .to_string()
-}
-
-/// A transaction as an answer (or, `as_hook`, as its webhook body, IAK's with string values).
-fn answer_body(txn: &Txn, as_hook: bool) -> Value {
-    let (state, rc, sn) = match &txn.state {
-        TxnState::Pending { .. } => (
-            "pending",
-            if txn.supplier == Supplier::Iak {
-                "39"
-            } else {
-                "03"
-            },
-            String::new(),
-        ),
-        TxnState::Success { sn } => ("success", "00", sn.clone()),
-        TxnState::Failed { rc } => ("failed", *rc, String::new()),
-        TxnState::Refunded => ("failed", "74", String::new()),
-    };
-    let mut d = json!({
-        "ref_id": txn.ref_id,
-        "status": status_word(txn.supplier, state),
-        "rc": rc,
-        "message": state,
-        "sn": sn,
-        "price": txn.price,
-    });
-    if txn.supplier == Supplier::Digiflazz {
-        d["customer_no"] = json!(txn.customer_no);
-    } else {
-        d["customer_id"] = json!(txn.customer_no);
-        if as_hook {
-            for k in ["status", "price"] {
-                d[k] = json!(d[k].to_string().trim_matches('"'));
-            }
-        }
-    }
-    json!({ "data": d })
-}
-
 impl Transport for Model {
     fn post<'a>(&'a self, url: &'a str, body: &'a Value, _timeout: Duration) -> Posted<'a> {
         let crash = {
@@ -589,13 +528,7 @@ impl Transport for Model {
         _timeout: Duration,
     ) -> Posted<'a> {
         let path = url.split_once("/midtrans").map_or(url, |(_, p)| p);
-        let mut guard = self.state();
-        let st = &mut *guard;
-        let (status, answer) = st.gateway.handle(&mut st.rng, path, user, body);
-        let trace = std::mem::take(&mut st.gateway.trace);
-        let now = self.clock.now();
-        st.trace
-            .extend(trace.into_iter().map(|l| format!("{now} {l}")));
+        let (status, answer) = self.gateway.with(|gw| gw.handle(path, user, body));
         Box::pin(async move { Ok((status, answer.to_string())) })
     }
 }
@@ -606,20 +539,5 @@ impl Model {
     pub fn arm_crashes(&self, armed: bool) -> Arc<tokio::sync::Notify> {
         self.state().armed = armed;
         self.crash.clone()
-    }
-
-    /// The gateway's state, for the simulation to pay, expire and notify.
-    pub fn with_gateway<T>(
-        &self,
-        f: impl FnOnce(&mut crate::gateway::GwState, &mut StdRng) -> T,
-    ) -> T {
-        let mut guard = self.state();
-        let st = &mut *guard;
-        let out = f(&mut st.gateway, &mut st.rng);
-        let trace = std::mem::take(&mut st.gateway.trace);
-        let now = self.clock.now();
-        st.trace
-            .extend(trace.into_iter().map(|l| format!("{now} {l}")));
-        out
     }
 }

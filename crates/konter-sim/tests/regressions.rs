@@ -320,25 +320,6 @@ async fn replayed_callbacks_do_not_flood_the_supplier_with_questions() {
     assert_eq!(status_of(&w, id).await, OrderStatus::Pending);
 }
 
-/// Puts `sku` in a supplier cut-off from `from` to `to` minutes after the world's clock.
-async fn cut_off(w: &World, sku: &str, from: i64, to: i64) {
-    let store = &w.server.app.store;
-    let entry = store
-        .catalogue()
-        .await
-        .expect("catalogue")
-        .into_iter()
-        .find(|e| e.product.sku.as_str() == sku)
-        .expect("product");
-    // Cut-offs are announced in WIB (UTC+7).
-    let wib = |m| (w.clock.now() + Duration::hours(7) + Duration::minutes(m)).time();
-    store
-        .upsert_product(&entry.product, Some((wib(from), wib(to))), w.clock.now())
-        .await
-        .expect("cut-off");
-    w.server.app.catalogue.invalidate().await;
-}
-
 /// Two copies of one order id: the first still waiting to be written when the second
 /// arrives in a supplier cut-off. The counter must get one answer for both — a refusal of
 /// the second while the first is accepted would make it give the cash back for an order the
@@ -347,7 +328,7 @@ async fn cut_off(w: &World, sku: &str, from: i64, to: i64) {
 async fn a_copy_refused_while_the_first_is_still_being_written_gets_the_same_answer() {
     use sqlx::Connection;
     let mut w = world().await;
-    cut_off(&w, "tsel10", 60, 120).await;
+    w.cut_off("tsel10", 60, 120).await.expect("cut-off");
     let id = w.order_id();
     let body =
         json!({"id": id, "sku": "tsel10", "target": "081234567890", "max_price_idr": 30_000})
@@ -387,7 +368,7 @@ async fn a_copy_refused_while_the_first_is_still_being_written_gets_the_same_ans
 #[tokio::test]
 async fn a_late_copy_of_a_refused_order_is_refused_the_same() {
     let mut w = world().await;
-    cut_off(&w, "tsel10", -10, 30).await;
+    w.cut_off("tsel10", -10, 30).await.expect("cut-off");
     let id = w.order_id();
     let body =
         json!({"id": id, "sku": "tsel10", "target": "081234567890", "max_price_idr": 30_000})
@@ -426,14 +407,14 @@ async fn a_paid_deposit_is_credited_when_every_notification_failed() {
     let mut w = world().await;
     let id = konter_domain::ids::DepositId::from_uuid(w.order_id().as_uuid()).expect("v7");
     w.deposit(0, id, 50_000, false).await;
-    w.model.with_gateway(|g, _| g.faults.status_500_pm = 1000);
+    w.model.gateway.with(|g| g.faults.status_500_pm = 1000);
     w.finish_deposit(true).await.expect("pay");
     for _ in 0..12 {
         w.deliver_notifications(false).await;
         w.clock.advance(Duration::minutes(20));
     }
     assert!(
-        w.model.with_gateway(|g, _| g.outbox.is_empty()),
+        w.model.gateway.with(|g| g.outbox.is_empty()),
         "the gateway gave up notifying"
     );
     w.settle_all().await.expect("settle");
