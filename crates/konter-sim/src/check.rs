@@ -45,6 +45,27 @@ impl<S: SimStore> World<S> {
         {
             return Ok(false);
         }
+        // Deposits: the gateway has nothing left to notify, and every charge it settled or
+        // let expire is settled on the server too.
+        let (notifying, finished) = self.model.gateway.with(|g| {
+            let finished: Vec<String> = g
+                .charges
+                .values()
+                .filter(|c| c.status != "pending")
+                .map(|c| c.order_id.clone())
+                .collect();
+            (!g.outbox.is_empty(), finished)
+        });
+        if notifying {
+            return Ok(false);
+        }
+        for order_id in finished {
+            if let Some(d) = self.server.app.store.deposit_by_gateway_id(&order_id).await?
+                && d.deposit.status == DepositStatus::Pending
+            {
+                return Ok(false);
+            }
+        }
         for d in &self.devices {
             for o in &d.orders {
                 let local = d.engine.order(&o.id.to_string())?;
