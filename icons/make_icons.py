@@ -3,7 +3,7 @@
 
 Standard library only (zlib + struct), so the icons can be rebuilt anywhere:
 
-    python3 src-tauri/icons/make_icons.py
+    python3 icons/make_icons.py
 
 The shapes are defined on a 0..1 square and sampled 4x4 per pixel, so every size gets
 smooth edges from the same drawing.
