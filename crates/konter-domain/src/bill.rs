@@ -3,9 +3,9 @@
 //!
 //! A bill is paid in two steps at the supplier: an inquiry (`inq-pasca`) that returns the
 //! customer's name and the amounts, then a payment (`pay-pasca`) under the **same** `ref_id`
-//! on the same calendar day (suppliers.md §1.2). The shop's saldo pays the bill's total
-//! (bill + penalty + the supplier's admin); the customer pays that plus the shop's own
-//! "biaya admin loket", which is the shop's margin on a bill.
+//! on the same calendar day (docs/suppliers.md, "Digiflazz: postpaid bills"). The shop's
+//! saldo pays the bill's total (bill + penalty + the supplier's admin); the customer pays
+//! that plus the shop's own "biaya admin loket", which is the shop's margin on a bill.
 
 use std::collections::BTreeMap;
 use std::fmt;

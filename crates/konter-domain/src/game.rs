@@ -3,7 +3,8 @@
 //! Each game asks for different fields (Mobile Legends: user id and zone id; Free Fire: a
 //! player id; Genshin Impact: a uid and a server). Suppliers want them encoded differently:
 //! Digiflazz concatenates the Mobile Legends user and zone ids (`123456781234`), IAK joins
-//! fields with `|` (`12345678|1234`); see suppliers.md §1.8 and §2.6.
+//! fields with `|` (`12345678|1234`); see docs/suppliers.md,
+//! "Digiflazz: game customer numbers" and "IAK: game codes and account formats".
 
 use std::fmt;
 
@@ -266,12 +267,14 @@ impl GameTarget {
     /// The `customer_no` a supplier expects for this account.
     pub fn customer_no(&self, format: SupplierFormat) -> String {
         match (self.game, format, &self.zone_id) {
-            // Digiflazz: user id immediately followed by zone id (suppliers.md §1.8).
+            // Digiflazz: user id immediately followed by zone id
+            // (docs/suppliers.md, "Digiflazz: game customer numbers").
             (Game::MobileLegends, SupplierFormat::Digiflazz, Some(zone)) => {
                 format!("{}{zone}", self.user_id)
             }
-            // Servers are `uid|server` at Digiflazz sellers too (§1.8), and IAK joins every
-            // extra field with `|` (§2.6).
+            // Servers are `uid|server` at Digiflazz sellers too, and IAK joins every extra
+            // field with `|` (docs/suppliers.md,
+            // "Digiflazz: game customer numbers" and "IAK: game codes and account formats").
             (_, _, Some(extra)) => format!("{}|{extra}", self.user_id),
             (_, _, None) => self.user_id.clone(),
         }

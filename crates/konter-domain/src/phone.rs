@@ -4,10 +4,11 @@
 //! `+62 812 3456 7890`, `62812.3456.7890`, `(0812) 3456 7890`. All of them are the same
 //! number. Suppliers want the local `08…` form; the E.164 form (`62…`) is for everything else.
 //!
-//! Operator detection is by prefix, from one table ([`PREFIXES`]) built from
-//! `shared/reference/suppliers.md` §5.1. The supplier has the last word (Digiflazz rc 52,
-//! IAK rc 16), but a number whose prefix belongs to no operator is refused here, before a
-//! cashier takes money for a product that cannot be delivered.
+//! Operator detection is by prefix, from one table ([`PREFIXES`]) built from the prefix list
+//! (docs/suppliers.md, "Indonesian mobile numbers and operator prefixes"). The supplier has
+//! the last word (Digiflazz rc 52, IAK rc 16), but a number whose prefix belongs to no
+//! operator is refused here, before a cashier takes money for a product that cannot be
+//! delivered.
 
 use std::fmt;
 use std::str::FromStr;
@@ -82,7 +83,8 @@ impl fmt::Display for Operator {
 
 /// Four-digit prefixes (local form) and their operator.
 ///
-/// Where sources disagree (suppliers.md §5.1), the choice made:
+/// Where sources disagree, the choice made
+/// (docs/suppliers.md, "Indonesian mobile numbers and operator prefixes"):
 /// - `0811` is Telkomsel's kartuHalo postpaid range; IAK's list omits it, but it is a
 ///   Telkomsel number and pulsa can be bought for it, so it is Telkomsel here.
 /// - Axis: IAK lists 0831, 0832, 0837, 0838; other sources list 0833 instead of 0837. We

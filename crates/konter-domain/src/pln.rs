@@ -4,7 +4,8 @@
 //! A token can be bought with the 11-digit meter number (No. Meter) or the 12-digit customer
 //! id (ID Pelanggan, IDPEL). The token itself is 20 digits, valid only on that meter, and is
 //! printed in five groups of four. Suppliers do not agree on the `sn` layout
-//! (suppliers.md §1.7), so the token is read robustly and the rest is display-only.
+//! (docs/suppliers.md, "Digiflazz: serial numbers" and "PLN numbers and tokens"), so the
+//! token is read robustly and the rest is display-only.
 
 use std::fmt;
 use std::str::FromStr;

@@ -178,7 +178,8 @@ mod tests {
 
     #[test]
     fn decomposed_accents_are_composed_first() {
-        // The trap from tooling.md §1: `e` + U+0301 must not reach the printer as UTF-8.
+        // The escpos crate's silent UTF-8 fallback (see encode.rs): `e` + U+0301 must not
+        // reach the printer as UTF-8.
         assert_eq!(printable_line("Jose\u{301}"), "José");
         // A combining mark with no precomposed form is dropped, not sent.
         assert_eq!(printable_line("q\u{301}"), "q");

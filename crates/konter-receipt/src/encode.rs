@@ -8,8 +8,9 @@
 //! **Text bytes are ours.** Each line is encoded by [`crate::codepage::encode_line`] and
 //! handed to the crate with `custom()`, not `write()`. The crate's text path looks every
 //! character up in its CP437 table and, for anything missing — which includes all of ASCII
-//! — falls back to UTF-8, one allocation per character: it is the silent-UTF-8 trap of
-//! tooling.md §1, and it took about 70% of the render time (perf, 120 µs a receipt). Our
+//! — falls back to UTF-8, one allocation per character. That fallback is a silent trap (the
+//! printer reads the UTF-8 bytes as code-page bytes and prints garbage, e.g. for a decomposed
+//! `e` + U+0301), and it took about 70% of the render time (perf, 120 µs a receipt). Our
 //! encoder fails instead of falling back; the tests check its bytes against python-escpos's
 //! CP437 encoding.
 //!

@@ -5,7 +5,8 @@
 //! `xld25000`, `pln20000`), with `[ours]` names where IAK's real code is unknown.
 //! Prices are what each supplier charges the buyer (the demo catalogue's `cost_idr`).
 
-/// The mobile operators whose numbers §5.1 lists.
+/// The mobile operators, as listed by prefix
+/// (docs/suppliers.md, "Indonesian mobile numbers and operator prefixes").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operator {
     Telkomsel,
@@ -17,7 +18,8 @@ pub enum Operator {
     Smartfren,
 }
 
-/// The games sold, each with its own customer-number shape (§1.8, §2.6).
+/// The games sold, each with its own customer-number shape (docs/suppliers.md,
+/// "Digiflazz: game customer numbers" and "IAK: game codes and account formats").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Game {
     MobileLegends,
@@ -26,7 +28,8 @@ pub enum Game {
 }
 
 impl Game {
-    /// IAK's `game_code` for inquiry-game (§2.6).
+    /// IAK's `game_code` for inquiry-game
+    /// (docs/suppliers.md, "IAK: game codes and account formats").
     pub fn iak_game_code(self) -> &'static str {
         match self {
             Game::MobileLegends => "103",
@@ -125,7 +128,8 @@ impl Product {
         }
     }
 
-    /// The `desc` Digiflazz shows, which for games states the customer_no format (§1.3).
+    /// The `desc` Digiflazz shows, which for games states the customer_no format
+    /// (docs/suppliers.md, "Digiflazz: price list").
     pub fn digiflazz_desc(&self) -> &'static str {
         match self.kind {
             Kind::Pulsa(_) => "Pulsa reguler, masa aktif mengikuti operator",
@@ -142,7 +146,8 @@ impl Product {
     }
 }
 
-/// The test SKU of Digiflazz's development mode (§1.5), the only one `testing: true` accepts.
+/// The test SKU of Digiflazz's development mode, the only one `testing: true` accepts
+/// (docs/suppliers.md, "Digiflazz: development mode and test numbers").
 pub const DIGIFLAZZ_TEST_SKU: &str = "xld10";
 
 #[expect(
@@ -269,8 +274,10 @@ pub const PRODUCTS: &[Product] = &[
     other("shopee20", "hshopeepay20000", "ShopeePay 20.000", Kind::EMoney, "SHOPEEPAY", 20000, "", 20900, 20950),
     other("shopee50", "hshopeepay50000", "ShopeePay 50.000", Kind::EMoney, "SHOPEEPAY", 50000, "", 50900, 50950),
     other("shopee100", "hshopeepay100000", "ShopeePay 100.000", Kind::EMoney, "SHOPEEPAY", 100000, "", 100900, 100950),
-    // Digiflazz's development-mode SKU (§1.5): price 10000 so the doc's example
-    // (buyer_last_saldo 990000 from a 1,000,000 development balance) comes out exactly.
+    // Digiflazz's development-mode SKU
+    // (docs/suppliers.md, "Digiflazz: development mode and test numbers"): price 10000 so
+    // the doc's example (buyer_last_saldo 990000 from a 1,000,000 development balance) comes
+    // out exactly.
     Product {
         digiflazz_code: DIGIFLAZZ_TEST_SKU,
         iak_code: None,

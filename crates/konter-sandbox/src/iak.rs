@@ -1,5 +1,6 @@
-//! IAK (Mobilepulsa) prepaid API v2 (suppliers.md §2), under `/iak/api`: `check-balance`,
-//! `pricelist[/:type[/:operator]]`, `top-up`, `check-status`, `inquiry-pln`, `inquiry-game`.
+//! IAK (Mobilepulsa) prepaid API v2 (docs/suppliers.md, "IAK"), under `/iak/api`:
+//! `check-balance`, `pricelist[/:type[/:operator]]`, `top-up`, `check-status`, `inquiry-pln`,
+//! `inquiry-game`.
 //! JSON POSTs signed `md5(username + api_key + X)`, answers wrapped in `data`, always HTTP
 //! 200 (ours: IAK reports errors in `rc`).
 //!
@@ -8,10 +9,11 @@
 //! ref_id)` in the body. A re-posted ref_id is a status check, whatever else the body says
 //! (IAK's documented behaviour).
 //!
-//! Two keys, as IAK's two hosts: the development key behaves like IAK's sandbox (§2.3, §2.4):
-//! top-ups stay PROCESS until `POST /_sandbox/iak/{ref_id}/success` or `/failed` (the
-//! "sandbox report" buttons), and only the documented inquiry test data succeeds. The
-//! production key follows the simulator's last-digit rules and calls back by itself.
+//! Two keys, as IAK's two hosts: the development key behaves like IAK's sandbox
+//! (docs/suppliers.md, "IAK: callbacks" and "IAK: sandbox test data"): top-ups stay PROCESS
+//! until `POST /_sandbox/iak/{ref_id}/success` or `/failed` (the "sandbox report" buttons),
+//! and only the documented inquiry test data succeeds. The production key follows the
+//! simulator's last-digit rules and calls back by itself.
 //!
 //! Admin: `/_sandbox/iak/{ref_id}/success|failed|refund|notify`,
 //! `POST /_sandbox/iak/balance {"key":"prod","balance_idr":N}`.
@@ -47,7 +49,7 @@ pub const MAX_FIELD_CHARS: usize = 100;
 /// long, so it lands after the PROCESS answer as it does at IAK (unless the out-of-order
 /// fault asks for the race).
 pub const CALLBACK_LAG_MS: u64 = 200;
-/// The inquiry test data of IAK's sandbox (§2.4).
+/// The inquiry test data of IAK's sandbox (docs/suppliers.md, "IAK: sandbox test data").
 const SANDBOX_PLN_ID: &str = "12345678901";
 const SANDBOX_GAME_CODE: &str = "103";
 const SANDBOX_GAME_ID: &str = "156378300|8483";
@@ -476,7 +478,8 @@ async fn inquiry_game(State(s): State<Sandbox>, body: Bytes) -> Response {
     .await
 }
 
-/// The callback body: every value a string, signed in the body (§2.3).
+/// The callback body: every value a string, signed in the body
+/// (docs/suppliers.md, "IAK: callbacks").
 fn callback(s: &Sandbox, p: &Purchase, bad: bool, stale: bool, url: &str) -> Outgoing {
     let (status, rc, message) = words(p.status);
     let username = &s.settings.iak_username;

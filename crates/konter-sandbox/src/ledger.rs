@@ -3,10 +3,10 @@
 //! life of the process, so a ref_id re-posted at any time re-answers the same purchase and is
 //! never charged twice.
 //!
-//! Money rules (§1.9.6): a purchase is debited when it is accepted, pending or not; it is
-//! credited back when it fails and when a success is refunded. The balance therefore always
-//! equals what was put in minus the price of every purchase not failed, which
-//! [`Books::assert_balanced`] checks after each change.
+//! Money rules (docs/suppliers.md, "Digiflazz: balance and deposit tickets"): a purchase is
+//! debited when it is accepted, pending or not; it is credited back when it fails and when a
+//! success is refunded. The balance therefore always equals what was put in minus the price
+//! of every purchase not failed, which [`Books::assert_balanced`] checks after each change.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -26,7 +26,8 @@ pub const MAX_TICKETS: usize = 1_000;
 /// Largest balance the admin call sets and a deposit may reach: Digiflazz's own example shows
 /// 500 billion, and a trillion keeps sums far from overflowing an i64.
 pub const MAX_BALANCE_IDR: i64 = 1_000_000_000_000;
-/// The `sn` Digiflazz's development mode answers (§1.5).
+/// The `sn` Digiflazz's development mode answers
+/// (docs/suppliers.md, "Digiflazz: development mode and test numbers").
 pub const TESTING_SN: &str = "1234567890";
 
 /// Which of the buyer's two keys signed a request.

@@ -1,7 +1,8 @@
 //! konter-sandbox: simulators of the outside parties Konter talks to — Midtrans, Digiflazz
-//! and IAK — built from `shared/reference/suppliers.md` and nothing of Konter's own, so they
-//! cannot share our bugs. It must never depend on a Konter crate, and never be pointed at
-//! real money: its keys are its own and every purchase is make-believe.
+//! and IAK — built from their published contracts, as `docs/suppliers.md` records them, and
+//! from no Konter code, so they cannot share our bugs. It must never depend on a Konter
+//! crate, and never be pointed at real money: its keys are its own and every purchase is
+//! make-believe.
 //!
 //! Every request is kept in a log that tests read (`GET /_sandbox/requests`), and every
 //! webhook sent in another (`GET /_sandbox/webhooks`). Admin actions (a customer paying a VA,

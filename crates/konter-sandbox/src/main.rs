@@ -6,7 +6,7 @@ use konter_sandbox::{MAX_PENDING_DELAY_MS, Sandbox, Settings, digiflazz, iak, mi
 const ABOUT: &str = "Simulators of Midtrans, Digiflazz and IAK for tests and the demo";
 
 const LONG_ABOUT: &str = "Simulators of the outside parties Konter talks to, following \
-shared/reference/suppliers.md. All on one port; webhooks go to --webhook-base.
+docs/suppliers.md. All on one port; webhooks go to --webhook-base.
 
 MIDTRANS (under /midtrans): POST /v2/charge (bank_transfer with bank bca|bni|bri|permata, or \
 qris), GET /v2/{order_id}/status; Basic auth with the server key. A charge stays pending until \

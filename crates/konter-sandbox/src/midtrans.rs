@@ -1,4 +1,4 @@
-//! Midtrans Core API, as far as deposits need it (suppliers.md §4.1):
+//! Midtrans Core API, as far as deposits need it (docs/suppliers.md, "Midtrans"):
 //! `POST /v2/charge` (bank_transfer VA or QRIS), `GET /v2/{order_id}/status`, both with
 //! `Authorization: Basic base64(server_key + ":")`, and the signed HTTP notification
 //! `signature_key = sha512(order_id + status_code + gross_amount + server_key)` sent to
@@ -374,7 +374,7 @@ mod tests {
 
     #[test]
     fn signatures_match_the_reference_vectors() {
-        // suppliers.md §7.
+        // docs/suppliers.md, "Test vectors".
         assert_eq!(
             signature(
                 "1111",

@@ -1,7 +1,8 @@
 //! The simulator's deterministic rules: whether a customer number is well formed for a
-//! product (§5), what happens to a purchase (decided by the number's last digit), and the
-//! made-up but stable names, serials and PLN tokens that come back. Both suppliers share
-//! these rules; each renders the outcome in its own codes.
+//! product (docs/suppliers.md, "Indonesian mobile numbers and operator prefixes" and
+//! "PLN numbers and tokens"), what happens to a purchase (decided by the number's last
+//! digit), and the made-up but stable names, serials and PLN tokens that come back. Both
+//! suppliers share these rules; each renders the outcome in its own codes.
 //!
 //! The last-digit rule (the last ASCII digit of the customer number, so `user|zone` and
 //! `user`+`zone` agree):
@@ -16,19 +17,24 @@
 //! | 6          | failed at once: wrong number (rc 54 / IAK 14; games: IAK 142)   |
 //! | 7          | failed at once: product disrupted (rc 55 / IAK 106)             |
 //!
-//! Digiflazz's magic numbers (`087800001230/2/3/4`, §1.5) are instances of this table.
+//! Digiflazz's magic numbers `087800001230/2/3/4`
+//! (docs/suppliers.md, "Digiflazz: development mode and test numbers") are instances of this
+//! table.
 
 use crate::Api;
 use crate::catalogue::{Game, Kind, Operator, Product};
 
-/// Domestic mobile numbers are 10 to 13 digits with the leading 0 (§5.1).
+/// Domestic mobile numbers are 10 to 13 digits with the leading 0
+/// (docs/suppliers.md, "Indonesian mobile numbers and operator prefixes").
 const MIN_PHONE_DIGITS: usize = 10;
 const MAX_PHONE_DIGITS: usize = 13;
-/// PLN meter numbers have 11 digits, customer IDs (IDPEL) 12 (§5.2).
+/// PLN meter numbers have 11 digits, customer IDs (IDPEL) 12
+/// (docs/suppliers.md, "PLN numbers and tokens").
 const PLN_METER_DIGITS: usize = 11;
 const PLN_IDPEL_DIGITS: usize = 12;
 /// A Mobile Legends user id has 6 to 10 digits and a zone 3 to 5; Digiflazz takes them
-/// concatenated, IAK as `user|zone` (§1.8, §2.6).
+/// concatenated, IAK as `user|zone` (docs/suppliers.md,
+/// "Digiflazz: game customer numbers" and "IAK: game codes and account formats").
 const ML_USER_DIGITS: std::ops::RangeInclusive<usize> = 6..=10;
 const ML_ZONE_DIGITS: std::ops::RangeInclusive<usize> = 3..=5;
 /// Free Fire player ids run from 6 to 12 digits.
@@ -182,15 +188,16 @@ fn check_phone(no: &str) -> Result<(), Failure> {
     if no.len() > MAX_PHONE_DIGITS {
         return Err(Failure::NumberTooLong);
     }
-    // Mobile numbers are 08[1-35-9]…; 080x and 084x are not mobile ranges (§5.1).
+    // Mobile numbers are 08[1-35-9]…; 080x and 084x are not mobile ranges
+    // (docs/suppliers.md, "Indonesian mobile numbers and operator prefixes").
     match no.as_bytes().get(2) {
         Some(b'0' | b'4') => Err(Failure::WrongNumber),
         _ => Ok(()),
     }
 }
 
-/// The operator a number belongs to by its prefix (§5.1, taking the union where sources
-/// disagree).
+/// The operator a number belongs to by its prefix, taking the union where sources disagree
+/// (docs/suppliers.md, "Indonesian mobile numbers and operator prefixes").
 pub fn operator_of(no: &str) -> Option<Operator> {
     use Operator::*;
     if ["085154", "085155", "085156", "085157", "085158"]
@@ -344,7 +351,8 @@ pub struct Meter {
 }
 
 impl Meter {
-    /// `"R1 /000001300"`, the inquiry's `segment_power` (§1.3, §2.2).
+    /// `"R1 /000001300"`, the inquiry's `segment_power`
+    /// (docs/suppliers.md, "Digiflazz: PLN inquiry" and "IAK: endpoints").
     pub fn segment_power(&self) -> String {
         format!("{} /{:09}", self.tariff, self.power_va)
     }
@@ -381,7 +389,7 @@ pub fn meter(customer_no: &str) -> Meter {
     }
 }
 
-/// The 20-digit token in 4-4-4-4-4 groups (§5.2).
+/// The 20-digit token in 4-4-4-4-4 groups (docs/suppliers.md, "PLN numbers and tokens").
 pub fn pln_token(ref_id: &str, customer_no: &str) -> String {
     let d = digits(seed(&["token", ref_id, customer_no]), 20);
     let groups: Vec<&str> = (0..5).filter_map(|i| d.get(i * 4..i * 4 + 4)).collect();
@@ -394,7 +402,8 @@ pub fn kwh(nominal_idr: i64, rate_centi_idr: i64) -> String {
     format!("{}.{}", tenths / 10, tenths % 10)
 }
 
-/// The `sn` of a successful purchase, in the shape each supplier uses (§1.7).
+/// The `sn` of a successful purchase, in the shape each supplier uses
+/// (docs/suppliers.md, "Digiflazz: serial numbers" and "PLN numbers and tokens").
 pub fn serial(api: Api, product: &Product, ref_id: &str, customer_no: &str) -> String {
     let s = seed(&["sn", ref_id, customer_no]);
     match product.kind {

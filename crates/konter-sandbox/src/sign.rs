@@ -1,5 +1,6 @@
-//! The signatures Digiflazz and IAK use (suppliers.md §0): `md5(username + key + suffix)` on
-//! requests and IAK callbacks, and `sha1=` + HMAC-SHA1 of the raw body on Digiflazz webhooks.
+//! The signatures Digiflazz and IAK use (docs/suppliers.md, "Signatures at a glance"):
+//! `md5(username + key + suffix)` on requests and IAK callbacks, and `sha1=` + HMAC-SHA1 of
+//! the raw body on Digiflazz webhooks.
 
 use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
@@ -41,7 +42,7 @@ pub fn same(a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// suppliers.md §7, computed from the stated inputs.
+    /// docs/suppliers.md, "Test vectors", computed from the stated inputs.
     #[test]
     fn md5_signs_match_the_reference_vectors() {
         for (user, key, suffix, want) in [
@@ -101,7 +102,7 @@ mod tests {
     #[test]
     fn hub_signature_matches_the_reference_vector() {
         let body = br#"{"data":{"ref_id":"test1","customer_no":"087800001230","buyer_sku_code":"xld10","message":"Transaksi Sukses","status":"Sukses","rc":"00","sn":"1234567890","buyer_last_saldo":990000,"price":10000}}"#;
-        assert_eq!(body.len(), 196, "the §7 body is 196 bytes");
+        assert_eq!(body.len(), 196, "the signature example's body is 196 bytes");
         assert_eq!(
             hub_signature(body, "somesecretvalue"),
             "sha1=96e82901214d67180d6a25454a98c7b85f31eda0"

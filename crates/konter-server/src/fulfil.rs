@@ -66,7 +66,8 @@ pub const LEASE: Duration = Duration::from_secs(90);
 /// How often an idle worker looks for due jobs when nothing wakes it.
 pub const IDLE_POLL: Duration = Duration::from_millis(200);
 /// Digiflazz treats a status query about a ref_id older than 90 days as a new purchase
-/// (§1.2), so past this an open attempt goes to an operator instead.
+/// (docs/suppliers.md, "Digiflazz: status check"), so past this an open attempt goes to an
+/// operator instead.
 pub const MAX_ASK_AGE: chrono::Duration = chrono::Duration::days(89);
 
 /// How long new purchases skip a supplier that refused our configuration (keys, IP,

@@ -1,5 +1,5 @@
-//! The Midtrans adapter (Core API, suppliers.md §4.1): charges for saldo deposits, the
-//! status API, and the notification signature.
+//! The Midtrans adapter (Core API; docs/suppliers.md, "Midtrans"): charges for saldo
+//! deposits, the status API, and the notification signature.
 //!
 //! A charge's Midtrans `order_id` is derived from the deposit id, so a retried deposit
 //! request charges the same order: Midtrans refuses a second charge of an order id (406),

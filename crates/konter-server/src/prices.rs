@@ -2,8 +2,8 @@
 //! switches off what the supplier no longer sells, then tells every shop's devices the new
 //! prices of what changed through the change feed (each at its tier's price).
 //!
-//! Digiflazz allows a full price list once per 5 minutes (§1.3, rc 83 beyond), so the
-//! interval never goes below [`MIN_INTERVAL`].
+//! Digiflazz allows a full price list once per 5 minutes, rc 83 beyond (docs/suppliers.md,
+//! "Digiflazz: price list"), so the interval never goes below [`MIN_INTERVAL`].
 
 use std::time::Duration;
 

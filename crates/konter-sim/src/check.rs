@@ -60,7 +60,12 @@ impl<S: SimStore> World<S> {
             return Ok(false);
         }
         for order_id in finished {
-            if let Some(d) = self.server.app.store.deposit_by_gateway_id(&order_id).await?
+            if let Some(d) = self
+                .server
+                .app
+                .store
+                .deposit_by_gateway_id(&order_id)
+                .await?
                 && d.deposit.status == DepositStatus::Pending
             {
                 return Ok(false);

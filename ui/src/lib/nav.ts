@@ -19,7 +19,7 @@ export const NAV: readonly NavItem[] = [
   { screen: 'pengaturan', key: 'F4', label: 'nav.pengaturan', ownerOnly: true },
   // Bills sit on F5, next to the sale keys: every cashier pays bills, like Jual.
   { screen: 'tagihan', key: 'F5', label: 'nav.tagihan', ownerOnly: false },
-  // F9 = laporan, as on the counter screen's key line (UI.md).
+  // F9 = laporan, as on the counter screen's key line.
   { screen: 'laporan', key: 'F9', label: 'nav.laporan', ownerOnly: true },
 ];
 

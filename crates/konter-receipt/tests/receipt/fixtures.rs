@@ -1,4 +1,4 @@
-//! The orders behind the golden files: the samples of `docs/RECEIPTS.md`.
+//! The orders behind the golden files in `tests/golden/`.
 
 use chrono::{DateTime, Utc};
 use konter_domain::bill::{Bill, BillKind, BillPeriod, CustomerNo};

@@ -1,7 +1,7 @@
-//! Digiflazz deposit tickets (§1.2, §1.3): `POST /deposit` opens one (the amount to
-//! transfer, with unique digits added, and the remark), and
-//! `POST /_sandbox/digiflazz/deposits/{notes}/pay` is the transfer arriving, which credits
-//! the ticket's exact amount once.
+//! Digiflazz deposit tickets (docs/suppliers.md, "Digiflazz: balance and deposit tickets"):
+//! `POST /deposit` opens one (the amount to transfer, with unique digits added, and the
+//! remark), and `POST /_sandbox/digiflazz/deposits/{notes}/pay` is the transfer arriving,
+//! which credits the ticket's exact amount once.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -18,7 +18,9 @@ use crate::{Api, Sandbox, rules};
 /// Deposit tickets from 10,000 to a billion rupiah; outside, rc 64 (our bounds).
 pub const MIN_DEPOSIT_IDR: i64 = 10_000;
 pub const MAX_DEPOSIT_IDR: i64 = 1_000_000_000;
-/// The company accounts a ticket may name (§1.3); the account numbers are made up.
+/// The company accounts a ticket may name
+/// (docs/suppliers.md, "Digiflazz: balance and deposit tickets"); the account numbers are
+/// made up.
 const BANKS: [(&str, &str); 4] = [
     ("BCA", "0123 4567 89"),
     ("MANDIRI", "123 00 0456789 0"),
@@ -34,7 +36,8 @@ pub(super) async fn deposit(State(s): State<Sandbox>, body: Bytes) -> Response {
                 .get("amount")
                 .and_then(Value::as_i64)
                 .ok_or_else(|| payload_error("amount must be an integer"))?;
-            // The doc's example writes "Bank" while its table says "bank" (§1.2): take both.
+            // The doc's example writes "Bank" while its table says "bank": take both
+            // (docs/suppliers.md, "Digiflazz: endpoints and signing").
             let bank = f
                 .get("bank")
                 .or_else(|| f.get("Bank"))
@@ -57,7 +60,8 @@ pub(super) async fn deposit(State(s): State<Sandbox>, body: Bytes) -> Response {
                 return Err(reject("64", "Terlalu banyak tiket deposit terbuka"));
             }
             let serial = i64::try_from(books.tickets.len()).unwrap_or(0);
-            // The unique digits that tell transfers apart (§1.3: 10000000 → 10000001).
+            // The unique digits that tell transfers apart, 10000000 → 10000001
+            // (docs/suppliers.md, "Digiflazz: balance and deposit tickets").
             let amount = amount + serial % 999 + 1;
             let notes: String = rules::digits(rules::seed(&["notes", &serial.to_string()]), 7)
                 .bytes()

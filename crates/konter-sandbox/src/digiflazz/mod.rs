@@ -1,15 +1,17 @@
-//! Digiflazz buyer API (suppliers.md §1), under `/digiflazz/v1`: `cek-saldo`, `price-list`,
-//! `deposit`, `transaction` (a re-post of the same ref_id is the status check) and
-//! `inquiry-pln`. Every call is a JSON POST signed `md5(username + key + X)`; every answer is
-//! wrapped in `data`; rc 40–49 come back with HTTP 400, everything else with 200.
+//! Digiflazz buyer API (docs/suppliers.md, "Digiflazz"), under `/digiflazz/v1`: `cek-saldo`,
+//! `price-list`, `deposit`, `transaction` (a re-post of the same ref_id is the status check)
+//! and `inquiry-pln`. Every call is a JSON POST signed `md5(username + key + X)`; every answer
+//! is wrapped in `data`; rc 40–49 come back with HTTP 400, everything else with 200.
 //!
 //! Two keys: the development key only works with `testing: true` and only for the test SKU
-//! `xld10` (§1.5, §6.3); the production key must not send `testing: true` (ours: a leftover
-//! testing flag in production should fail loudly). Each key has its own balance and books.
+//! `xld10` (docs/suppliers.md, "Digiflazz: development mode and test numbers"); the
+//! production key must not send `testing: true` (ours: a leftover testing flag in production
+//! should fail loudly). Each key has its own balance and books.
 //!
-//! Webhooks (§1.6) go to the request's `cb_url`, else `{webhook_base}/hooks/digiflazz`:
-//! `X-Digiflazz-Event: update`, `User-Agent: Digiflazz-Hookshot`,
-//! `X-Hub-Signature: sha1=<hmac-sha1(body, secret)>`, body `{"data":{…}}` as the answer.
+//! Webhooks (docs/suppliers.md, "Digiflazz: webhooks") go to the request's `cb_url`, else
+//! `{webhook_base}/hooks/digiflazz`: `X-Digiflazz-Event: update`,
+//! `User-Agent: Digiflazz-Hookshot`, `X-Hub-Signature: sha1=<hmac-sha1(body, secret)>`, body
+//! `{"data":{…}}` as the answer.
 //!
 //! Admin: `POST /_sandbox/digiflazz/{ref_id}/refund` (rc 74 after a Sukses),
 //! `/{ref_id}/notify` (send again), `POST /_sandbox/digiflazz/deposits/{notes}/pay`,
@@ -40,7 +42,8 @@ pub mod pasca;
 pub use deposit::{MAX_DEPOSIT_IDR, MIN_DEPOSIT_IDR};
 
 pub const DEFAULT_USERNAME: &str = "kontersandbox";
-/// Development keys look like `dev-xxxxxxxx-xxxx-…` (§1.1).
+/// Development keys look like `dev-xxxxxxxx-xxxx-…`
+/// (docs/suppliers.md, "Digiflazz: transport, keys and errors").
 pub const DEFAULT_DEV_KEY: &str = "dev-6f1c2a40-7b9e-11ee-9a3b-0242ac120002";
 pub const DEFAULT_PROD_KEY: &str = "4d8e2b71-c3a5-5f09-b6d4-19a0e7c3f582";
 pub const DEFAULT_WEBHOOK_SECRET: &str = "konter-sandbox-digiflazz-secret";
@@ -103,7 +106,8 @@ pub(crate) fn payload_error(what: &str) -> Rejection {
     reject("40", &format!("Payload Error: {what}"))
 }
 
-/// rc 40–49 are request-level rejections, which Digiflazz answers with HTTP 400 (§1.1).
+/// rc 40–49 are request-level rejections, which Digiflazz answers with HTTP 400
+/// (docs/suppliers.md, "Digiflazz: transport, keys and errors").
 pub(crate) fn http_for(rc: &str) -> StatusCode {
     if rc.len() == 2 && rc.starts_with('4') {
         StatusCode::BAD_REQUEST
@@ -290,7 +294,8 @@ pub(crate) fn words(status: Status) -> (&'static str, &'static str, &'static str
     }
 }
 
-/// The `data` of a transaction answer, status check and webhook (§1.3).
+/// The `data` of a transaction answer, status check and webhook
+/// (docs/suppliers.md, "Digiflazz: transaction answer").
 pub(crate) fn purchase_data(p: &Purchase) -> Value {
     let (rc, status, message) = words(p.status);
     let mut data = json!({
@@ -363,7 +368,8 @@ fn transact(s: &Sandbox, f: Option<&Fields>) -> Result<Reply, (Rejection, i64)> 
     let (sku, customer_no, ref_id, testing, max_price, cb_url) = read().map_err(|r| (r, 0))?;
     let key = authenticate(s, f, ref_id).map_err(|r| (r, 0))?;
     // A development key without the testing flag, or a production key with it, fails the
-    // way Digiflazz fails a key/mode mix-up: as a bad signature (§1.5, §6.3).
+    // way Digiflazz fails a key/mode mix-up: as a bad signature
+    // (docs/suppliers.md, "Digiflazz: development mode and test numbers").
     if (key == Key::Dev) != testing {
         return Err((reject("41", "Signature Anda salah"), 0));
     }
@@ -379,7 +385,8 @@ fn transact(s: &Sandbox, f: Option<&Fields>) -> Result<Reply, (Rejection, i64)> 
         return Err((reject("49", "Ref ID tidak unik"), balance));
     }
     if testing && sku != DIGIFLAZZ_TEST_SKU {
-        // Development mode knows only the test SKU and answers anything else like this (§1.5).
+        // Development mode knows only the test SKU and answers anything else like this
+        // (docs/suppliers.md, "Digiflazz: development mode and test numbers").
         return Err((reject("41", "Signature Anda salah"), balance));
     }
     let Some(product) = catalogue::by_digiflazz_code(sku) else {
@@ -470,7 +477,7 @@ fn outgoing(
     stale: bool,
 ) -> Outgoing {
     let body = json!({"data": purchase_data(p)}).to_string().into_bytes();
-    // Postpaid webhooks come from their own hookshot (§1.6).
+    // Postpaid webhooks come from their own hookshot (docs/suppliers.md, "Digiflazz: webhooks").
     let agent = if p.product.kind == catalogue::Kind::Bill {
         "Digiflazz-Pasca-Hookshot"
     } else {
@@ -481,7 +488,7 @@ fn outgoing(
         ("User-Agent", agent.to_owned()),
     ];
     let secret = &s.settings.digiflazz_webhook_secret;
-    // Digiflazz signs only when a secret is set (§1.6).
+    // Digiflazz signs only when a secret is set (docs/suppliers.md, "Digiflazz: webhooks").
     if !secret.is_empty() {
         let key = if bad {
             format!("{secret}-wrong")

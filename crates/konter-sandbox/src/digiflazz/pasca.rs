@@ -1,15 +1,17 @@
-//! Digiflazz postpaid bills (suppliers.md §1.2–1.5): `inq-pasca`, `pay-pasca` and
-//! `status-pasca` on `/transaction` (field `commands`), and the `pasca` price list.
+//! Digiflazz postpaid bills (docs/suppliers.md, "Digiflazz: postpaid bills"): `inq-pasca`,
+//! `pay-pasca` and `status-pasca` on `/transaction` (field `commands`), and the `pasca` price
+//! list (docs/suppliers.md, "Digiflazz: price list").
 //!
 //! A payment must name the ref_id of an inquiry for the same SKU and customer made on the
 //! same calendar day (WIB); it is charged the inquiry's `price` (the bill's `selling_price`
 //! minus the buyer's commission). A second `pay-pasca` of the same ref_id answers the
 //! payment's current state and charges nothing.
 //!
-//! Outcomes by customer number: Digiflazz's documented test numbers (§1.5) for `pln`,
-//! `pdam`, `internet`, `bpjs` and `multifinance`; any other number by its last digit:
-//! 3 the inquiry fails (rc 60, no bill), 6 the payment fails, 7 pending then Sukses,
-//! 8 pending then Gagal, 2 two months owed (the older with a late fee), else one month.
+//! Outcomes by customer number: Digiflazz's documented test numbers for `pln`, `pdam`,
+//! `internet`, `bpjs` and `multifinance`
+//! (docs/suppliers.md, "Digiflazz: development mode and test numbers"); any other number by
+//! its last digit: 3 the inquiry fails (rc 60, no bill), 6 the payment fails, 7 pending then
+//! Sukses, 8 pending then Gagal, 2 two months owed (the older with a late fee), else one month.
 
 use axum::http::StatusCode;
 use chrono::{Datelike, FixedOffset, NaiveDate, Utc};
@@ -106,7 +108,8 @@ pub enum Scenario {
 
 use Scenario::*;
 
-/// Digiflazz's documented postpaid test numbers (§1.5).
+/// Digiflazz's documented postpaid test numbers
+/// (docs/suppliers.md, "Digiflazz: development mode and test numbers").
 const TEST_NUMBERS: &[(&str, &str, Scenario)] = &[
     ("pln", "530000000001", Owes(1)),
     ("pln", "530000000002", Owes(2)),
@@ -222,7 +225,8 @@ fn make_bill(
         let late = if back > 0 { p.late_fee_idr } else { 0 };
         bill += value;
         penalty += late;
-        // The numbers inside `detail` are strings (§1.3).
+        // The numbers inside `detail` are strings
+        // (docs/suppliers.md, "Digiflazz: postpaid bills").
         let mut row = json!({"periode": month, "nilai_tagihan": value.to_string(),
             "admin": p.admin_idr.to_string(), "denda": late.to_string()});
         if sku == "pln" {
@@ -267,7 +271,8 @@ impl PascaProduct {
     }
 }
 
-/// The `pasca` price list (§1.3: no price, stock or cut-off; admin and commission instead).
+/// The `pasca` price list: no price, stock or cut-off; admin and commission instead
+/// (docs/suppliers.md, "Digiflazz: price list").
 pub fn price_list(filters: &[(&str, String)]) -> Vec<Value> {
     PASCA
         .iter()

@@ -1,4 +1,4 @@
-//! Digiflazz (suppliers.md §1).
+//! Digiflazz (docs/suppliers.md, "Digiflazz").
 
 use std::collections::HashMap;
 
@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 
 use crate::harness::{Sim, hub_signature, start};
 
-/// A sandbox whose Digiflazz account is the §7 test vectors' (`username` / `apikey`).
+/// A sandbox whose Digiflazz account is the test vectors' (`username` / `apikey`;
+/// docs/suppliers.md, "Test vectors").
 async fn vector_sim() -> Sim {
     start(|s| {
         s.digiflazz_username = "username".into();
@@ -50,7 +51,10 @@ async fn signatures_follow_the_reference_vectors() {
     ];
     for (endpoint, good) in calls {
         let (status, v) = sim.df(endpoint, &good).await;
-        assert_eq!(status, 200, "{endpoint} with the §7 sign is accepted: {v}");
+        assert_eq!(
+            status, 200,
+            "{endpoint} with the test-vector sign is accepted: {v}"
+        );
         assert_ne!(v["data"]["rc"], "41", "{endpoint}: {v}");
         let mut bad = good.clone();
         bad["sign"] = json!(flip(good["sign"].as_str().unwrap_or_default()));

@@ -1,10 +1,11 @@
-//! IAK (suppliers.md §2).
+//! IAK (docs/suppliers.md, "IAK").
 
 use serde_json::{Value, json};
 
 use crate::harness::{PENDING_MS, Sim, md5_hex, start};
 
-/// A sandbox whose IAK account is the §7 test vectors' (`081234567890` / `iakkey`).
+/// A sandbox whose IAK account is the test vectors' (`081234567890` / `iakkey`;
+/// docs/suppliers.md, "Test vectors").
 async fn vector_sim() -> Sim {
     start(|s| {
         s.iak_username = "081234567890".into();

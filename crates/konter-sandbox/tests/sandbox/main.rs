@@ -1,5 +1,5 @@
 //! konter-sandbox driven over real HTTP: the Digiflazz and IAK contracts of
-//! shared/reference/suppliers.md, the outcome rules and the fault switches.
+//! docs/suppliers.md, the outcome rules and the fault switches.
 
 mod digiflazz;
 mod faults;

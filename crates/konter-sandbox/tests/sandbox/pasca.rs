@@ -1,5 +1,6 @@
-//! Digiflazz postpaid: inquiry, payment under the inquiry's ref_id, status, the test
-//! numbers of suppliers.md §1.5 and the pasca price list.
+//! Digiflazz postpaid: inquiry, payment under the inquiry's ref_id, status, the test numbers
+//! (docs/suppliers.md, "Digiflazz: development mode and test numbers") and the pasca price
+//! list.
 
 use serde_json::{Value, json};
 

@@ -1,8 +1,8 @@
 //! Order intake decided in memory. A run of new orders is read from the store in a few
 //! statements (known ids, unpaid bill inquiries, the shops' saldo and holds accounts, locked),
 //! decided here, and written back with one multi-row statement per table — so a batch costs
-//! a handful of round trips to the database instead of nine per order (the batching behind
-//! one writer that `../shared/reference/anchors.md` Part D takes from TigerBeetle).
+//! a handful of round trips to the database instead of nine per order (batching behind one
+//! writer, an idea taken from TigerBeetle).
 //!
 //! Nothing here touches the database; `sql.rs` does the reading and writing, and checks
 //! after writing that the accounts moved exactly as decided.

@@ -1,7 +1,8 @@
-//! The Digiflazz buyer API (suppliers.md §1): top-up and status by re-posting the same
-//! `ref_id`, PLN inquiry and balance, each signed `md5(username + api_key + suffix)`.
-//! Every rc of the §1.4 table maps to one [`Outcome`]; only `status` decides the state,
-//! `rc` explains it (an rc 99 still says Pending).
+//! The Digiflazz buyer API (docs/suppliers.md, "Digiflazz"): top-up and status by re-posting
+//! the same `ref_id`, PLN inquiry and balance, each signed `md5(username + api_key + suffix)`.
+//! Every rc Digiflazz documents (docs/suppliers.md, "Digiflazz result codes") maps to one
+//! [`Outcome`]; only `status` decides the state, `rc` explains it (an rc 99 still says
+//! Pending).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,7 +28,8 @@ pub const NAME: &str = "digiflazz";
 const TIMEOUT: Duration = Duration::from_secs(30);
 /// An inquiry is asked while the cashier waits: a short wait, then "not available".
 const INQUIRY_TIMEOUT: Duration = Duration::from_secs(8);
-/// Digiflazz: no status query about one ref_id within a minute of the last (§1.2).
+/// Digiflazz: no status query about one ref_id within a minute of the last
+/// (docs/suppliers.md, "Digiflazz: status check").
 pub const DEFAULT_STATUS_INTERVAL: Duration = Duration::from_secs(60);
 
 #[derive(Clone)]
@@ -114,8 +116,9 @@ pub const GAGAL: &[(&str, Meaning)] = &[
     // answer does not tell.
 ];
 
-/// The class of an answer, from its `status` and `rc` (§1.4): only `status` decides Sukses
-/// or Pending; a `Gagal`'s rc is read through [`GAGAL`] and [`failure_outcome`].
+/// The class of an answer, from its `status` and `rc`
+/// (docs/suppliers.md, "Digiflazz result codes"): only `status` decides Sukses or Pending; a
+/// `Gagal`'s rc is read through [`GAGAL`] and [`failure_outcome`].
 pub fn classify(
     asked: Asked,
     status: &str,
@@ -228,12 +231,14 @@ impl Digiflazz {
     }
 
     /// Asks what became of `p.ref_id`: Digiflazz's status check is the same request again
-    /// (§1.2), so it can never buy twice under one ref_id.
+    /// (docs/suppliers.md, "Digiflazz: status check"), so it can never buy twice under one
+    /// ref_id.
     pub async fn status(&self, p: &Purchase) -> (Outcome, Call) {
         self.transaction(p, "status").await
     }
 
-    /// The PLN customer behind a meter or customer number (§1.3 "Inquiry PLN").
+    /// The PLN customer behind a meter or customer number
+    /// (docs/suppliers.md, "Digiflazz: PLN inquiry").
     pub async fn pln_inquiry(&self, target: &str) -> (Result<PlnInquiry, InquiryError>, Call) {
         let c = &self.config;
         let body = json!({
@@ -272,7 +277,7 @@ impl Digiflazz {
     }
 
     /// Looks a bill up (`inq-pasca`) under `ref_id`; the payment must use the same ref_id on
-    /// the same day (§1.2).
+    /// the same day (docs/suppliers.md, "Digiflazz: postpaid bills").
     pub async fn bill_inquiry(
         &self,
         ref_id: &str,
@@ -315,7 +320,8 @@ impl Digiflazz {
         (result, call)
     }
 
-    /// The prepaid price list (at most once per 5 minutes, §1.3; rc 83 beyond).
+    /// The prepaid price list (at most once per 5 minutes, rc 83 beyond; docs/suppliers.md,
+    /// "Digiflazz: price list").
     pub async fn price_list(&self) -> Result<Vec<PriceItem>, String> {
         let c = &self.config;
         let body = json!({"cmd": "prepaid", "username": c.username, "sign": sign(&c.username, c.api_key.expose(), "pricelist")});
@@ -397,10 +403,11 @@ fn text_field(v: &Value) -> Option<String> {
     }
 }
 
-/// Reads an inquiry answer's bill: the `desc.detail` rows (strings, §1.3) when present, else
-/// one period from the top-level `periode`, `selling_price` and `admin`. The lines must add
-/// up to the `selling_price` and cover the `price` we are charged, or the bill is refused:
-/// a receipt that does not add up, or a bill paid at a loss, is worse than none.
+/// Reads an inquiry answer's bill (docs/suppliers.md, "Digiflazz: postpaid bills"): the
+/// `desc.detail` rows (amounts as strings) when present, else one period from the top-level
+/// `periode`, `selling_price` and `admin`. The lines must add up to the `selling_price` and
+/// cover the `price` we are charged, or the bill is refused: a receipt that does not add up,
+/// or a bill paid at a loss, is worse than none.
 pub fn parse_bill(d: &Value) -> Result<BillAnswer, String> {
     let desc = &d["desc"];
     let rows = desc["detail"].as_array().cloned().unwrap_or_default();
@@ -526,7 +533,7 @@ mod tests {
 
     #[test]
     fn signs_like_the_reference_vectors() {
-        // suppliers.md §7.
+        // docs/suppliers.md, "Test vectors".
         assert_eq!(
             sign("username", "apikey", "depo"),
             "e251663c764fe6136a8f9c6861720241"

@@ -1,7 +1,8 @@
-//! The IAK (Mobilepulsa) prepaid API v2 (suppliers.md §2): `api/top-up` (always PROCESS
-//! first), `api/check-status`, `api/inquiry-pln`, `api/inquiry-game`, `api/check-balance`,
-//! each signed `md5(username + api_key + suffix)`; callbacks carry the same sign in the
-//! body. Every rc of the §2.5 table maps to one [`Outcome`].
+//! The IAK (Mobilepulsa) prepaid API v2 (docs/suppliers.md, "IAK"): `api/top-up` (always
+//! PROCESS first), `api/check-status`, `api/inquiry-pln`, `api/inquiry-game`,
+//! `api/check-balance`, each signed `md5(username + api_key + suffix)`; callbacks carry the
+//! same sign in the body. Every rc IAK documents (docs/suppliers.md, "IAK result codes") maps
+//! to one [`Outcome`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,7 +31,8 @@ pub struct Iak {
     transport: Arc<dyn Transport>,
 }
 
-/// IAK's game codes (§2.6) for the games we sell.
+/// IAK's game codes for the games we sell
+/// (docs/suppliers.md, "IAK: game codes and account formats").
 pub fn game_code(game: Game) -> &'static str {
     match game {
         Game::MobileLegends => "103",
@@ -75,7 +77,8 @@ pub const FAILED: &[(&str, Meaning)] = &[
 ];
 
 /// The class of an answer from its `status` (0 PROCESS, 1 SUCCESS, 2 FAILED; a number in
-/// answers, a string in callbacks) and `rc` (§2.5), read through [`FAILED`].
+/// answers, a string in callbacks) and `rc` (docs/suppliers.md, "IAK result codes"), read
+/// through [`FAILED`].
 pub fn classify(
     asked: Asked,
     status: &str,
@@ -292,7 +295,8 @@ impl Iak {
         (result, call)
     }
 
-    /// Every prepaid product, active or not (§2.2 `pricelist`, `status: all`).
+    /// Every prepaid product, active or not: `pricelist` with `status: all`
+    /// (docs/suppliers.md, "IAK: endpoints").
     pub async fn price_list(&self) -> Result<Vec<PriceItem>, String> {
         let body =
             json!({"username": self.config.username, "sign": self.sign("pl"), "status": "all"});

@@ -216,7 +216,7 @@ pub enum InquiryError {
 }
 
 /// The ref_id of attempt `n` of an order: `K`, the order id in base 36, `-`, `n`. At most
-/// 29 characters of `[A-Za-z0-9-]` (ARCHITECTURE.md keeps ref_ids within 30), and derived,
+/// 29 characters of `[A-Za-z0-9-]` (ref_ids are kept within 30 characters), and derived,
 /// so a restarted worker computes the same one.
 pub fn ref_id(order: OrderId, n: i64) -> String {
     ref_id_of(order.as_uuid(), n)

@@ -1,4 +1,4 @@
-//! konter-server's integration tests: one binary (see STYLE.md), a module per concern.
+//! konter-server's integration tests: one binary, a module per concern.
 //! The store conformance script runs against SQLite always and against PostgreSQL when the
 //! test command has started one (`KONTER_TEST_PG_URL`).
 

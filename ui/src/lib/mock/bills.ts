@@ -1,5 +1,6 @@
 // Postpaid bills (PPOB) in the mock engine: the bill products, the inquiry and the payment.
-// Scenarios follow Digiflazz's documented postpaid test numbers (suppliers.md §1.5):
+// Scenarios follow Digiflazz's documented postpaid test numbers
+// (docs/suppliers.md, "Digiflazz: development mode and test numbers"):
 //
 //   sku           pays (Sukses)                      inquiry fails  payment fails  pending→Sukses  pending→Gagal
 //   pln           530000000001 (1 bill), …0002 (2)   530000000003   530000000006   630000000001/2  630000000006

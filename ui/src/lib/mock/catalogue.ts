@@ -185,7 +185,10 @@ export function productBySku(sku: string): MockProduct | undefined {
   return CATALOGUE.find((p) => p.sku === sku);
 }
 
-/** Four-digit prefixes, as konter-domain's phone table (suppliers.md §5.1). */
+/**
+ * Four-digit prefixes, as konter-domain's phone table
+ * (docs/suppliers.md, "Indonesian mobile numbers and operator prefixes").
+ */
 const PREFIXES: Readonly<Record<string, Operator>> = {
   '0811': 'telkomsel', '0812': 'telkomsel', '0813': 'telkomsel', '0821': 'telkomsel',
   '0822': 'telkomsel', '0823': 'telkomsel', '0851': 'telkomsel', '0852': 'telkomsel',

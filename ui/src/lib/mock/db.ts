@@ -130,7 +130,7 @@ export function fail(code: string, id: string, en: string, field?: string): neve
   throw err;
 }
 
-/** The short order number a customer sees: `KNT-YYMM-NNNNNN` (RECEIPTS.md). */
+/** The short order number a customer sees on the receipt: `KNT-YYMM-NNNNNN`. */
 export function orderIdFor(n: number, now: Date): string {
   const yymm = `${String(now.getFullYear()).slice(2)}${String(now.getMonth() + 1).padStart(2, '0')}`;
   return `KNT-${yymm}-${String(n + 120).padStart(6, '0')}`;

@@ -1,8 +1,8 @@
-// The receipt text, as RECEIPTS.md draws it, at the configured paper width. Stands in for
-// the engine's receipt renderer so the preview in Riwayat shows something true to life.
-// A paid bill (which RECEIPTS.md does not draw yet) follows the PLN token's layout: customer
-// number and name, tariff, each period on its own line, the meter stand, the reference, then
-// bill, penalty, admin, the shop's fee and the total paid.
+// The receipt text, at the configured paper width. Stands in for the engine's receipt
+// renderer (konter-receipt) so the preview in Riwayat shows something true to life.
+// A paid bill follows the PLN token's layout: customer number and name, tariff, each period
+// on its own line, the meter stand, the reference, then bill, penalty, admin, the shop's fee
+// and the total paid.
 
 import type { BillInquiry, Settings } from '../types';
 import type { MockOrder } from './db';

@@ -138,7 +138,8 @@ export function gameInquiry(ctx: Ctx, args: { game: Game; target: string }): Gam
   requireCashier(ctx.db);
   const { user } = parseGameTarget(args.game, args.target);
   if (user === '11111111') fail('game_account_not_found', 'Akun tidak ditemukan — cek User ID dan Zone ID', 'Account not found — check the User ID and Zone ID', 'user_id');
-  // Genshin has no nickname check at the suppliers (suppliers.md §1.8).
+  // The mock offers no nickname check for Genshin, whose account is a uid and a server
+  // (docs/suppliers.md, "Digiflazz: game customer numbers").
   if (args.game === 'genshin_impact') return { available: false };
   return { available: true, nickname: NICKNAMES[Number(user.slice(-1)) % NICKNAMES.length] ?? 'Player' };
 }
