@@ -41,6 +41,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use konter_domain::api::v1::Order;
 use konter_domain::catalogue::Category;
+use konter_domain::game::SupplierFormat;
 use konter_domain::ids::OrderId;
 use konter_domain::money::Rupiah;
 use konter_domain::pln::PlnToken;
@@ -53,7 +54,7 @@ use crate::store::{
     Attempt, AttemptResult, AttemptState, JobNext, Settlement, Store, StoreResult, StoredOrder,
     SupplierCall,
 };
-use crate::suppliers::{Call, Outcome, Purchase, Suppliers, digiflazz, iak, ref_id};
+use crate::suppliers::{Call, Outcome, Purchase, ref_id};
 
 /// Order steps in flight in one process.
 pub const MAX_STEPS: usize = 128;
@@ -121,10 +122,10 @@ fn failure_text(outcome: &Outcome) -> (&'static str, String) {
 fn customer_no(
     order: &Order,
     category_input: konter_domain::target::InputSchema,
-    supplier: &str,
+    format: SupplierFormat,
 ) -> Option<String> {
     let target = Target::parse(category_input, &order.target, None).ok()?;
-    Some(target.customer_no(Suppliers::format(supplier)))
+    Some(target.customer_no(format))
 }
 
 /// The audit-trail row of one exchange; `outcome` is the class read from it.
@@ -317,7 +318,9 @@ pub struct Fulfiller<S> {
 
 impl<S: Store + Clone + 'static> Fulfiller<S> {
     pub fn new(app: App<S>) -> Arc<Fulfiller<S>> {
-        let calls = SUPPLIER_NAMES
+        let calls = app
+            .suppliers
+            .names()
             .into_iter()
             .map(|n| (n, Arc::new(Semaphore::new(PER_SUPPLIER_CALLS))))
             .collect();
@@ -495,7 +498,11 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
             tracing::info!(order_id = %id, attempts = attempts.len(), "no supplier left; order failed, hold voided");
             return Ok(());
         };
-        let Some(customer_no) = customer_no(&stored.order, input, &offer.supplier) else {
+        let Some(customer_no) = customer_no(
+            &stored.order,
+            input,
+            self.app.suppliers.format(&offer.supplier),
+        ) else {
             return self
                 .fail(
                     &stored,
@@ -590,7 +597,11 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
                 .schedule_job(attempt.order_id, JobNext::At(due), now)
                 .await;
         }
-        let Some(customer_no) = customer_no(&stored.order, input, &attempt.supplier) else {
+        let Some(customer_no) = customer_no(
+            &stored.order,
+            input,
+            self.app.suppliers.format(&attempt.supplier),
+        ) else {
             return store
                 .schedule_job(attempt.order_id, JobNext::Review, now)
                 .await;
@@ -818,7 +829,11 @@ pub async fn wake_up<S: Store + Clone + 'static>(
     let Some(entry) = catalogue.entry(stored.order.sku.as_str()) else {
         return Ok(true);
     };
-    let Some(customer_no) = customer_no(&stored.order, entry.product.input, supplier) else {
+    let Some(customer_no) = customer_no(
+        &stored.order,
+        entry.product.input,
+        app.suppliers.format(supplier),
+    ) else {
         return Ok(true);
     };
     let purchase = purchase(&stored, &current, customer_no);
@@ -853,6 +868,3 @@ fn purchase(stored: &StoredOrder, attempt: &Attempt, customer_no: String) -> Pur
         bill: stored.inquiry_id.is_some(),
     }
 }
-
-/// The supplier names the workers hold call slots for.
-const SUPPLIER_NAMES: [&str; 2] = [digiflazz::NAME, iak::NAME];

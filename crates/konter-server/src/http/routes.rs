@@ -11,7 +11,7 @@ use konter_domain::api::v1::{
     CreateDeposit, CreateOrder, Deposit, GameInquiry, GameInquiryRequest, MAX_BATCH_ORDERS, Order,
     PairRequest, PairResponse, PlnInquiry, PlnInquiryRequest, Saldo,
 };
-use konter_domain::game::{GameTarget, SupplierFormat};
+use konter_domain::game::GameTarget;
 use konter_domain::ids::{DepositId, DeviceId, OrderId};
 use konter_domain::money::Rupiah;
 use konter_domain::pln::PlnNumber;
@@ -346,10 +346,7 @@ pub async fn game_inquiry<S: Store + Clone + 'static>(
     ApiJson(req): ApiJson<GameInquiryRequest>,
 ) -> ApiResult<Json<GameInquiry>> {
     let target = GameTarget::parse(req.game, &req.target).map_err(|e| ApiFailure::invalid(&e))?;
-    let (result, _call) = app
-        .suppliers
-        .game_inquiry(req.game, &target.customer_no(SupplierFormat::Iak))
-        .await;
+    let (result, _call) = app.suppliers.game_inquiry(req.game, &target).await;
     match result {
         Ok(nickname) => Ok(Json(GameInquiry {
             game: req.game,

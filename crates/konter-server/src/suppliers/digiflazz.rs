@@ -10,14 +10,15 @@ use std::time::Duration;
 use hmac::{Hmac, Mac};
 use konter_domain::api::v1::PlnInquiry;
 use konter_domain::bill::{Bill, BillPeriod};
+use konter_domain::game::SupplierFormat;
 use konter_domain::money::Rupiah;
 use md5::{Digest, Md5};
 use serde_json::{Value, json};
 use sha1::Sha1;
 
 use super::{
-    Asked, BillAnswer, Call, InquiryError, Meaning, Outcome, PriceItem, Purchase, Transport,
-    failure_outcome, meaning_of, post_json, whole_rupiah,
+    Asked, BillAnswer, Call, Inquired, InquiryError, Meaning, Outcome, PriceItem, Purchase, Reply,
+    SupplierApi, Transport, failure_outcome, meaning_of, post_json, whole_rupiah,
 };
 use crate::config::Digiflazz as DigiflazzConfig;
 
@@ -489,6 +490,55 @@ pub fn parse_bill(d: &Value) -> Result<BillAnswer, String> {
         bill,
         cost: Rupiah::from_idr(cost),
     })
+}
+
+impl SupplierApi for Digiflazz {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn format(&self) -> SupplierFormat {
+        SupplierFormat::Digiflazz
+    }
+
+    fn status_interval(&self) -> Duration {
+        Digiflazz::status_interval(self)
+    }
+
+    fn topup<'a>(&'a self, p: &'a Purchase) -> Reply<'a, (Outcome, Call)> {
+        Box::pin(Digiflazz::topup(self, p))
+    }
+
+    fn status<'a>(&'a self, p: &'a Purchase) -> Reply<'a, (Outcome, Call)> {
+        Box::pin(Digiflazz::status(self, p))
+    }
+
+    fn price_list(&self) -> Reply<'_, Result<Vec<PriceItem>, String>> {
+        Box::pin(Digiflazz::price_list(self))
+    }
+
+    fn pays_bills(&self) -> bool {
+        true
+    }
+
+    fn bill_inquiry<'a>(
+        &'a self,
+        ref_id: &'a str,
+        supplier_sku: &'a str,
+        customer_no: &'a str,
+    ) -> Reply<'a, Inquired<BillAnswer>> {
+        Box::pin(async move {
+            let (r, call) = Digiflazz::bill_inquiry(self, ref_id, supplier_sku, customer_no).await;
+            (r, Some(call))
+        })
+    }
+
+    fn pln_inquiry<'a>(&'a self, target: &'a str) -> Reply<'a, Inquired<PlnInquiry>> {
+        Box::pin(async move {
+            let (r, call) = Digiflazz::pln_inquiry(self, target).await;
+            (r, Some(call))
+        })
+    }
 }
 
 #[cfg(test)]

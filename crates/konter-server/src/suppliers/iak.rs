@@ -8,13 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use konter_domain::api::v1::PlnInquiry;
-use konter_domain::game::Game;
+use konter_domain::game::{Game, SupplierFormat};
 use serde_json::{Value, json};
 
 use super::digiflazz::sign;
 use super::{
-    Asked, Call, InquiryError, Meaning, Outcome, PriceItem, Purchase, Transport, failure_outcome,
-    meaning_of, post_json, whole_rupiah,
+    Asked, Call, Inquired, InquiryError, Meaning, Outcome, PriceItem, Purchase, Reply, SupplierApi,
+    Transport, failure_outcome, meaning_of, not_configured, post_json, whole_rupiah,
 };
 use crate::config::Iak as IakConfig;
 
@@ -339,6 +339,53 @@ impl Iak {
         text(&v["data"]["balance"])
             .parse()
             .map_err(|_| format!("no balance in {v}"))
+    }
+}
+
+impl SupplierApi for Iak {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn format(&self) -> SupplierFormat {
+        SupplierFormat::Iak
+    }
+
+    fn status_interval(&self) -> Duration {
+        Iak::status_interval(self)
+    }
+
+    /// IAK's prepaid API pays no bills: a bill is never bought here.
+    fn topup<'a>(&'a self, p: &'a Purchase) -> Reply<'a, (Outcome, Call)> {
+        if p.bill {
+            return Box::pin(async { not_configured(NAME, Asked::Buy) });
+        }
+        Box::pin(Iak::topup(self, p))
+    }
+
+    fn status<'a>(&'a self, p: &'a Purchase) -> Reply<'a, (Outcome, Call)> {
+        if p.bill {
+            return Box::pin(async { not_configured(NAME, Asked::Status) });
+        }
+        Box::pin(Iak::status(self, p))
+    }
+
+    fn price_list(&self) -> Reply<'_, Result<Vec<PriceItem>, String>> {
+        Box::pin(Iak::price_list(self))
+    }
+
+    fn pln_inquiry<'a>(&'a self, target: &'a str) -> Reply<'a, Inquired<PlnInquiry>> {
+        Box::pin(async move {
+            let (r, call) = Iak::pln_inquiry(self, target).await;
+            (r, Some(call))
+        })
+    }
+
+    fn game_inquiry<'a>(&'a self, game: Game, customer_no: &'a str) -> Reply<'a, Inquired<String>> {
+        Box::pin(async move {
+            let (r, call) = Iak::game_inquiry(self, game, customer_no).await;
+            (r, Some(call))
+        })
     }
 }
 
