@@ -11,13 +11,14 @@ use konter_domain::ids::{InquiryId, OrderId};
 use konter_domain::money::Rupiah;
 use konter_domain::target::InputSchema;
 use rusqlite::{OptionalExtension, params};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::Engine;
 use crate::catalog;
 use crate::db::{self, now_ms};
 use crate::error::{EngineError, EngineResult};
-use crate::sell::{LocalOrder, NewLocalOrder, available, commit_order};
+pub use crate::orders::LocalBill;
+use crate::orders::{LocalOrder, NewLocalOrder, available, commit_order};
 
 /// The setting that holds the shop's fees (JSON of [`ShopFees`]).
 const FEES_SETTING: &str = "bill_fees";
@@ -32,37 +33,6 @@ pub struct BillProduct {
     pub available: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unavailable_reason: Option<String>,
-}
-
-/// A looked-up bill with what the customer pays at this counter.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LocalBill {
-    #[serde(flatten)]
-    pub inquiry: BillInquiry,
-    /// The shop's own fee ("biaya admin loket") on this bill.
-    pub shop_fee_idr: Rupiah,
-    /// The bill's total plus the shop's fee.
-    pub customer_total_idr: Rupiah,
-}
-
-impl LocalBill {
-    fn new(inquiry: BillInquiry, shop_fee: Rupiah) -> Result<LocalBill, String> {
-        let customer_total_idr = inquiry
-            .bill
-            .total_idr
-            .checked_add(shop_fee)
-            .map_err(|e| e.to_string())?;
-        Ok(LocalBill {
-            inquiry,
-            shop_fee_idr: shop_fee,
-            customer_total_idr,
-        })
-    }
-
-    pub(crate) fn from_stored(body: &str, shop_fee: Rupiah) -> Result<LocalBill, String> {
-        let inquiry: BillInquiry = serde_json::from_str(body).map_err(|e| e.to_string())?;
-        LocalBill::new(inquiry, shop_fee)
-    }
 }
 
 fn fees_of(conn: &rusqlite::Connection) -> EngineResult<ShopFees> {

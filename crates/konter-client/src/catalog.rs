@@ -14,10 +14,10 @@ use konter_domain::target::{Detected, InputSchema, detect};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
+use crate::Engine;
 use crate::db::{self, from_ms};
 use crate::error::{EngineError, EngineResult};
-use crate::link::{Call, Method};
-use crate::{Engine, sync};
+use crate::link::{self, Call, Method};
 
 /// The selling rule when the owner set none: Rp2.000 on the saldo price, rounded up to
 /// Rp500 — the common margin on pulsa at a konter.
@@ -189,14 +189,14 @@ pub(crate) fn quote_item(rules: &[SellingRule], item: &CatalogItem) -> EngineRes
 impl Engine {
     /// Pulls the shop's catalogue from the server and replaces the cache.
     pub async fn refresh_catalog(&self) -> EngineResult<usize> {
-        let (base, token) = sync::credentials(self)?;
+        let (base, token) = link::credentials(self)?;
         let call = Call {
             method: Method::Get,
             path: "/v1/catalog".into(),
             token: Some(token),
             body: None,
         };
-        let catalog: Catalog = sync::json_or_error(&self.send(&base, call).await?)?;
+        let catalog: Catalog = link::json_or_error(&self.send(&base, call).await?)?;
         let mut conn = self.db();
         let tx = conn.transaction()?;
         tx.execute("DELETE FROM catalog", [])?;

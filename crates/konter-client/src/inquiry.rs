@@ -20,8 +20,7 @@ use serde::de::DeserializeOwned;
 
 use crate::Engine;
 use crate::error::{EngineError, EngineResult};
-use crate::link::{Call, Method};
-use crate::sync;
+use crate::link::{self, Call, Method};
 
 /// The gateway's limits for one deposit (Midtrans VA and QRIS both take these).
 pub const MIN_DEPOSIT_IDR: i64 = 10_000;
@@ -141,7 +140,7 @@ impl Engine {
         endpoint: &Endpoint,
         body: &B,
     ) -> EngineResult<T> {
-        let (base, token) = sync::credentials(self)?;
+        let (base, token) = link::credentials(self)?;
         let body = serde_json::to_value(body)
             .map_err(|e| EngineError::Corrupt(format!("request: {e}")))?;
         let call = Call {

@@ -13,7 +13,11 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-use crate::error::EngineError;
+use konter_domain::api::v1::ApiError;
+
+use crate::Engine;
+use crate::db;
+use crate::error::{EngineError, EngineResult};
 
 /// The HTTP verbs the engine uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,6 +87,9 @@ pub trait Link: Send + Sync {
     fn send<'a>(&'a self, base: &'a str, call: Call) -> Sent<'a>;
 }
 
+/// The longest a long-poll of the change feed waits for news.
+pub const LONG_POLL_S: u64 = 25;
+
 /// A request that takes longer than this is abandoned and retried; long-polls add their
 /// own wait on top.
 const HTTP_TIMEOUT_S: u64 = 20;
@@ -95,9 +102,7 @@ pub struct HttpLink {
 impl HttpLink {
     pub fn new() -> Result<HttpLink, EngineError> {
         let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(
-                HTTP_TIMEOUT_S + crate::sync::LONG_POLL_S,
-            ))
+            .timeout(Duration::from_secs(HTTP_TIMEOUT_S + LONG_POLL_S))
             .build()
             .map_err(|e| EngineError::Network(e.to_string()))?;
         Ok(HttpLink { client })
@@ -138,4 +143,38 @@ impl Link for HttpLink {
             })
         })
     }
+}
+
+pub(crate) fn credentials(engine: &Engine) -> EngineResult<(String, String)> {
+    let base = db::setting(&engine.db(), "server_url")?.ok_or(EngineError::NotPaired)?;
+    let token = engine.tokens().get()?.ok_or(EngineError::NotPaired)?;
+    Ok((base, token))
+}
+
+/// A successful answer's JSON, or the server's error as an engine error.
+pub(crate) fn json_or_error<T: serde::de::DeserializeOwned>(answer: &Answer) -> EngineResult<T> {
+    if answer.is_success() {
+        return answer.json();
+    }
+    let err: Option<ApiError> = serde_json::from_slice(&answer.body).ok();
+    let status = answer.status;
+    if status >= 500 {
+        let message = err.map_or_else(
+            || format!("HTTP {status}"),
+            |e| format!("{} ({})", e.message, e.code),
+        );
+        return Err(EngineError::Network(message));
+    }
+    Err(match err {
+        Some(e) => EngineError::Server {
+            code: e.code,
+            message: e.message,
+            field: e.field,
+        },
+        None => EngineError::Server {
+            code: "server_refused".into(),
+            message: format!("server menolak ({status}) / the server refused ({status})"),
+            field: None,
+        },
+    })
 }

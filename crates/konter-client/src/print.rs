@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::db::{self, now_ms};
 use crate::error::{EngineError, EngineResult};
-use crate::sell::LocalOrder;
+use crate::orders::LocalOrder;
 use crate::{Engine, catalog};
 
 /// Failed print attempts before a job is left for the cashier to retry by hand: a printer
@@ -321,11 +321,6 @@ impl Engine {
         }
         Ok(done)
     }
-}
-
-/// Whether an order's new status should print by itself (auto-print on success).
-pub(crate) fn auto_print_due(conn: &rusqlite::Connection, to: OrderStatus) -> EngineResult<bool> {
-    Ok(to == OrderStatus::Success && db::setting(conn, "auto_print")?.as_deref() == Some("true"))
 }
 
 #[cfg(test)]

@@ -12,11 +12,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use konter_domain::api::v1::{
-    ApiError, BatchOrdersResult, Change, ChangeKind, Changes, CreateOrder, MAX_BATCH_ORDERS, Order,
-    PairResponse,
+    BatchOrdersResult, Change, ChangeKind, Changes, CreateOrder, MAX_BATCH_ORDERS, PairResponse,
 };
-use konter_domain::order::{OrderStatus, Transition};
-use konter_ledger::{Account, Entry, EventKind, Posting};
 use rusqlite::{Transaction, params};
 use serde::Serialize;
 
@@ -24,10 +21,10 @@ use crate::Engine;
 use crate::catalog;
 use crate::db::{self, now_ms};
 use crate::error::{EngineError, EngineResult};
-use crate::link::{Answer, Call, Method};
+use crate::lifecycle::{apply_order, reject_order};
+use crate::link::{Call, Method, credentials, json_or_error};
 
-/// The longest a long-poll of the change feed waits for news.
-pub const LONG_POLL_S: u64 = 25;
+pub use crate::link::LONG_POLL_S;
 /// Changes per page.
 const PAGE: u32 = 500;
 /// Backoff between failed sync rounds: doubling from 1 s up to this, with jitter so many
@@ -68,149 +65,6 @@ pub struct SyncReport {
     pub sent: usize,
     pub rejected: usize,
     pub changes: usize,
-}
-
-pub(crate) fn credentials(engine: &Engine) -> EngineResult<(String, String)> {
-    let base = db::setting(&engine.db(), "server_url")?.ok_or(EngineError::NotPaired)?;
-    let token = engine.tokens().get()?.ok_or(EngineError::NotPaired)?;
-    Ok((base, token))
-}
-
-/// A successful answer's JSON, or the server's error as an engine error.
-pub(crate) fn json_or_error<T: serde::de::DeserializeOwned>(answer: &Answer) -> EngineResult<T> {
-    if answer.is_success() {
-        return answer.json();
-    }
-    let err: Option<ApiError> = serde_json::from_slice(&answer.body).ok();
-    let status = answer.status;
-    if status >= 500 {
-        let message = err.map_or_else(
-            || format!("HTTP {status}"),
-            |e| format!("{} ({})", e.message, e.code),
-        );
-        return Err(EngineError::Network(message));
-    }
-    Err(match err {
-        Some(e) => EngineError::Server {
-            code: e.code,
-            message: e.message,
-            field: e.field,
-        },
-        None => EngineError::Server {
-            code: "server_refused".into(),
-            message: format!("server menolak ({status}) / the server refused ({status})"),
-            field: None,
-        },
-    })
-}
-
-fn ledger_err(e: konter_ledger::LedgerError) -> EngineError {
-    EngineError::Corrupt(e.to_string())
-}
-
-/// Moves a local order to `order`'s status and details, with the local books. Forward
-/// only; a late or repeated report changes nothing.
-pub(crate) fn apply_order(tx: &Transaction<'_>, order: &Order) -> EngineResult<bool> {
-    let id = order.id.to_string();
-    let Some(local) = crate::sell::load_order(tx, &id)? else {
-        return Ok(false);
-    };
-    let to = order.status;
-    match local.status.apply(to) {
-        Ok(Transition::Moved(_)) => {}
-        Ok(Transition::Ignored) | Err(_) => return Ok(false),
-    }
-    let cost = local.cost_idr;
-    match to {
-        OrderStatus::Success => {
-            db::post(
-                tx,
-                &Posting::device_post_hold(cost).map_err(ledger_err)?,
-                Some(&id),
-            )?;
-        }
-        OrderStatus::Failed => {
-            db::post(
-                tx,
-                &Posting::device_void_hold(cost).map_err(ledger_err)?,
-                Some(&id),
-            )?;
-            db::post(
-                tx,
-                &Posting::device_cash_refund(local.price_idr).map_err(ledger_err)?,
-                Some(&id),
-            )?;
-        }
-        OrderStatus::Refunded => {
-            let back = Posting::new(
-                EventKind::Refund,
-                vec![
-                    Entry::debit(Account::DeviceSaldo, cost),
-                    Entry::credit(Account::DeviceCost, cost),
-                ],
-            )
-            .map_err(ledger_err)?;
-            db::post(tx, &back, Some(&id))?;
-            db::post(
-                tx,
-                &Posting::device_cash_refund(local.price_idr).map_err(ledger_err)?,
-                Some(&id),
-            )?;
-        }
-        _ => {}
-    }
-    let now = now_ms();
-    tx.execute(
-        "UPDATE orders SET status = ?2, sn = COALESCE(?3, sn), pln_token = COALESCE(?4, pln_token), \
-         failure_code = COALESCE(?5, failure_code), failure_message = COALESCE(?6, failure_message), updated_at = ?7 WHERE id = ?1",
-        params![
-            id,
-            to.code(),
-            order.sn,
-            order.pln_token,
-            order.failure.as_ref().map(|f| f.code.clone()),
-            order.failure.as_ref().map(|f| f.message.clone()),
-            now
-        ],
-    )?;
-    tx.execute(
-        "INSERT INTO order_history (order_id, status, at) VALUES (?1, ?2, ?3)",
-        params![id, to.code(), now],
-    )?;
-    // Auto-print goes through the queue, so a missing printer never holds up the sync.
-    if crate::print::auto_print_due(tx, to)? {
-        tx.execute(
-            "INSERT INTO print_jobs (order_id, kind, status, created_at, updated_at) VALUES (?1, 'receipt', 'queued', ?2, ?2)",
-            params![id, now],
-        )?;
-    }
-    Ok(true)
-}
-
-/// The server refused an order: it fails with the server's reason, and the cash and the
-/// local hold are given back.
-fn reject_order(tx: &Transaction<'_>, id: &str, error: &ApiError) -> EngineResult<()> {
-    let Some(local) = crate::sell::load_order(tx, id)? else {
-        return Ok(());
-    };
-    let failed = Order {
-        id: local.id,
-        sku: konter_domain::catalogue::Sku::parse(&local.sku)
-            .map_err(|e| EngineError::Corrupt(e.to_string()))?,
-        target: local.target,
-        status: OrderStatus::Failed,
-        price_idr: local.cost_idr,
-        sn: None,
-        pln_token: None,
-        failure: Some(konter_domain::api::v1::Failure {
-            code: error.code.clone(),
-            message: error.message.clone(),
-        }),
-        created_at: local.created_at,
-        updated_at: Utc::now(),
-    };
-    apply_order(tx, &failed)?;
-    Ok(())
 }
 
 impl Engine {
@@ -263,7 +117,7 @@ impl Engine {
                 let conn = self.db();
                 // Orders queued longer than the owner allows wait for a cashier to confirm
                 // them at today's price (or cancel them); they are never sent on their own.
-                let cutoff = now_ms() - crate::sell::max_queue_age_ms(&conn)?;
+                let cutoff = now_ms() - crate::orders::max_queue_age_ms(&conn)?;
                 // An order sent once may have reached the server: it is always sent again as
                 // it was, however old, so the server answers with what it stored.
                 let mut stmt = conn.prepare_cached(
