@@ -278,8 +278,16 @@ pub trait Transport: Send + Sync {
     ) -> Posted<'a>;
 }
 
-/// The status and text of an HTTP answer, or why it broke off.
-async fn answer_text(resp: reqwest::Response) -> Result<(u16, String), String> {
+/// Sends `req` within `timeout`: the status and text of the answer, or why there was none.
+async fn exchange(
+    req: reqwest::RequestBuilder,
+    timeout: Duration,
+) -> Result<(u16, String), String> {
+    let resp = req
+        .timeout(timeout)
+        .send()
+        .await
+        .map_err(|e| e.without_url().to_string())?;
     let status = resp.status().as_u16();
     let text = resp
         .text()
@@ -299,17 +307,7 @@ impl HttpTransport {
 
 impl Transport for HttpTransport {
     fn post<'a>(&'a self, url: &'a str, body: &'a Value, timeout: Duration) -> Posted<'a> {
-        Box::pin(async move {
-            let resp = self
-                .0
-                .post(url)
-                .json(body)
-                .timeout(timeout)
-                .send()
-                .await
-                .map_err(|e| e.without_url().to_string())?;
-            answer_text(resp).await
-        })
+        Box::pin(exchange(self.0.post(url).json(body), timeout))
     }
 
     fn gateway<'a>(
@@ -319,19 +317,11 @@ impl Transport for HttpTransport {
         body: Option<&'a Value>,
         timeout: Duration,
     ) -> Posted<'a> {
-        Box::pin(async move {
-            let req = match body {
-                Some(body) => self.0.post(url).json(body),
-                None => self.0.get(url),
-            };
-            let resp = req
-                .basic_auth(user, Some(""))
-                .timeout(timeout)
-                .send()
-                .await
-                .map_err(|e| e.without_url().to_string())?;
-            answer_text(resp).await
-        })
+        let req = match body {
+            Some(body) => self.0.post(url).json(body),
+            None => self.0.get(url),
+        };
+        Box::pin(exchange(req.basic_auth(user, Some("")), timeout))
     }
 }
 
