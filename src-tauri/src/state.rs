@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use konter_client::Engine;
-use konter_client::cashiers::{Cashier, LoginGuard, Role};
+use konter_client::cashiers::{Cashier, LoginGuard};
+use konter_client::session::Gate;
 use serde::Serialize;
 use tokio::sync::watch;
 
@@ -84,26 +85,24 @@ impl Konter {
         *self.cashier.lock().unwrap_or_else(|p| p.into_inner()) = c;
     }
 
-    /// The person logged in, or the error the UI shows for "log in first".
+    /// The person logged in, or the error the UI shows for "log in first" (the engine's
+    /// rule, `konter_client::session`).
     pub fn require_cashier(&self) -> CommandResult<Cashier> {
-        self.cashier().ok_or_else(CommandError::not_logged_in)
+        self.engine
+            .allow(self.cashier(), Gate::Cashier)?
+            .ok_or_else(CommandError::not_logged_in)
     }
 
+    /// Someone logged in whom the engine's owner gate lets through.
     pub fn require_owner(&self) -> CommandResult<Cashier> {
         let c = self.require_cashier()?;
-        if c.role == Role::Owner {
-            Ok(c)
-        } else {
-            Err(CommandError::owner_only())
-        }
+        self.engine
+            .allow(Some(c), Gate::Owner)?
+            .ok_or_else(CommandError::not_logged_in)
     }
 
     pub fn has_owner(&self) -> CommandResult<bool> {
-        Ok(self
-            .engine
-            .cashiers()?
-            .iter()
-            .any(|c| c.role == Role::Owner && c.active))
+        Ok(self.engine.has_owner()?)
     }
 
     pub fn paired(&self) -> CommandResult<bool> {

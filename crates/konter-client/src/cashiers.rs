@@ -34,7 +34,7 @@ pub enum Role {
 }
 
 impl Role {
-    fn code(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             Role::Owner => "owner",
             Role::Cashier => "cashier",

@@ -19,6 +19,7 @@ mod orders;
 pub mod print;
 pub mod report;
 pub mod sell;
+pub mod session;
 pub mod sync;
 pub mod token;
 

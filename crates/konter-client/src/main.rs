@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
+use konter_client::cashiers::LoginGuard;
 use konter_client::sell::Sale;
+use konter_client::session::Gate;
 use konter_client::{Engine, EngineError, token};
 use konter_domain::money::Rupiah;
 use konter_domain::order::OrderStatus;
@@ -105,6 +107,15 @@ enum Command {
         #[arg(long, env = "KONTER_PIN", hide_env_values = true)]
         pin: String,
     },
+    /// Logs a person in with their PIN; the session is kept in the data directory until
+    /// `konter logout`. Selling, the order list and printing need one.
+    Login {
+        name: String,
+        #[arg(long, env = "KONTER_PIN", hide_env_values = true)]
+        pin: String,
+    },
+    /// Ends the kept session.
+    Logout,
     /// The day's report.
     Report {
         #[arg(long, value_name = "YYYY-MM-DD")]
@@ -166,9 +177,48 @@ fn json<T: serde::Serialize>(v: &T) -> Result<String, EngineError> {
     serde_json::to_string_pretty(v).map_err(|e| EngineError::Corrupt(e.to_string()))
 }
 
+/// What a command needs of the person at the counter (the engine's rule,
+/// `konter_client::session`).
+fn gate_of(command: &Command) -> Option<Gate> {
+    match command {
+        Command::Sell { .. }
+        | Command::Orders { .. }
+        | Command::Print { .. }
+        | Command::Reconfirm { .. }
+        | Command::Cancel { .. } => Some(Gate::Cashier),
+        Command::Report { .. } | Command::Set { .. } | Command::Cashier { .. } => Some(Gate::Owner),
+        _ => None,
+    }
+}
+
+/// The engine's refusal, with the command that gets past it.
+fn with_login_hint(e: EngineError) -> EngineError {
+    match &e {
+        EngineError::Input { code, .. } if code == "not_logged_in" => EngineError::input(
+            "not_logged_in",
+            "masuk dulu: konter login NAMA --pin PIN",
+            "log in first: konter login NAME --pin PIN",
+            "pin",
+        ),
+        EngineError::Input { code, .. } if code == "owner_only" => EngineError::input(
+            "owner_only",
+            "hanya pemilik yang boleh: konter login NAMA_PEMILIK --pin PIN",
+            "only the owner may do this: konter login OWNER_NAME --pin PIN",
+            "pin",
+        ),
+        _ => e,
+    }
+}
+
 async fn run(cli: Cli) -> Result<(), EngineError> {
     let dir = data_dir(cli.data_dir);
     let engine = Engine::open(&dir, token::from_env(&dir))?;
+    let who = match gate_of(&cli.command) {
+        Some(gate) => engine
+            .allow(engine.session()?, gate)
+            .map_err(with_login_hint)?,
+        None => None,
+    };
     match cli.command {
         Command::Pair {
             server_url,
@@ -204,7 +254,8 @@ async fn run(cli: Cli) -> Result<(), EngineError> {
                 target,
                 cash,
                 confirm_repeat: again,
-                ..Sale::default()
+                cashier_id: who.as_ref().map(|c| c.id.clone()),
+                cashier_name: who.as_ref().map(|c| c.name.clone()),
             })?;
             let id = order.id.to_string();
             let mut status = order.status;
@@ -332,6 +383,14 @@ async fn run(cli: Cli) -> Result<(), EngineError> {
             };
             let cashier = engine.create_cashier(&name, role, &pin)?;
             println!("{}", cashier.id);
+        }
+        Command::Login { name, pin } => {
+            let c = engine.start_session(&LoginGuard::default(), &name, &pin)?;
+            println!("{}\t{}", c.name, c.role.code());
+        }
+        Command::Logout => {
+            engine.end_session()?;
+            eprintln!("logged out");
         }
         Command::Set { key, value } => {
             engine.set_setting(&key, &value)?;

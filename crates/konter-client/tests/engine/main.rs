@@ -1040,7 +1040,13 @@ async fn receipts_print_to_a_file_printer_and_auto_print_on_success() {
         "the SN is on the receipt"
     );
 
-    // The CLI over the same store: a reprint says SALINAN and decodes back to its preview.
+    // The CLI over the same store, by a cashier logged in: a reprint says SALINAN and
+    // decodes back to its preview.
+    konter_cli(
+        dir.path(),
+        &["cashier", "Bu Sari", "--role", "owner", "--pin", "123456"],
+    );
+    konter_cli(dir.path(), &["login", "Bu Sari", "--pin", "123456"]);
     let preview = konter_cli(
         dir.path(),
         &[
@@ -1223,6 +1229,18 @@ async fn orders_queued_too_long_wait_for_a_cashier() {
     assert_eq!(engine.stale_orders().expect("stale").len(), 2);
 
     // The cashier's commands from the command line, over the same store.
+    // The command line needs someone logged in, as the app does; the first owner is added
+    // without one (the device's setup).
+    let refused = konter_cli_fails(dir.path(), &["orders", "--stale"]);
+    assert!(refused.contains("konter login"), "{refused}");
+    konter_cli(
+        dir.path(),
+        &["cashier", "Bu Sari", "--role", "owner", "--pin", "123456"],
+    );
+    let wrong = konter_cli_fails(dir.path(), &["login", "Bu Sari", "--pin", "654321"]);
+    assert!(wrong.contains("wrong PIN"), "{wrong}");
+    let me = konter_cli(dir.path(), &["login", "Bu Sari", "--pin", "123456"]);
+    assert!(me.starts_with("Bu Sari\towner"), "{me}");
     let listed = konter_cli(dir.path(), &["orders", "--stale"]);
     assert_eq!(listed.lines().count(), 2, "{listed}");
     konter_cli(dir.path(), &["reconfirm", &old.id.to_string()]);
@@ -1252,6 +1270,22 @@ async fn orders_queued_too_long_wait_for_a_cashier() {
         "the cancelled sale's cash went back"
     );
     assert_device_books(&engine);
+
+    // A cashier sells and lists, but the report and the settings are the owner's; logging
+    // out closes the counter again.
+    konter_cli(
+        dir.path(),
+        &["cashier", "Sri", "--role", "cashier", "--pin", "5678"],
+    );
+    konter_cli(dir.path(), &["login", "Sri", "--pin", "5678"]);
+    konter_cli(dir.path(), &["orders"]);
+    let not_hers = konter_cli_fails(dir.path(), &["report"]);
+    assert!(not_hers.contains("owner"), "{not_hers}");
+    let not_hers = konter_cli_fails(dir.path(), &["set", "auto_print", "true"]);
+    assert!(not_hers.contains("owner"), "{not_hers}");
+    konter_cli(dir.path(), &["logout"]);
+    let closed = konter_cli_fails(dir.path(), &["orders"]);
+    assert!(closed.contains("konter login"), "{closed}");
 }
 
 /// The `konter` binary of this crate.
@@ -1273,6 +1307,19 @@ fn konter_cli(dir: &std::path::Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs `konter` over the device data in `dir` expecting a refusal; its standard error.
+fn konter_cli_fails(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(KONTER)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("KONTER_TOKEN_STORE", "file")
+        .output()
+        .expect("konter runs");
+    assert!(!out.status.success(), "konter {args:?} was let through");
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
