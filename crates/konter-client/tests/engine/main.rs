@@ -1291,16 +1291,21 @@ async fn orders_queued_too_long_wait_for_a_cashier() {
 /// The `konter` binary of this crate.
 const KONTER: &str = env!("CARGO_BIN_EXE_konter");
 
-/// Runs `konter` over the device data in `dir`; its standard output, after checking it
-/// succeeded.
-fn konter_cli(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = std::process::Command::new(KONTER)
+/// Runs `konter` over the device data in `dir`.
+fn run_konter(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(KONTER)
         .arg("--data-dir")
         .arg(dir)
         .args(args)
         .env("KONTER_TOKEN_STORE", "file")
         .output()
-        .expect("konter runs");
+        .expect("konter runs")
+}
+
+/// Runs `konter` over the device data in `dir`; its standard output, after checking it
+/// succeeded.
+fn konter_cli(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = run_konter(dir, args);
     assert!(
         out.status.success(),
         "konter {args:?}: {}",
@@ -1311,13 +1316,7 @@ fn konter_cli(dir: &std::path::Path, args: &[&str]) -> String {
 
 /// Runs `konter` over the device data in `dir` expecting a refusal; its standard error.
 fn konter_cli_fails(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = std::process::Command::new(KONTER)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("KONTER_TOKEN_STORE", "file")
-        .output()
-        .expect("konter runs");
+    let out = run_konter(dir, args);
     assert!(!out.status.success(), "konter {args:?} was let through");
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
