@@ -12,6 +12,7 @@ pub mod cashiers;
 pub mod catalog;
 pub mod db;
 pub mod error;
+pub mod history;
 pub mod inquiry;
 mod lifecycle;
 pub mod link;

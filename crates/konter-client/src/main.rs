@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use konter_client::cashiers::LoginGuard;
 use konter_client::sell::Sale;
@@ -401,17 +400,7 @@ async fn run(cli: Cli) -> Result<(), EngineError> {
             json: as_json,
             csv,
         } => {
-            let date = match date {
-                Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| {
-                    EngineError::input(
-                        "date_invalid",
-                        "tanggal harus YYYY-MM-DD",
-                        "the date must be YYYY-MM-DD",
-                        "date",
-                    )
-                })?,
-                None => engine.today()?,
-            };
+            let date = engine.parse_day(date.as_deref())?;
             if csv {
                 print!("{}", engine.report_csv(date)?);
             } else if as_json {

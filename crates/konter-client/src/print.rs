@@ -31,6 +31,9 @@ pub struct PrintJob {
     pub last_error: Option<String>,
 }
 
+/// The receipt's footer when the owner wrote none.
+pub const DEFAULT_FOOTER: &str = "Terima kasih atas kunjungan Anda";
+
 /// The short number on the receipt and in complaints: the shop's date and the last eight
 /// hex digits of the order id (its random part), `KNT-261128-3f9a2c1b`.
 pub fn reference(order: &LocalOrder, zone_hours: i32) -> String {
@@ -107,7 +110,7 @@ impl Engine {
         let hours = db::shop_offset(&conn)?.local_minus_utc() / 3600;
         let get = |k: &str| db::setting(&conn, k);
         let footer = get("receipt_footer")?
-            .unwrap_or_else(|| "Terima kasih atas kunjungan Anda".into())
+            .unwrap_or_else(|| DEFAULT_FOOTER.into())
             .lines()
             .map(str::to_owned)
             .collect();

@@ -3,6 +3,7 @@
 use konter_client::EngineError;
 use konter_client::cashiers::Role;
 use konter_client::catalog::{RuleScope, SellingRule};
+use konter_client::print::DEFAULT_FOOTER;
 use konter_receipt::PrinterAddress;
 
 use super::Shared;
@@ -10,8 +11,6 @@ use crate::error::{CommandError, CommandResult};
 use crate::state::Konter;
 use crate::wire::{self, PrinterKind};
 
-/// The engine's footer when the owner wrote none; shown so the form says what prints.
-const DEFAULT_FOOTER: &str = "Terima kasih atas kunjungan Anda";
 /// The engine takes free text settings up to this many characters.
 const MAX_TEXT_CHARS: usize = 200;
 
