@@ -203,6 +203,40 @@ fn settings_round_trip_and_bad_ones_change_nothing() {
     assert_eq!(e["field"], "utc_offset_h");
     assert_eq!(c.ok("settings", json!({})), wanted);
 
+    // The engine's codes, under the form's names for the fields.
+    for (field, value, code, named) in [
+        (
+            "receipt_header",
+            json!("TOKO\nSRI"),
+            "one_line",
+            "receipt_header",
+        ),
+        (
+            "receipt_footer",
+            json!("x".repeat(201)),
+            "too_long",
+            "receipt_footer",
+        ),
+        ("utc_offset_h", json!(6), "zone_unknown", "utc_offset_h"),
+    ] {
+        let mut wrong = wanted.clone();
+        wrong[field] = value;
+        let e = c.err("save_settings", json!({"settings": wrong}));
+        assert_eq!((&e["code"], &e["field"]), (&json!(code), &json!(named)));
+    }
+    let mut wide = wanted.clone();
+    wide["printer"]["width"] = json!(40);
+    let e = c.err("save_settings", json!({"settings": wide}));
+    assert_eq!(
+        (&e["code"], &e["field"]),
+        (&json!("width_invalid"), &json!("printer.width"))
+    );
+    assert_eq!(
+        c.ok("settings", json!({})),
+        wanted,
+        "refusals change nothing"
+    );
+
     // The owner's own receipt header; the shop's name again once it is cleared.
     let mut named = wanted.clone();
     named["receipt_header"] = json!("PONSEL BU SRI");

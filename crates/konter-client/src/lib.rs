@@ -21,64 +21,12 @@ pub mod print;
 pub mod report;
 pub mod sell;
 pub mod session;
+pub mod settings;
 pub mod sync;
 pub mod token;
 
-/// Settings the owner may change, with what each accepts.
-const SETTINGS: [(&str, &str); 11] = [
-    ("max_queue_age_h", "hours from 1 to 168"),
-    (
-        "printer",
-        "tcp:HOST:PORT, file:PATH, usb:/dev/usb/lp0 or serial:/dev/ttyUSB0",
-    ),
-    ("printer_width", "32, 42 or 48"),
-    ("auto_print", "true or false"),
-    ("kick_drawer", "true or false"),
-    ("shop_address", "text"),
-    ("shop_phone", "text"),
-    (
-        "receipt_header",
-        "one line of text (empty: the shop's name)",
-    ),
-    ("receipt_footer", "text, one line per line"),
-    ("receipt_cash_block", "true or false"),
-    ("utc_offset_h", "7 (WIB), 8 (WITA) or 9 (WIT)"),
-];
-
 /// The device books balance: see [`db::audit`].
 impl Engine {
-    /// Changes one of the owner's settings, refusing values that do not fit.
-    pub fn set_setting(&self, key: &str, value: &str) -> EngineResult<()> {
-        let Some((_, accepts)) = SETTINGS.iter().find(|(k, _)| *k == key) else {
-            return Err(EngineError::input(
-                "setting_unknown",
-                &format!("pengaturan '{key}' tidak ada"),
-                &format!("there is no setting '{key}'"),
-                "key",
-            ));
-        };
-        let ok = match key {
-            "printer" => value.parse::<konter_receipt::PrinterAddress>().is_ok(),
-            "printer_width" => matches!(value, "32" | "42" | "48"),
-            "auto_print" | "kick_drawer" | "receipt_cash_block" => {
-                matches!(value, "true" | "false")
-            }
-            "utc_offset_h" => matches!(value, "7" | "8" | "9"),
-            "max_queue_age_h" => value.parse::<i64>().is_ok_and(|h| (1..=168).contains(&h)),
-            "receipt_header" => value.chars().count() <= 200 && value.lines().count() <= 1,
-            _ => value.chars().count() <= 200,
-        };
-        if !ok {
-            return Err(EngineError::input(
-                "setting_invalid",
-                &format!("{key} harus {accepts}"),
-                &format!("{key} takes {accepts}"),
-                key,
-            ));
-        }
-        db::set_setting(&self.db(), key, value)
-    }
-
     /// One stored setting (the owner's, or one the engine keeps such as `shop_name` and
     /// `server_url`); `None` when it was never set. The device token is never a setting.
     pub fn setting(&self, key: &str) -> EngineResult<Option<String>> {

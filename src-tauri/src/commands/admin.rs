@@ -4,15 +4,11 @@ use konter_client::EngineError;
 use konter_client::cashiers::Role;
 use konter_client::catalog::{RuleScope, SellingRule};
 use konter_client::print::DEFAULT_FOOTER;
-use konter_receipt::PrinterAddress;
 
 use super::Shared;
 use crate::error::{CommandError, CommandResult};
 use crate::state::Konter;
 use crate::wire::{self, PrinterKind};
-
-/// The engine takes free text settings up to this many characters.
-const MAX_TEXT_CHARS: usize = 200;
 
 fn kind_code(kind: PrinterKind) -> Option<&'static str> {
     match kind {
@@ -86,24 +82,22 @@ pub(crate) fn read_settings(state: &Konter) -> CommandResult<wire::Settings> {
     })
 }
 
-fn too_long(field: &str, value: &str) -> CommandResult<()> {
-    if value.chars().count() > MAX_TEXT_CHARS {
-        return Err(CommandError::new(
-            "too_long",
-            &format!("paling panjang {MAX_TEXT_CHARS} huruf"),
-            &format!("at most {MAX_TEXT_CHARS} characters"),
-        )
-        .on(field));
-    }
-    Ok(())
-}
-
 #[tauri::command]
 pub async fn settings(state: Shared<'_>) -> CommandResult<wire::Settings> {
     read_settings(&state)
 }
 
-/// Checks everything first and only then writes, so a refused form changes nothing.
+/// The form's name of a setting the engine refused.
+fn form_field(key: &str) -> &str {
+    match key {
+        "printer" => "printer.address",
+        "printer_width" => "printer.width",
+        other => other,
+    }
+}
+
+/// Checks everything first and only then writes, so a refused form changes nothing: the
+/// engine checks the settings (`konter_client::settings`), the app only its own preferences.
 #[tauri::command]
 pub async fn save_settings(state: Shared<'_>, settings: wire::Settings) -> CommandResult<()> {
     // Before the owner exists (first-run setup) the shop profile is saved without a login.
@@ -119,56 +113,13 @@ pub async fn save_settings(state: Shared<'_>, settings: wire::Settings) -> Comma
         )
         .on("language"));
     }
-    if !matches!(s.printer.width, 32 | 42 | 48) {
-        return Err(CommandError::new(
-            "width_invalid",
-            "lebar kertas 32, 42 atau 48 kolom",
-            "the paper width is 32, 42 or 48 columns",
-        )
-        .on("printer.width"));
-    }
-    let printer = match kind_code(s.printer.kind) {
-        None => None,
-        Some(kind) => {
-            let text = format!("{kind}:{}", s.printer.address.trim());
-            if let Err(e) = text.parse::<PrinterAddress>() {
-                return Err(CommandError::new(
-                    "printer_address_invalid",
-                    &e.message_id(),
-                    &e.to_string(),
-                )
-                .on("printer.address"));
-            }
-            Some(text)
-        }
-    };
+    let printer =
+        kind_code(s.printer.kind).map(|kind| format!("{kind}:{}", s.printer.address.trim()));
     // The shop's name from the server heads the receipt unless the owner writes another.
     let shop_name = state.engine.setting("shop_name")?.unwrap_or_default();
     let header = Some(s.receipt_header.trim())
         .filter(|h| *h != shop_name)
         .unwrap_or("");
-    too_long("receipt_header", header)?;
-    if header.lines().count() > 1 {
-        return Err(CommandError::new(
-            "one_line",
-            "kepala struk satu baris",
-            "the receipt header is one line",
-        )
-        .on("receipt_header"));
-    }
-    if let Some(h) = s.utc_offset_h
-        && !(7..=9).contains(&h)
-    {
-        return Err(CommandError::new(
-            "zone_unknown",
-            "zona waktu WIB (7), WITA (8) atau WIT (9)",
-            "the time zone is WIB (7), WITA (8) or WIT (9)",
-        )
-        .on("utc_offset_h"));
-    }
-    too_long("receipt_footer", &s.receipt_footer)?;
-    too_long("shop_address", &s.shop_address)?;
-    too_long("shop_phone", &s.shop_phone)?;
     let fees = match (&s.bill_fees, s.bill_fee_cap_idr) {
         (None, None) => None,
         (fees, cap) => {
@@ -186,32 +137,40 @@ pub async fn save_settings(state: Shared<'_>, settings: wire::Settings) -> Comma
         }
     };
 
-    let engine = &state.engine;
-    let mut prefs = state.prefs();
-    prefs.language = s.language.clone();
-    prefs.printer_off = printer.is_none();
-    if let Some(p) = &printer {
-        engine.set_setting("printer", p)?;
-    }
-    engine.set_setting("printer_width", &s.printer.width.to_string())?;
     let flag = |on: bool| if on { "true" } else { "false" };
-    engine.set_setting("auto_print", flag(s.auto_print))?;
-    engine.set_setting("receipt_header", header)?;
-    engine.set_setting("receipt_footer", s.receipt_footer.trim())?;
+    let width = s.printer.width.to_string();
+    let zone = s.utc_offset_h.map(|h| h.to_string());
+    let mut changes: Vec<(&str, &str)> = Vec::new();
+    if let Some(p) = &printer {
+        changes.push(("printer", p));
+    }
+    changes.push(("printer_width", &width));
+    changes.push(("auto_print", flag(s.auto_print)));
+    changes.push(("receipt_header", header));
+    changes.push(("receipt_footer", s.receipt_footer.trim()));
     if let Some(on) = s.show_cash_block {
-        engine.set_setting("receipt_cash_block", flag(on))?;
+        changes.push(("receipt_cash_block", flag(on)));
     }
     if let Some(on) = s.kick_drawer {
-        engine.set_setting("kick_drawer", flag(on))?;
+        changes.push(("kick_drawer", flag(on)));
     }
-    if let Some(h) = s.utc_offset_h {
-        engine.set_setting("utc_offset_h", &h.to_string())?;
+    if let Some(h) = &zone {
+        changes.push(("utc_offset_h", h));
     }
-    engine.set_setting("shop_address", s.shop_address.trim())?;
-    engine.set_setting("shop_phone", s.shop_phone.trim())?;
+    changes.push(("shop_address", s.shop_address.trim()));
+    changes.push(("shop_phone", s.shop_phone.trim()));
+    let engine = &state.engine;
+    engine.set_settings(&changes).map_err(|e| {
+        let mut refused = CommandError::from(e);
+        refused.field = refused.field.map(|f| form_field(&f).to_owned());
+        refused
+    })?;
     if let Some(fees) = &fees {
         engine.set_bill_fees(fees)?;
     }
+    let mut prefs = state.prefs();
+    prefs.language = s.language.clone();
+    prefs.printer_off = printer.is_none();
     state.save_prefs(&prefs)
 }
 
