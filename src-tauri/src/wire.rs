@@ -280,13 +280,7 @@ pub struct PriceRule {
 
 impl PriceRule {
     pub fn id_of(scope: RuleScope, key: &str) -> String {
-        let scope = match scope {
-            RuleScope::Default => "default",
-            RuleScope::Category => "category",
-            RuleScope::Brand => "brand",
-            RuleScope::Product => "product",
-        };
-        format!("{scope}:{key}")
+        konter_client::catalog::rule_id(scope, key)
     }
 
     /// The UI's view of an engine rule; `None` for the default rule.

@@ -288,7 +288,18 @@ fn price_rules_round_trip() {
         c.err("save_price_rule", json!({"rule": bad}))["field"],
         "round_to"
     );
-    c.ok("delete_price_rule", json!({"id": "brand:DANA"}));
+    // An edit that changes the key replaces the old rule.
+    let mut moved = saved.clone();
+    moved["key"] = json!("OVO");
+    let moved = c.ok("save_price_rule", json!({"rule": moved}));
+    assert_eq!(moved["id"], "brand:OVO");
+    assert_eq!(c.ok("price_rules", json!({})), json!([moved]));
+    let e = c.err("delete_price_rule", json!({"id": "DANA"}));
+    assert_eq!(
+        (&e["code"], &e["field"]),
+        (&json!("rule_unknown"), &json!("id"))
+    );
+    c.ok("delete_price_rule", json!({"id": "brand:OVO"}));
     assert_eq!(c.ok("price_rules", json!({})), json!([]));
 }
 

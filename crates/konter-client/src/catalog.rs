@@ -48,6 +48,25 @@ impl RuleScope {
     }
 }
 
+/// A rule's id, its scope and key (`brand:DANA`): the same rule has the same id on every
+/// screen and after every edit of its markup.
+pub fn rule_id(scope: RuleScope, key: &str) -> String {
+    format!("{}:{key}", scope.code())
+}
+
+/// The scope and key an id names; `None` for anything else, and for the default rule, which
+/// is edited apart and never deleted.
+pub fn parse_rule_id(id: &str) -> Option<(RuleScope, &str)> {
+    let (scope, key) = id.split_once(':')?;
+    let scope = match scope {
+        "category" => RuleScope::Category,
+        "brand" => RuleScope::Brand,
+        "product" => RuleScope::Product,
+        _ => return None,
+    };
+    Some((scope, key))
+}
+
 /// One of the owner's selling-price rules.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SellingRule {
@@ -293,10 +312,51 @@ impl Engine {
         Ok(())
     }
 
+    /// Saves `rule`, replacing the rule called `was` when an edit changed its scope or key;
+    /// returns the rule's id.
+    pub fn replace_price_rule(
+        &self,
+        was: Option<&str>,
+        rule: &SellingRule,
+    ) -> EngineResult<String> {
+        self.save_price_rule(rule)?;
+        let id = rule_id(rule.scope, &rule.key);
+        if let Some((old_scope, old_key)) = was.and_then(parse_rule_id)
+            && rule_id(old_scope, old_key) != id
+        {
+            self.delete_price_rule(old_scope, old_key)?;
+        }
+        Ok(id)
+    }
+
+    /// Deletes the rule called `id`; an id that names no rule is refused naming `id`.
+    pub fn delete_price_rule_by_id(&self, id: &str) -> EngineResult<bool> {
+        let (scope, key) = parse_rule_id(id).ok_or_else(|| {
+            EngineError::input("rule_unknown", "aturan tidak ada", "no such rule", "id")
+        })?;
+        self.delete_price_rule(scope, key)
+    }
+
     pub fn delete_price_rule(&self, scope: RuleScope, key: &str) -> EngineResult<bool> {
         Ok(self.db().execute(
             "DELETE FROM price_rules WHERE scope = ?1 AND key = ?2",
             params![scope.code(), key],
         )? == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_ids_name_scope_and_key_and_never_the_default() {
+        assert_eq!(rule_id(RuleScope::Brand, "DANA"), "brand:DANA");
+        assert_eq!(
+            parse_rule_id("brand:DANA"),
+            Some((RuleScope::Brand, "DANA"))
+        );
+        assert_eq!(parse_rule_id("default:"), None);
+        assert_eq!(parse_rule_id("DANA"), None);
     }
 }

@@ -184,17 +184,6 @@ pub async fn price_rules(state: Shared<'_>) -> CommandResult<Vec<wire::PriceRule
         .collect())
 }
 
-fn parse_rule_id(id: &str) -> Option<(RuleScope, &str)> {
-    let (scope, key) = id.split_once(':')?;
-    let scope = match scope {
-        "category" => RuleScope::Category,
-        "brand" => RuleScope::Brand,
-        "product" => RuleScope::Product,
-        _ => return None,
-    };
-    Some((scope, key))
-}
-
 #[tauri::command]
 pub async fn save_price_rule(
     state: Shared<'_>,
@@ -209,14 +198,10 @@ pub async fn save_price_rule(
         markup: rule.markup,
         round_to: rule.round_to,
     };
-    state.engine.save_price_rule(&engine_rule)?;
-    let id = wire::PriceRule::id_of(scope, &key);
     // Editing a rule's scope or key replaces the old rule.
-    if let Some((old_scope, old_key)) = parse_rule_id(&rule.id)
-        && wire::PriceRule::id_of(old_scope, old_key) != id
-    {
-        state.engine.delete_price_rule(old_scope, old_key)?;
-    }
+    let id = state
+        .engine
+        .replace_price_rule(Some(&rule.id), &engine_rule)?;
     Ok(wire::PriceRule {
         id,
         scope: rule.scope,
@@ -229,10 +214,7 @@ pub async fn save_price_rule(
 #[tauri::command]
 pub async fn delete_price_rule(state: Shared<'_>, id: String) -> CommandResult<()> {
     state.require_owner()?;
-    let (scope, key) = parse_rule_id(&id).ok_or_else(|| {
-        CommandError::new("rule_unknown", "aturan tidak ada", "no such rule").on("id")
-    })?;
-    state.engine.delete_price_rule(scope, key)?;
+    state.engine.delete_price_rule_by_id(&id)?;
     Ok(())
 }
 
@@ -293,10 +275,5 @@ mod tests {
             split_printer("usb:/dev/usb/lp0"),
             (PrinterKind::Usb, "/dev/usb/lp0".into())
         );
-        assert_eq!(
-            parse_rule_id("brand:DANA"),
-            Some((RuleScope::Brand, "DANA"))
-        );
-        assert_eq!(parse_rule_id("default:"), None);
     }
 }
