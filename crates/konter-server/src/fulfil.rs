@@ -147,9 +147,12 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
             if *stop.borrow() {
                 break;
             }
-            // Beside the steps, so a slow gateway never holds up a purchase.
-            let me = self.clone();
-            tokio::spawn(async move { me.ask_about_deposits().await });
+            // Beside the steps, so a slow gateway never holds up a purchase; a task only
+            // when a round is due, not one per turn of this loop.
+            if self.deposits_due() {
+                let app = self.app.clone();
+                tokio::spawn(async move { ask_about_deposits(&app).await });
+            }
             let free = self.steps.available_permits();
             let claimed = if free == 0 {
                 Vec::new()
@@ -208,7 +211,9 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
     /// other: the simulation's and the tests' way of moving fulfilment on without a timer.
     /// How many steps were taken.
     pub async fn run_due(&self) -> StoreResult<usize> {
-        self.ask_about_deposits().await;
+        if self.deposits_due() {
+            ask_about_deposits(&self.app).await;
+        }
         let now = self.app.clock.now();
         let ids = self
             .app
@@ -221,23 +226,19 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
         Ok(ids.len())
     }
 
-    /// Every [`deposits::ASK_EVERY`], asks the gateway about deposits whose notification has
-    /// not come ([`deposits::reconcile`]); a round that is not due returns at once.
-    async fn ask_about_deposits(&self) {
+    /// Whether a round of questions about pending deposits is due (every
+    /// [`deposits::ASK_EVERY`](crate::deposits::ASK_EVERY)); taking it marks it done.
+    fn deposits_due(&self) -> bool {
         let now = self.app.clock.now();
-        {
-            let mut last = self
-                .deposits_asked
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            if last.is_some_and(|at| now - at < crate::deposits::ASK_EVERY) {
-                return;
-            }
-            *last = Some(now);
+        let mut last = self
+            .deposits_asked
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if last.is_some_and(|at| now - at < crate::deposits::ASK_EVERY) {
+            return false;
         }
-        if let Err(e) = crate::deposits::reconcile(&self.app).await {
-            tracing::warn!(error = %e, "asking about pending deposits failed; asked again next round");
-        }
+        *last = Some(now);
+        true
     }
 
     /// One step of one order.
@@ -522,6 +523,14 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
     async fn call_slot(&self, supplier: &str) -> Option<tokio::sync::OwnedSemaphorePermit> {
         let sem = self.calls.get(supplier)?.clone();
         sem.acquire_owned().await.ok()
+    }
+}
+
+/// Asks the gateway about deposits whose notification has not come
+/// ([`deposits::reconcile`](crate::deposits::reconcile)).
+async fn ask_about_deposits<S: Store + Clone + 'static>(app: &App<S>) {
+    if let Err(e) = crate::deposits::reconcile(app).await {
+        tracing::warn!(error = %e, "asking about pending deposits failed; asked again next round");
     }
 }
 

@@ -12,6 +12,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
+use crate::model::draw;
+
 /// The server key the simulation's server is configured with.
 pub const SERVER_KEY: &str = "SIM-Mid-server-key";
 
@@ -235,8 +237,4 @@ fn charge_body(order_id: &str, amount: i64, status: &str, code: &str) -> Value {
         "payment_type": "bank_transfer", "transaction_status": status, "fraud_status": "accept",
         "va_numbers": [{"bank": "bca", "va_number": "12345678901"}],
         "expiry_time": "2027-01-16 10:00:00"})
-}
-
-fn draw(rng: &mut StdRng, per_mille: u32) -> bool {
-    per_mille > 0 && rng.random_range(0..1000) < per_mille
 }

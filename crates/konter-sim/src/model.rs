@@ -487,7 +487,8 @@ pub fn order_key(ref_id: &str) -> &str {
     ref_id.rsplit_once('-').map_or(ref_id, |(k, _)| k)
 }
 
-fn draw(rng: &mut StdRng, per_mille: u32) -> bool {
+/// Whether an event of `per_mille` chance happens now.
+pub(crate) fn draw(rng: &mut StdRng, per_mille: u32) -> bool {
     per_mille > 0 && rng.random_range(0..1000) < per_mille
 }
 
