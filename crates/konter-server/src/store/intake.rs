@@ -4,7 +4,7 @@
 //! a handful of round trips to the database instead of nine per order (batching behind one
 //! writer, an idea taken from TigerBeetle).
 //!
-//! Nothing here touches the database; `sql.rs` does the reading and writing, and checks
+//! Nothing here touches the database; `sql/intake.rs` does the reading and writing, and checks
 //! after writing that the accounts moved exactly as decided.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -58,43 +58,6 @@ pub(super) fn distinct_run(batch: &[NewOrder]) -> usize {
         .iter()
         .position(|new| !seen.insert(new.id))
         .unwrap_or(batch.len())
-}
-
-/// Placeholders for `rows` rows of `cols` values each: `($1, $2, …), ($k, …)` when
-/// `numbered` (PostgreSQL), else `(?, ?, …), (?, …)` — SQLite looks a named (`$N`)
-/// parameter up by name in a list, so a statement with hundreds of them spends its time
-/// comparing names, while `?` is bound by position.
-pub(super) fn value_rows(rows: usize, cols: usize, numbered: bool) -> String {
-    let row = |r: usize| {
-        let cells: Vec<String> = (1..=cols)
-            .map(|c| placeholder(r * cols + c, numbered))
-            .collect();
-        format!("({})", cells.join(", "))
-    };
-    (0..rows).map(row).collect::<Vec<_>>().join(", ")
-}
-
-/// `$1, $2, …, $n` when `numbered`, else `?, ?, …`.
-pub(super) fn value_list(n: usize, numbered: bool) -> String {
-    (1..=n)
-        .map(|i| placeholder(i, numbered))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Whether to keep a run's statements prepared: a one-order run's statements read the same
-/// every time (PostgreSQL places every order alone), a bigger run's depend on its size and
-/// would only push other statements out of the cache.
-pub(super) fn keep_prepared(orders: usize) -> bool {
-    orders == 1
-}
-
-fn placeholder(i: usize, numbered: bool) -> String {
-    if numbered {
-        format!("${i}")
-    } else {
-        "?".into()
-    }
 }
 
 fn add(totals: &mut Totals, side: Side, amount: i64) -> StoreResult<()> {
@@ -456,9 +419,5 @@ mod tests {
         batch.push(order(a, 100));
         assert_eq!(distinct_run(&batch), 2);
         assert_eq!(distinct_run(&batch[2..]), 2);
-        assert_eq!(value_rows(2, 3, true), "($1, $2, $3), ($4, $5, $6)");
-        assert_eq!(value_rows(1, 2, false), "(?, ?)");
-        assert_eq!(value_list(3, true), "$1, $2, $3");
-        assert_eq!(value_list(2, false), "?, ?");
     }
 }

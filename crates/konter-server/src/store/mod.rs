@@ -1,5 +1,6 @@
 //! The server's store: a narrow set of domain operations (not CRUD), implemented once in
-//! SQL for both SQLite and PostgreSQL (`sql.rs`), each backend with its own migrations.
+//! SQL for both SQLite and PostgreSQL (`sql/`, split by area over a small dialect seam), each
+//! backend with its own migrations.
 //!
 //! Every operation that moves money runs in one transaction that writes the ledger
 //! posting, the account totals, the business row and the shop's change-feed entries
@@ -17,7 +18,7 @@ use konter_domain::ids::{DepositId, DeviceId, InquiryId, OrderId, ShopId};
 use konter_domain::money::Rupiah;
 use konter_ledger::LedgerError;
 
-pub use sql::{PgStore, SqliteStore};
+pub use sql::{Dialect, PgStore, SqlStore, SqliteStore};
 
 /// A shop as the server knows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
