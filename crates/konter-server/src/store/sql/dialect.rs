@@ -15,6 +15,7 @@ use std::sync::Arc;
 use sqlx::migrate::Migrator;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::PgRow;
+use sqlx::query::Query;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Column, Pool, Postgres, Row as _, Sqlite, Transaction, TypeInfo, ValueRef};
 
@@ -65,20 +66,14 @@ impl Dialect for Sqlite {
     }
 
     async fn run(conn: &mut Self::Connection, sql: Sql<'_>, rows: bool) -> StoreResult<Answer> {
-        let mut query = sqlx::query::<Sqlite>(&sql.text).persistent(sql.persistent);
-        for arg in &sql.args {
-            query = match arg {
-                Arg::Int(v) => query.bind(*v),
-                Arg::Text(v) => query.bind(v.as_deref()),
-                Arg::Bool(v) => query.bind(*v),
-            };
+        let query = bind_all(sqlx::query::<Sqlite>(&sql.text), &sql);
+        if rows {
+            Answer::rows(&query.fetch_all(&mut *conn).await?, sqlite_value)
+        } else {
+            Ok(Answer::count(
+                query.execute(&mut *conn).await?.rows_affected(),
+            ))
         }
-        if !rows {
-            let done = query.execute(&mut *conn).await?;
-            return Ok(Answer::count(done.rows_affected()));
-        }
-        let found = query.fetch_all(&mut *conn).await?;
-        Answer::rows(&found, sqlite_value)
     }
 }
 
@@ -95,21 +90,36 @@ impl Dialect for Postgres {
     }
 
     async fn run(conn: &mut Self::Connection, sql: Sql<'_>, rows: bool) -> StoreResult<Answer> {
-        let mut query = sqlx::query::<Postgres>(&sql.text).persistent(sql.persistent);
-        for arg in &sql.args {
-            query = match arg {
-                Arg::Int(v) => query.bind(*v),
-                Arg::Text(v) => query.bind(v.as_deref()),
-                Arg::Bool(v) => query.bind(*v),
-            };
+        let query = bind_all(sqlx::query::<Postgres>(&sql.text), &sql);
+        if rows {
+            Answer::rows(&query.fetch_all(&mut *conn).await?, pg_value)
+        } else {
+            Ok(Answer::count(
+                query.execute(&mut *conn).await?.rows_affected(),
+            ))
         }
-        if !rows {
-            let done = query.execute(&mut *conn).await?;
-            return Ok(Answer::count(done.rows_affected()));
-        }
-        let found = query.fetch_all(&mut *conn).await?;
-        Answer::rows(&found, pg_value)
     }
+}
+
+/// Binds a statement's arguments in order, for any driver that takes its three kinds.
+fn bind_all<'q, DB>(
+    mut query: Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+    sql: &'q Sql<'_>,
+) -> Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    DB: sqlx::Database + sqlx::database::HasStatementCache,
+    Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<&'q str>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    for arg in &sql.args {
+        query = match arg {
+            Arg::Int(v) => query.bind(*v),
+            Arg::Text(v) => query.bind(v.as_deref()),
+            Arg::Bool(v) => query.bind(*v),
+        };
+    }
+    query.persistent(sql.persistent)
 }
 
 /// One column of a SQLite row, by the type of the value stored (SQLite types values, not

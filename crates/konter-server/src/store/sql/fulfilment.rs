@@ -16,6 +16,18 @@ use crate::store::{
     StoredOrder, SupplierCall,
 };
 
+/// The order `id`, its row locked until `tx` ends (PostgreSQL; SQLite's writer holds
+/// the database).
+async fn locked_order<D: Dialect>(tx: &mut Conn<D>, id: OrderId) -> StoreResult<StoredOrder> {
+    let sql = &format!("SELECT * FROM orders WHERE id = $1{}", D::FOR_UPDATE);
+    let row = query(sql)
+        .bind(id.to_string())
+        .fetch_optional(tx)
+        .await?
+        .ok_or(StoreError::NotFound("order"))?;
+    rows::order(&row)
+}
+
 /// Ends an order: posts or voids its hold (or refunds a success), in `tx`. Settling a
 /// final order the same way again changes nothing.
 pub(super) async fn settle_in<D: Dialect>(
@@ -24,13 +36,7 @@ pub(super) async fn settle_in<D: Dialect>(
     settlement: &Settlement,
     now: DateTime<Utc>,
 ) -> StoreResult<Order> {
-    let sql = &format!("SELECT * FROM orders WHERE id = $1{}", D::FOR_UPDATE);
-    let row = query(sql)
-        .bind(id.to_string())
-        .fetch_optional(tx)
-        .await?
-        .ok_or(StoreError::NotFound("order"))?;
-    let stored = rows::order(&row)?;
+    let stored = locked_order(tx, id).await?;
     let mut order = stored.order;
     let shop = stored.shop_id;
     let target_status = match settlement {
@@ -147,13 +153,7 @@ pub(super) async fn advance_in<D: Dialect>(
     to: OrderStatus,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<Order>> {
-    let sql = &format!("SELECT * FROM orders WHERE id = $1{}", D::FOR_UPDATE);
-    let row = query(sql)
-        .bind(id.to_string())
-        .fetch_optional(tx)
-        .await?
-        .ok_or(StoreError::NotFound("order"))?;
-    let stored = rows::order(&row)?;
+    let stored = locked_order(tx, id).await?;
     let mut order = stored.order;
     match order.status.apply(to) {
         Ok(Transition::Moved(_)) => {}
