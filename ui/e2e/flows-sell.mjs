@@ -63,7 +63,7 @@ export const sellFlows = [
       await h.see('Telkomsel ✓', '[data-testid="detected"]');
       await h.sellWith(['Enter', 'Enter']);
       await h.see('Isi ke-2?');
-      await h.see('sudah diisi hari ini', '[data-testid="repeat-dialog"]');
+      await h.see(/081234567890 sudah diisi \w+ hari ini/, '[data-testid="repeat-dialog"]');
       await h.shot('jual-repeat');
       // A deliberate answer, not the tail of the double Enter that sent the order.
       await h.page.waitForTimeout(500);

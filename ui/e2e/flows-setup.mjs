@@ -16,11 +16,11 @@ export const setupFlows = [
       await page.fill('#server-url', 'ftp://konter');
       await page.fill('#pair-code', 'ABCD-1234');
       await page.press('#pair-code', 'Enter');
-      await h.see('Alamat server diawali http:// atau https://', '[data-field-error="server-url"]');
+      await h.see('alamat server harus diawali http:// atau https://', '[data-field-error="server-url"]');
       await page.fill('#server-url', 'https://konter.example.id');
       await page.fill('#pair-code', '0000-0000');
       await page.press('#pair-code', 'Enter');
-      await h.see('Kode pasangan salah atau sudah dipakai', '[data-field-error="pair-code"]');
+      await h.see('kode pemasangan salah, sudah dipakai, atau kedaluwarsa', '[data-field-error="pair-code"]');
       await h.shot('setup-pair-error');
       await page.fill('#pair-code', 'KNTR-2611');
       await page.press('#pair-code', 'Enter');

@@ -34,21 +34,27 @@ const settled = (id: string) =>
 describe('the mock engine', () => {
   it('detects operators from the prefix like konter-domain', async () => {
     const cases: [string, string][] = [
-      ['0812', 'telkomsel'],
-      ['+62 857 1234', 'indosat'],
-      ['0817', 'xl'],
-      ['0838', 'axis'],
-      ['0896', 'tri'],
-      ['0881', 'smartfren'],
-      ['085155512345', 'byu'],
+      ['0812-3456-7890', 'telkomsel'],
+      ['+62 857 1234 5678', 'indosat'],
+      ['0817 1234 5678', 'xl'],
+      ['0838-1234-5678', 'axis'],
+      ['0896 1234 5678', 'tri'],
+      ['0881 1234 5678', 'smartfren'],
     ];
     for (const [input, op] of cases) {
       const q = await call<Quote>('quote', { input });
       expect(q.detected[0], input).toMatchObject({ kind: 'phone', operator: op });
+      expect(q.products.length, input).toBeGreaterThan(0);
       expect(q.products.every((p) => p.operator === op), input).toBe(true);
     }
+    // by.U numbers live inside Telkomsel's 0851 block and take Telkomsel products too.
+    const byu = await call<Quote>('quote', { input: '085155512345' });
+    expect(byu.detected).toEqual([{ kind: 'phone', number: '085155512345', operator: 'byu' }]);
+    expect(new Set(byu.products.map((p) => p.operator))).toEqual(new Set(['byu', 'telkomsel']));
     expect((await call<Quote>('quote', { input: '12345678901' })).detected[0]?.kind).toBe('pln');
-    expect(await fails('quote', { input: '0800' })).toMatchObject({ code: 'phone_unknown_operator', field: 'target' });
+    // A number still being typed, or one of no operator, is nothing yet: never a refusal.
+    expect(await call<Quote>('quote', { input: '0812' })).toMatchObject({ detected: [], products: [] });
+    expect(await call<Quote>('quote', { input: '0800-1234-56' })).toMatchObject({ detected: [], products: [] });
   });
 
   it('prices with the shop rules, rounding up, and reports profit = price - cost', async () => {
@@ -158,6 +164,7 @@ describe('the mock engine', () => {
     });
     const paid = engine.ctx.db.orders.find((x) => x.id === 'KNT-SEED-000013')!;
     paid.status = 'queued';
+    paid.sent = false;
     expect(await fails('reconfirm_order', { id: paid.id })).toMatchObject({ code: 'bill_needs_inquiry', field: 'order_id' });
     expect(await fails('reconfirm_order', { id: 'KNT-SEED-000001' })).toMatchObject({ code: 'not_queued', field: 'order_id' });
     expect(await fails('cancel_queued_order', { id: 'KNT-NOPE' })).toMatchObject({ code: 'not_queued' });

@@ -97,11 +97,29 @@ describe('stale queued orders', () => {
     expect(screen.queryByTestId('stale-notice')).toBeNull();
   });
 
+  it('drops an order the sync sent meanwhile, saying why, rather than cancel it', async () => {
+    const eng = await start();
+    const [, ok] = eng.ctx.db.orders.filter((o) => o.status === 'queued').sort((a, b) => (a.created_at < b.created_at ? -1 : 1));
+    if (!ok) throw new Error('the demo has two stale orders');
+    await fireEvent.keyDown(window, { key: 'F2' });
+    await screen.findByTestId('stale-orders');
+    await waitFor(() => expect(item(ok.id)).not.toBeNull());
+    // The line came back and the order went out before the cashier acted on it.
+    ok.sent = true;
+    await fireEvent.click(within(item(ok.id)).getByRole('button', { name: `Batalkan — kembalikan uang ${rp(ok.price_idr)}` }));
+    await fireEvent.click(within(item(ok.id)).getByRole('button', { name: 'Ya, batalkan' }));
+    await screen.findByText(`${ok.id}: pesanan ini sudah pernah dikirim; tunggu jawaban server`);
+    await waitFor(() => expect(item(ok.id)).toBeNull());
+    expect(eng.ctx.db.orders.find((o) => o.id === ok.id)?.status).toBe('queued');
+  });
+
   it('shows a bill payment without "send again": it is cancelled and looked up again', async () => {
     const eng = await start();
     const bill = eng.ctx.db.orders.find((o) => o.category === 'bill');
     if (!bill) throw new Error('the demo has a paid bill');
+    // A payment that never left the counter, queued since yesterday.
     bill.status = 'queued';
+    bill.sent = false;
     eng.age(bill.id, 40);
     await fireEvent.keyDown(window, { key: 'F2' });
     const banner = await screen.findByTestId('stale-orders');

@@ -83,6 +83,23 @@ export function localDate(at: Date = new Date()): string {
   return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
 }
 
+/**
+ * The shop's calendar date `YYYY-MM-DD` of a moment, in its zone (`zoneH` hours east of UTC:
+ * 7 WIB, 8 WITA, 9 WIT) whatever the PC's zone: the engine's day for reports, Riwayat and the
+ * "isi ke-2" check (konter-client `db::shop_day`).
+ */
+export function shopDate(at: Date | string, zoneH: number): string {
+  const ms = (typeof at === 'string' ? new Date(at) : at).getTime() + zoneH * 3_600_000;
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+
+/** The hour (0–23) of a moment on the shop's clock. */
+export function shopHour(at: Date | string, zoneH: number): number {
+  const ms = (typeof at === 'string' ? new Date(at) : at).getTime() + zoneH * 3_600_000;
+  return new Date(ms).getUTCHours();
+}
+
 const MONTHS: Readonly<Record<'id' | 'en', readonly string[]>> = {
   id: ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'],
   en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],

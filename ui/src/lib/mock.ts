@@ -1,13 +1,18 @@
 // An in-memory Konter engine behind the same Tauri commands and events as the real one, for
 // Vitest (through `mockIPC`) and for the browser-only build (mock.html) that Playwright and
 // designers use. It computes prices, statuses and totals because it stands in for the
-// engine; nothing in the UI does.
+// engine; nothing in the UI does. Its answers (codes, fields, checks and their order) follow
+// the engine's; tests/contract/scenarios.json holds the behaviours both must share, run here
+// by tests/contract.test.ts and against the real engine over IPC.
 //
-// Scenarios: `fresh` (not paired: Setup first) or `ready` (paired; owner PIN 123456,
-// cashier Sri PIN 1111); `seedStale()` adds two orders stuck in the outbox since yesterday
-// (mock/outbox.ts has the stale-order commands). Target-keyed outcomes are listed in mock/selling.ts; the postpaid
-// bill test numbers (Digiflazz's: PLN 530000000001/2 pay, …0003 has no bill, …0006 fails,
-// 630000000001 pends then pays, …) in mock/bills.ts.
+// Scenarios: `fresh` (a new device: not paired, nobody set up) or `ready` (the demo shop,
+// paired; owner PIN 123456, cashier Sri PIN 1111); `seedStale()` adds two orders stuck in
+// the outbox since yesterday (mock/outbox.ts has the stale-order commands). `pair` reaches
+// the demo shop's server unless `options.server` names a test server (its catalogue in the
+// wire shape, the saldo, how it answers orders: mock/context.ts). The demo supplier's
+// target-keyed outcomes are listed in mock/selling.ts; the postpaid bill test numbers
+// (Digiflazz's: PLN 530000000001/2 pay, …0003 has no bill, …0006 fails, 630000000001 pends
+// then pays, …) in mock/bills.ts.
 
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';

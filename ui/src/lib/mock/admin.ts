@@ -1,11 +1,24 @@
 // Setup, login, settings (with the counter fees for bills, each at most the owner's cap),
-// price rules and cashiers in the mock engine.
+// price rules and cashiers in the mock engine, with the engine's checks in its order
+// (src-tauri `commands/session.rs` and `commands/admin.rs` over konter-client's
+// `cashiers.rs`, `settings.rs` and `catalog.rs`).
 
-import type { AppState, BillKind, Cashier, PriceRule, Role, Settings } from '../types';
+import type { AppState, BillKind, Cashier, PriceRule, PrinterKind, Role, Settings } from '../types';
+import { fromWire } from './catalogue';
 import type { Ctx } from './context';
-import { fail, publicCashier, queueLen, requireOwner, syncStatus, type MockCashier, type MockDb } from './db';
-import { checkRule } from './pricing';
-import { seedShop } from './seed';
+import {
+  fail,
+  hasOwner,
+  publicCashier,
+  queueLen,
+  requireOwner,
+  rupiah,
+  syncStatus,
+  type MockCashier,
+  type MockDb,
+} from './db';
+import { checkRule, parseRuleId, ruleId } from './pricing';
+import { DEMO_SHOP, seedShop } from './seed';
 
 export function appState(ctx: Ctx): AppState {
   const db = ctx.db;
@@ -19,58 +32,97 @@ export function appState(ctx: Ctx): AppState {
       : null,
     cashier: db.current ? publicCashier(db.current) : null,
     sync,
-    has_owner: db.cashiers.some((c) => c.role === 'owner' && c.active),
+    has_owner: hasOwner(db),
   };
 }
 
-/** Pairing codes are 8 characters (`ABCD-1234`) and used once; `0000-0000` is always refused. */
+/** The server's refusal of a pairing code (konter-server `pair`), on the form's field. */
+function pairingRefused(): never {
+  return fail('pairing_code_invalid', 'kode pemasangan salah, sudah dipakai, atau kedaluwarsa', 'the pairing code is wrong, used or expired', 'code');
+}
+
+/**
+ * Pairs with the test server when one is given (its one code, exactly as typed), else with
+ * the demo shop's server, which takes any 8 letters/digits (`ABCD-1234`) but `0000-0000`.
+ */
 export function pair(ctx: Ctx, args: { serverUrl: string; code: string; deviceName: string }): { shop_name: string } {
   const db = ctx.db;
-  if (db.paired) fail('already_paired', 'Perangkat ini sudah terhubung', 'This device is already paired');
-  if (!/^https?:\/\/[^\s/]+/.test(args.serverUrl.trim())) {
-    fail('server_url_invalid', 'Alamat server diawali http:// atau https://', 'The server address starts with http:// or https://', 'server_url');
+  if (db.paired) fail('already_paired', 'perangkat ini sudah terhubung', 'this device is already paired');
+  const name = args.deviceName.trim();
+  if (name === '') fail('device_name_empty', 'beri nama perangkat ini', 'name this device', 'device_name');
+  const url = args.serverUrl.trim();
+  if (!url.startsWith('http://') && !url.startsWith('https://')) {
+    fail('server_url', 'alamat server harus diawali http:// atau https://', 'the server URL must start with http:// or https://', 'server_url');
   }
-  const code = args.code.trim().toUpperCase().replace(/\s/g, '');
-  if (!/^[A-Z0-9]{4}-?[A-Z0-9]{4}$/.test(code)) {
-    fail('pairing_code_invalid', 'Kode pasangan 8 huruf/angka, contoh ABCD-1234', 'A pairing code is 8 letters/digits, e.g. ABCD-1234', 'code');
+  if ([...name].length > 80) {
+    fail('device_name_invalid', 'nama perangkat wajib diisi, paling panjang 80 karakter', 'the device name is required, at most 80 characters', 'device_name');
   }
-  if (code.replace('-', '') === '00000000') {
-    fail('pairing_code_unknown', 'Kode pasangan salah atau sudah dipakai', 'Pairing code wrong or already used', 'code');
+  const server = ctx.opts.server;
+  if (server) {
+    if (args.code !== server.pairingCode) pairingRefused();
+    db.shopName = server.shopName;
+    db.catalogue = fromWire(server.catalogue);
+    db.catalogAsOf = server.catalogue.as_of;
+    db.balance_idr = server.saldoIdr;
+  } else {
+    const code = args.code.toUpperCase().replace(/[\s-]/g, '');
+    if (!/^[A-Z0-9]{8}$/.test(code) || code === '00000000') pairingRefused();
+    db.shopName = DEMO_SHOP;
+    seedShop(db);
   }
-  if (args.deviceName.trim() === '') fail('device_name_empty', 'Beri nama perangkat ini', 'Name this device', 'device_name');
   db.paired = true;
-  db.deviceName = args.deviceName.trim();
-  db.shopName = 'KONTER MAJU JAYA';
-  seedShop(db);
+  db.deviceName = name;
   return { shop_name: db.shopName };
 }
 
 function checkPin(pin: string): void {
-  if (!/^\d{4,6}$/.test(pin)) fail('pin_invalid', 'PIN 4 sampai 6 angka', 'A PIN is 4 to 6 digits', 'pin');
+  if (!/^\d{4,6}$/.test(pin)) fail('pin_invalid', 'PIN harus 4 sampai 6 angka', 'the PIN must be 4 to 6 digits', 'pin');
 }
 
 function addCashier(db: MockDb, name: string, role: Role, pin: string): MockCashier {
-  if (name.trim() === '') fail('name_empty', 'Isi nama', 'Fill in the name', 'name');
-  checkPin(pin);
-  if (db.cashiers.some((c) => c.active && c.pin === pin)) {
-    fail('pin_taken', 'PIN ini sudah dipakai orang lain', 'This PIN is already in use', 'pin');
+  const trimmed = name.trim();
+  if (trimmed === '' || [...trimmed].length > 40) {
+    fail('name_invalid', 'nama wajib diisi, paling panjang 40 huruf', 'the name is required, at most 40 characters', 'name');
   }
-  const c: MockCashier = { id: `c-${db.cashiers.length + 1}`, name: name.trim(), role, pin, active: true };
+  checkPin(pin);
+  // A PIN identifies its person at login, so two active people cannot share one.
+  if (db.cashiers.some((c) => c.active && c.pin === pin)) {
+    fail('pin_taken', 'PIN ini sudah dipakai orang lain', 'another person already uses this PIN', 'pin');
+  }
+  const c: MockCashier = { id: `c-${db.cashiers.length + 1}`, name: trimmed, role, pin, active: true };
   db.cashiers.push(c);
   return c;
 }
 
+/** The first owner, added without a login (paired or not yet). */
 export function setupOwner(ctx: Ctx, args: { name: string; pin: string }): void {
   const db = ctx.db;
-  if (!db.paired) fail('not_paired', 'Hubungkan perangkat dulu', 'Pair the device first');
-  if (db.cashiers.some((c) => c.role === 'owner')) fail('owner_exists', 'Pemilik sudah ada', 'The owner already exists');
+  if (hasOwner(db)) fail('owner_exists', 'pemilik sudah ada', 'the owner already exists');
   addCashier(db, args.name, 'owner', args.pin);
 }
 
+/** Wrong PINs in a row before logins pause, and for how long (konter-client `cashiers.rs`). */
+const MAX_FAILED_LOGINS = 5;
+const LOGIN_PAUSE_MS = 60_000;
+
+/** Logs a person in by their PIN and opens their shift (an open one carries on). */
 export function login(ctx: Ctx, args: { pin: string }): Cashier {
-  const c = ctx.db.cashiers.find((x) => x.active && x.pin === args.pin);
-  if (!c) fail('pin_wrong', 'PIN salah', 'Wrong PIN', 'pin');
-  ctx.db.current = c;
+  const db = ctx.db;
+  const now = Date.now();
+  const failures = db.loginFailures;
+  if (failures.count >= MAX_FAILED_LOGINS && now - failures.at < LOGIN_PAUSE_MS) {
+    fail('login_paused', 'terlalu banyak PIN salah; tunggu 1 menit', 'too many wrong PINs; wait a minute', 'pin');
+  }
+  const c = db.cashiers.find((x) => x.active && x.pin === args.pin);
+  if (!c) {
+    db.loginFailures = { count: failures.count + 1, at: now };
+    return fail('pin_wrong', 'PIN salah', 'wrong PIN', 'pin');
+  }
+  db.loginFailures = { count: 0, at: 0 };
+  if (!db.shifts.some((s) => s.cashier_id === c.id && !s.closed)) {
+    db.shifts.push({ cashier_id: c.id, opened_at: new Date(now).toISOString(), closed: false });
+  }
+  db.current = c;
   return publicCashier(c);
 }
 
@@ -85,50 +137,100 @@ export function settings(ctx: Ctx): Settings {
   return s;
 }
 
+/** Why a printer address does not parse (konter-receipt `PrinterAddress::from_str`), or null. */
+function printerAddressProblem(kind: PrinterKind, address: string): [string, string] | null {
+  const scheme: [string, string] = ['awali dengan tcp:, usb:, serial: atau file:', 'start with tcp:, usb:, serial: or file:'];
+  const host: [string, string] = ['nama host atau alamat IP tidak sah', 'not a valid host name or IP address'];
+  const port: [string, string] = ['nomor port harus 1 sampai 65535', 'the port must be 1 to 65535'];
+  const path: [string, string] = ['path perangkat harus absolut, misalnya /dev/usb/lp0', 'the device path must be absolute, like /dev/usb/lp0'];
+  const tooLongPath = address.length > 4096 || address.includes('\0');
+  switch (kind) {
+    case 'none':
+      return null;
+    case 'usb':
+    case 'serial':
+      return !address.startsWith('/') || tooLongPath ? path : null;
+    case 'file':
+      return address === '' || tooLongPath ? path : null;
+    case 'tcp': {
+      let h: string;
+      let p: string | undefined;
+      if (address.startsWith('[')) {
+        const close = address.indexOf(']');
+        if (close < 0) return host;
+        h = address.slice(1, close);
+        if (!/^[0-9A-Fa-f:.]+$/.test(h) || !h.includes(':')) return host;
+        const after = address.slice(close + 1);
+        if (after !== '') {
+          if (!after.startsWith(':')) return port;
+          p = after.slice(1);
+        }
+      } else {
+        const colon = address.indexOf(':');
+        h = colon < 0 ? address : address.slice(0, colon);
+        p = colon < 0 ? undefined : address.slice(colon + 1);
+        if (h === '' || h.length > 253 || !/^[A-Za-z0-9.-]+$/.test(h)) return host;
+      }
+      if (p !== undefined && !(/^\+?\d+$/.test(p) && Number(p) > 0 && Number(p) <= 65_535)) return port;
+      return null;
+    }
+    default:
+      return scheme;
+  }
+}
+
 /** The engine's limit on the receipt header, footer, shop address and phone. */
 const MAX_TEXT_CHARS = 200;
 
-function tooLong(field: string, value: string): void {
+function textSetting(field: string, value: string, oneLine = false): void {
   // Characters as Rust counts them (code points), not UTF-16 units.
   if ([...value].length > MAX_TEXT_CHARS) {
     fail('too_long', `paling panjang ${MAX_TEXT_CHARS} huruf`, `at most ${MAX_TEXT_CHARS} characters`, field);
   }
+  if (oneLine && value.split('\n').length > 1) fail('one_line', 'kepala struk satu baris', 'the receipt header is one line', field);
 }
 
+/**
+ * Checks the whole form first, in the engine's order, so a refused form changes nothing:
+ * the language, the bill fees, then each setting as the app hands them to the engine
+ * (printer, paper width, header, footer, zone, address, phone).
+ */
 export function saveSettings(ctx: Ctx, args: { settings: Settings }): void {
   const s = args.settings;
   // Before the owner exists (first-run setup) the shop profile may be saved without a login.
-  if (ctx.db.cashiers.some((c) => c.role === 'owner')) requireOwner(ctx.db);
-  if (s.language !== 'id' && s.language !== 'en') fail('language_unknown', 'Bahasa tidak dikenal', 'Unknown language', 'language');
-  if (![32, 42, 48].includes(s.printer.width)) fail('width_invalid', 'Lebar kertas 32, 42 atau 48 kolom', 'Paper width is 32, 42 or 48 columns', 'printer.width');
-  const addr = s.printer.address.trim();
-  const badAddress =
-    (s.printer.kind === 'tcp' && !/^[\w.-]+:\d{2,5}$/.test(addr)) ||
-    ((s.printer.kind === 'usb' || s.printer.kind === 'serial' || s.printer.kind === 'file') && !addr.startsWith('/'));
-  if (badAddress) {
-    fail('printer_address_invalid', s.printer.kind === 'tcp' ? 'Alamat printer jaringan: IP:port, contoh 192.168.1.50:9100' : 'Isi path perangkat, contoh /dev/usb/lp0', s.printer.kind === 'tcp' ? 'Network printer address: IP:port, e.g. 192.168.1.50:9100' : 'Fill in a device path, e.g. /dev/usb/lp0', 'printer.address');
+  if (hasOwner(ctx.db)) requireOwner(ctx.db);
+  if (s.language !== 'id' && s.language !== 'en') fail('language_unknown', 'bahasa tidak dikenal', 'unknown language', 'language');
+  const fees = mergedFees(ctx.db, s);
+  const address = s.printer.address.trim();
+  const problem = printerAddressProblem(s.printer.kind, address);
+  if (problem) {
+    const shown = `${s.printer.kind}:${address}`.slice(0, 80);
+    fail('printer_address_invalid', `alamat printer '${shown}': ${problem[0]}`, `printer address '${shown}': ${problem[1]}`, 'printer.address');
+  }
+  if (![32, 42, 48].includes(s.printer.width)) {
+    fail('width_invalid', 'lebar kertas 32, 42 atau 48 kolom', 'the paper width is 32, 42 or 48 columns', 'printer.width');
   }
   // The shop's name heads the receipt unless the owner writes another; saving the name
   // itself (or nothing) goes back to it.
   const trimmed = s.receipt_header.trim();
   const header = trimmed === ctx.db.shopName ? '' : trimmed;
-  tooLong('receipt_header', header);
-  if (header.includes('\n')) fail('one_line', 'kepala struk satu baris', 'the receipt header is one line', 'receipt_header');
+  textSetting('receipt_header', header, true);
+  textSetting('receipt_footer', s.receipt_footer.trim());
   if (s.utc_offset_h != null && !(Number.isInteger(s.utc_offset_h) && s.utc_offset_h >= 7 && s.utc_offset_h <= 9)) {
     fail('zone_unknown', 'zona waktu WIB (7), WITA (8) atau WIT (9)', 'the time zone is WIB (7), WITA (8) or WIT (9)', 'utc_offset_h');
   }
-  tooLong('receipt_footer', s.receipt_footer);
-  tooLong('shop_address', s.shop_address);
-  tooLong('shop_phone', s.shop_phone);
-  checkBillFees(s);
-  // Everything was checked first, so a refused form changes nothing.
+  textSetting('shop_address', s.shop_address.trim());
+  textSetting('shop_phone', s.shop_phone.trim());
   const before = ctx.db.settings;
   ctx.db.settings = {
     ...structuredClone(s),
+    printer: { ...s.printer, address },
     receipt_header: header,
     receipt_footer: s.receipt_footer.trim(),
     shop_address: s.shop_address.trim(),
     shop_phone: s.shop_phone.trim(),
+    bill_fees: fees.fees,
+    bill_fee_cap_idr: fees.cap,
     show_cash_block: s.show_cash_block ?? before.show_cash_block ?? true,
     kick_drawer: s.kick_drawer ?? before.kick_drawer ?? false,
     utc_offset_h: s.utc_offset_h ?? before.utc_offset_h ?? 7,
@@ -139,47 +241,60 @@ const BILL_KINDS: readonly BillKind[] = ['pln_pasca', 'bpjs', 'pdam', 'internet'
 /** The highest cap an owner may set: above it a fee is a typo, not a price. */
 const MAX_BILL_FEE_CAP_IDR = 50_000;
 
-const rupiah = (n: number) => `Rp${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.')}`;
-
-/** Each shop fee is whole rupiah, at least 0 and at most the owner's cap. */
-function checkBillFees(s: Settings): void {
-  const cap = s.bill_fee_cap_idr;
+/**
+ * The form's fees over the kept ones (a kind left out keeps its fee, a cap left out its
+ * cap), checked: the cap first, then each fee whole rupiah, not negative, at most the cap.
+ */
+function mergedFees(db: MockDb, s: Settings): { fees: Record<BillKind, number>; cap: number } {
+  const fees = { ...db.settings.bill_fees, ...(s.bill_fees ?? {}) };
+  const cap = s.bill_fee_cap_idr ?? db.settings.bill_fee_cap_idr;
   if (!Number.isSafeInteger(cap) || cap < 0 || cap > MAX_BILL_FEE_CAP_IDR) {
-    fail('bill_fee_cap_invalid', `Batas biaya admin Rp0 sampai ${rupiah(MAX_BILL_FEE_CAP_IDR)}`, `The fee cap is Rp0 to ${rupiah(MAX_BILL_FEE_CAP_IDR)}`, 'bill_fee_cap_idr');
+    fail('bill_fee_cap_invalid', `batas biaya admin harus antara Rp0 dan ${rupiah(MAX_BILL_FEE_CAP_IDR)}`, `bill_fee_cap_idr: the cap must be between Rp0 and ${rupiah(MAX_BILL_FEE_CAP_IDR)}`, 'bill_fee_cap_idr');
   }
   for (const kind of BILL_KINDS) {
-    const fee = s.bill_fees?.[kind];
+    const fee = fees[kind];
     const field = `bill_fees.${kind}`;
-    if (fee === undefined || !Number.isSafeInteger(fee) || fee < 0) {
-      fail('bill_fee_negative', 'Biaya admin dalam rupiah, tidak negatif', 'A fee is whole rupiah, not negative', field);
+    if (!Number.isSafeInteger(fee) || fee < 0) {
+      fail('bill_fee_negative', 'biaya admin tidak boleh negatif', `${field}: the fee cannot be negative`, field);
     }
     if (fee > cap) {
-      fail('bill_fee_above_cap', `Biaya admin loket paling besar ${rupiah(cap)}`, `The counter fee is at most ${rupiah(cap)}`, field);
+      fail('bill_fee_above_cap', `biaya admin ${rupiah(fee)} melebihi batas ${rupiah(cap)}`, `${field}: the fee ${rupiah(fee)} is above the cap ${rupiah(cap)}`, field);
     }
   }
+  return { fees, cap };
 }
 
 export function priceRules(ctx: Ctx): PriceRule[] {
   return structuredClone(ctx.db.rules);
 }
 
+/**
+ * Saves a rule under its scope and key (the key trimmed), replacing the rule of that scope
+ * and key; an edit that changed the scope or key replaces the rule the form came from.
+ * Answers the rule with its id, `scope:key`.
+ */
 export function savePriceRule(ctx: Ctx, args: { rule: PriceRule }): PriceRule {
-  requireOwner(ctx.db);
-  const rule = structuredClone(args.rule);
+  const db = ctx.db;
+  requireOwner(db);
+  const rule: PriceRule = { ...structuredClone(args.rule), key: args.rule.key.trim() };
   checkRule(rule);
-  if (rule.id === '') rule.id = `r-${++ctx.db.seq}`;
-  const i = ctx.db.rules.findIndex((r) => r.id === rule.id);
-  if (i === -1) {
-    const same = ctx.db.rules.findIndex((r) => r.scope === rule.scope && r.key === rule.key);
-    if (same !== -1) ctx.db.rules.splice(same, 1);
-    ctx.db.rules.push(rule);
-  } else ctx.db.rules[i] = rule;
+  rule.id = ruleId(rule.scope, rule.key);
+  const same = db.rules.findIndex((r) => r.scope === rule.scope && r.key === rule.key);
+  if (same === -1) db.rules.push(rule);
+  else db.rules[same] = rule;
+  const was = parseRuleId(args.rule.id);
+  if (was && ruleId(was.scope, was.key) !== rule.id) {
+    db.rules = db.rules.filter((r) => !(r.scope === was.scope && r.key === was.key));
+  }
   return structuredClone(rule);
 }
 
+/** Deletes the rule an id names; an id that names no rule's scope and key is refused. */
 export function deletePriceRule(ctx: Ctx, args: { id: string }): void {
   requireOwner(ctx.db);
-  ctx.db.rules = ctx.db.rules.filter((r) => r.id !== args.id);
+  const named = parseRuleId(args.id);
+  if (!named) fail('rule_unknown', 'aturan tidak ada', 'no such rule', 'id');
+  ctx.db.rules = ctx.db.rules.filter((r) => !(r.scope === named.scope && r.key === named.key));
 }
 
 export function cashiers(ctx: Ctx): Cashier[] {
@@ -194,8 +309,8 @@ export function createCashier(ctx: Ctx, args: { name: string; role: Role; pin: s
 
 export function disableCashier(ctx: Ctx, args: { id: string }): void {
   const me = requireOwner(ctx.db);
+  if (args.id === me.id) fail('cashier_self', 'tidak bisa menonaktifkan diri sendiri', 'you cannot disable yourself', 'id');
   const c = ctx.db.cashiers.find((x) => x.id === args.id);
-  if (!c) fail('cashier_unknown', 'Kasir tidak ada', 'No such cashier', 'id');
-  if (c.id === me.id) fail('cashier_self', 'Tidak bisa menonaktifkan diri sendiri', 'You cannot disable yourself', 'id');
+  if (!c) fail('cashier_unknown', 'kasir tidak ada', 'no such cashier', 'id');
   c.active = false;
 }

@@ -20,7 +20,7 @@
 import type { BillInquiry, BillKind, BillPeriod, BillProduct, Order } from '../types';
 import { record, saldoOf } from './books';
 import type { Ctx } from './context';
-import { fail, localDateOf, orderIdFor, publicOrder, requireCashier, type MockDb, type MockOrder } from './db';
+import { dayOf, fail, orderIdFor, publicOrder, requireCashier, rupiah, shopDay, zoneOf, type MockDb, type MockOrder } from './db';
 import { afterPlaced } from './lifecycle';
 
 interface BillSpec {
@@ -198,12 +198,16 @@ function makeBill(p: BillSpec, no: string): Made {
   }
 }
 
-/** Paying is possible until the end of the day (the supplier's same-day rule), or 30 minutes. */
-function expiryOf(now: Date): string {
-  const endOfDay = new Date(now);
-  endOfDay.setHours(23, 55, 0, 0);
+/**
+ * Paying is possible until 23:55 of the shop's day (the supplier's same-day rule, on the
+ * shop's clock whatever the PC's zone), or 30 minutes.
+ */
+function expiryOf(now: Date, zoneH: number): string {
+  const zone = zoneH * 3_600_000;
+  const wall = new Date(now.getTime() + zone);
+  const endOfDay = Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate(), 23, 55) - zone;
   const soonest = now.getTime() + 30 * 60_000;
-  return new Date(Math.max(endOfDay.getTime(), soonest)).toISOString();
+  return new Date(Math.max(endOfDay, soonest)).toISOString();
 }
 
 function specOf(sku: string): BillSpec {
@@ -225,9 +229,9 @@ function checkCustomerNo(p: BillSpec, raw: string): string {
 
 /** A bill order today for this product and number that did not fail. */
 function paidToday(db: MockDb, sku: string, no: string): MockOrder | undefined {
-  const today = localDateOf(new Date().toISOString());
+  const today = shopDay(db);
   return db.orders.find(
-    (o) => o.category === 'bill' && o.sku === sku && o.target === no && o.status !== 'failed' && o.status !== 'refunded' && localDateOf(o.created_at) === today,
+    (o) => o.category === 'bill' && o.sku === sku && o.target === no && o.status !== 'failed' && o.status !== 'refunded' && dayOf(db, o) === today,
   );
 }
 
@@ -265,7 +269,7 @@ export function inquiryFor(db: MockDb, sku: string, customerNo: string, id: stri
     total_idr: total,
     shop_fee_idr: fee,
     customer_total_idr: total + fee,
-    expires_at: expiryOf(now),
+    expires_at: expiryOf(now, zoneOf(db)),
   };
   if (made.tariff) inq.tariff = made.tariff;
   if (made.power) inq.power = made.power;
@@ -310,10 +314,15 @@ export function payBill(ctx: Ctx, args: { inquiryId: string; cashIdr?: number })
   }
   const cash = args.cashIdr;
   if (cash !== undefined && (!Number.isSafeInteger(cash) || cash < inq.customer_total_idr)) {
-    fail('cash_short', 'Uang kurang dari total bayar', 'Cash is less than the total', 'cash_idr');
+    fail('cash_short', `uang tunai ${rupiah(cash)} kurang dari total ${rupiah(inq.customer_total_idr)}`, `cash ${rupiah(cash)} is less than the total ${rupiah(inq.customer_total_idr)}`, 'cash_idr');
   }
-  if (saldoOf(db).available_idr < inq.total_idr) {
-    fail('saldo_short', 'Saldo tidak cukup — isi saldo dulu', 'Saldo too low — top up first');
+  const available = saldoOf(db).available_idr;
+  if (available < inq.total_idr) {
+    fail(
+      'saldo_short',
+      `saldo tidak cukup: tersedia ${rupiah(available)}, perlu ${rupiah(inq.total_idr)}`,
+      `saldo too low: ${rupiah(available)} available, ${rupiah(inq.total_idr)} needed`,
+    );
   }
   const now = new Date();
   const n = ++db.seq;
@@ -330,8 +339,10 @@ export function payBill(ctx: Ctx, args: { inquiryId: string; cashIdr?: number })
     cash_idr: paidCash,
     change_idr: paidCash - inq.customer_total_idr,
     cashier_name: cashier.name,
+    cashier_id: cashier.id,
     created_at: now.toISOString(),
     updated_at: now.toISOString(),
+    day: shopDay(db, now),
     bill: structuredClone(inq),
     history: [{ status: 'queued', at: now.toISOString() }],
     supplier_ref: `DFP${String(80_000_000 + n * 173)}`,

@@ -1,8 +1,9 @@
 // Saldo, deposits and the owner's day, as the engine would keep them.
 
 import type { Deposit, DepositMethod, Report, ReportRow, Saldo, SaldoMovement, ShiftClose } from '../types';
+import { shopHour } from '../format';
 import type { Ctx } from './context';
-import { HELD, fail, localDateOf, requireCashier, requireOwner, type MockDb, type MockOrder } from './db';
+import { HELD, dayOf, fail, parseDay, requireCashier, requireOwner, zoneOf, type MockDb, type MockOrder } from './db';
 
 export function saldoOf(db: MockDb): Saldo {
   const held = db.orders.filter((o) => HELD.includes(o.status)).reduce((a, o) => a + o.cost_idr, 0);
@@ -54,7 +55,12 @@ export function requestDeposit(
   if (!Number.isSafeInteger(amount) || amount < MIN_DEPOSIT_IDR || amount > MAX_DEPOSIT_IDR) {
     fail('amount_out_of_range', 'nominal deposit Rp10.000 sampai Rp50.000.000', 'a deposit is Rp10.000 to Rp50.000.000', 'amount_idr');
   }
-  if (!ctx.db.online) fail('offline', 'Deposit butuh koneksi internet', 'A deposit needs the internet');
+  const bank = args.bank?.trim() ?? '';
+  if (args.method === 'va' && bank === '') {
+    fail('bank_missing', 'pilih bank untuk virtual account', 'choose a bank for the virtual account', 'bank');
+  }
+  if (!ctx.db.paired) fail('not_paired', 'perangkat belum dipasangkan ke server', 'this device is not paired yet');
+  if (!ctx.db.online) fail('offline', 'server tidak bisa dihubungi', 'the server cannot be reached');
   const n = ++ctx.db.seq;
   const dep: Deposit = {
     id: `DEP-${String(n).padStart(6, '0')}`,
@@ -63,8 +69,7 @@ export function requestDeposit(
     expires_at: new Date(Date.now() + 24 * 3600_000).toISOString(),
   };
   if (args.method === 'va') {
-    const bank = args.bank ?? '';
-    if (!BANKS.includes(bank)) fail('bank_unknown', 'pilih bank', 'choose a bank', 'bank');
+    if (!BANKS.includes(bank)) fail('bank_unknown', 'bank tidak dikenal', 'unknown bank', 'bank');
     dep.bank = bank;
     dep.va_number = `8808${String(812_345_670_000 + n).padStart(12, '0')}`;
   } else {
@@ -128,14 +133,17 @@ const CATEGORY_LABELS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The owner's day, as the engine reports it: every delivered order counts in the totals and
- * tables (a bill's omzet is what the customer paid for it, its modal what the saldo paid, so
- * its laba is the shop's fee), and bill payments are also shown apart (`bills`).
+ * The owner's day (the shop's day, in its zone), as the engine reports it: every delivered
+ * order counts in the totals and tables (a bill's omzet is what the customer paid for it,
+ * its modal what the saldo paid, so its laba is the shop's fee), and bill payments are also
+ * shown apart (`bills`).
  */
 export function report(ctx: Ctx, args: { date?: string }): Report {
-  requireOwner(ctx.db);
-  const date = args.date ?? localDateOf(new Date().toISOString());
-  const day = ctx.db.orders.filter((o) => localDateOf(o.created_at) === date);
+  const db = ctx.db;
+  requireOwner(db);
+  const date = parseDay(db, args.date);
+  const zone = zoneOf(db);
+  const day = db.orders.filter((o) => dayOf(db, o) === date);
   const done = day.filter((o) => o.status === 'success');
   const ok = done;
   const bills = done.filter((o) => o.category === 'bill');
@@ -155,7 +163,7 @@ export function report(ctx: Ctx, args: { date?: string }): Report {
     by_product: rows(ok, (o) => [o.sku, o.product_name]),
     by_cashier: rows(ok, (o) => [o.cashier_name, o.cashier_name]),
     hourly: Array.from({ length: 24 }, (_, hour) => {
-      const h = ok.filter((o) => new Date(o.created_at).getHours() === hour);
+      const h = ok.filter((o) => shopHour(o.created_at, zone) === hour);
       return { hour, count: h.length, omzet_idr: h.reduce((a, o) => a + o.price_idr, 0) };
     }),
     bills: rows(bills, () => ['bill', 'Tagihan'])[0] ?? { key: 'bill', label: 'Tagihan', count: 0, omzet_idr: 0, modal_idr: 0, laba_idr: 0 },
@@ -167,11 +175,23 @@ export function exportCsv(ctx: Ctx, args: { date?: string }): { path: string } {
   return { path: `/home/kasir/Dokumen/Konter/laporan-${r.date}.csv` };
 }
 
+/**
+ * Closes the logged-in person's shift against the counted cash: expected is what their
+ * sales since their login took and did not give back (konter-client `close_shift`; the
+ * drawer opens empty). Their next login opens a new shift.
+ */
 export function closeShift(ctx: Ctx, args: { countedCashIdr: number }): ShiftClose {
+  const db = ctx.db;
+  const me = requireCashier(db);
   const counted = args.countedCashIdr;
   if (!Number.isSafeInteger(counted) || counted < 0) {
-    fail('amount_invalid', 'isi uang yang dihitung di laci', 'enter the cash counted in the drawer', 'counted_cash_idr');
+    fail('amount_invalid', 'uang dihitung tidak boleh negatif', 'the counted cash cannot be negative', 'counted_cash_idr');
   }
-  const expected = report(ctx, {}).cash_expected_idr;
+  const shift = db.shifts.find((s) => s.cashier_id === me.id && !s.closed);
+  if (!shift) fail('no_shift', 'tidak ada shift yang terbuka', 'no shift is open', 'cashier_id');
+  const expected = db.orders
+    .filter((o) => o.cashier_id === me.id && o.created_at >= shift.opened_at && o.status !== 'failed' && o.status !== 'refunded')
+    .reduce((a, o) => a + o.price_idr, 0);
+  shift.closed = true;
   return { expected_idr: expected, counted_idr: counted, difference_idr: counted - expected };
 }

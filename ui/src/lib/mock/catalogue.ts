@@ -1,7 +1,12 @@
-// The mock engine's catalogue: what a shop could buy from its upstream today, at the
-// shop's cost. Prices are made up but in the right range for 2026 Indonesia.
+// The mock engine's catalogue: what a shop can buy from its upstream, at the shop's cost.
+// The demo shop's products are made up but in the right range for 2026 Indonesia; a test
+// can hand the mock a server catalogue in its wire shape instead (`fromWire`), as the engine
+// receives it from `GET /v1/catalog`. Either way the device only has a catalogue once it is
+// paired, and lists it in the engine's counter order (`catalogueOrder`).
 
 import type { Category, Game, Operator } from '../types';
+import type { MockDb } from './db';
+import { GAME_NAMES, OPERATOR_NAMES, type InputSchema } from './domain';
 
 export interface MockProduct {
   sku: string;
@@ -11,9 +16,69 @@ export interface MockProduct {
   operator?: Operator;
   game?: Game;
   nominal_idr?: number;
+  /** What the shop's saldo pays (the server's `price_idr`). */
   cost_idr: number;
-  /** A supplier disruption: listed, but not sellable. */
-  disrupted?: boolean;
+  input: InputSchema;
+  /** Listed but not sellable (a supplier disruption) when false. */
+  active: boolean;
+}
+
+/** One product of the server's catalogue, as `konter_domain::api::v1::CatalogItem` serialises it. */
+export interface WireCatalogItem {
+  sku: string;
+  name: string;
+  category: Category;
+  brand: string;
+  operator?: Operator;
+  nominal_idr?: number;
+  input: InputSchema;
+  active: boolean;
+  price_idr: number;
+  cut_off?: { start: string; end: string };
+}
+
+/** The server's catalogue for a shop (`konter_domain::api::v1::Catalog`). */
+export interface WireCatalog {
+  items: WireCatalogItem[];
+  as_of: string;
+}
+
+/** The catalogue the device keeps from a server's answer. */
+export function fromWire(c: WireCatalog): MockProduct[] {
+  return catalogueOrder(
+    c.items.map((i) => {
+      const p: MockProduct = {
+        sku: i.sku,
+        name: i.name,
+        category: i.category,
+        brand: i.brand,
+        cost_idr: i.price_idr,
+        input: structuredClone(i.input),
+        active: i.active,
+      };
+      if (i.operator) p.operator = i.operator;
+      if (i.nominal_idr !== undefined) p.nominal_idr = i.nominal_idr;
+      if (i.input.kind === 'game') p.game = i.input.game;
+      return p;
+    }),
+  );
+}
+
+/** The product a SKU names in the device's catalogue. */
+export function productIn(db: MockDb, sku: string): MockProduct | undefined {
+  return db.catalogue.find((p) => p.sku === sku);
+}
+
+const CATEGORY_ORDER: readonly Category[] = ['pulsa', 'data', 'game', 'emoney', 'pln', 'bill'];
+
+/**
+ * The engine's counter order (konter-client `catalog::load_items`): categories in their
+ * fixed order (pulsa first), then by saldo price, then by SKU.
+ */
+export function catalogueOrder(list: readonly MockProduct[]): MockProduct[] {
+  return [...list]
+    .sort((a, b) => a.cost_idr - b.cost_idr || (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0))
+    .sort((a, b) => CATEGORY_ORDER.indexOf(a.category) - CATEGORY_ORDER.indexOf(b.category));
 }
 
 const OPERATORS: readonly { op: Operator; brand: string; code: string; spread: number }[] = [
@@ -26,15 +91,6 @@ const OPERATORS: readonly { op: Operator; brand: string; code: string; spread: n
   { op: 'smartfren', brand: 'SMARTFREN', code: 'sf', spread: 0 },
 ];
 
-const DISPLAY: Readonly<Record<Operator, string>> = {
-  telkomsel: 'Telkomsel',
-  byu: 'by.U',
-  indosat: 'Indosat',
-  xl: 'XL',
-  axis: 'Axis',
-  tri: 'Tri',
-  smartfren: 'Smartfren',
-};
 
 const PULSA_NOMINALS = [5_000, 10_000, 20_000, 25_000, 50_000, 100_000];
 const DATA_PACKS: readonly (readonly [string, number, number])[] = [
@@ -59,24 +115,28 @@ function phoneProducts(): MockProduct[] {
     for (const nominal of PULSA_NOMINALS) {
       const p: MockProduct = {
         sku: `${o.code}${nominal / 1000}`,
-        name: `${DISPLAY[o.op]} ${group(nominal)}`,
+        name: `${OPERATOR_NAMES[o.op]} ${group(nominal)}`,
         category: 'pulsa',
         brand: o.brand,
         operator: o.op,
         nominal_idr: nominal,
         cost_idr: pulsaCost(nominal, o.spread),
+        input: { kind: 'phone' },
+        // Smartfren 5.000 is disrupted at the supplier: listed, not sellable.
+        active: !(o.op === 'smartfren' && nominal === 5_000),
       };
-      if (o.op === 'smartfren' && nominal === 5_000) p.disrupted = true;
       out.push(p);
     }
     for (const [label, gb, cost] of DATA_PACKS) {
       out.push({
         sku: `${o.code}d${gb}`,
-        name: `${DISPLAY[o.op]} Data ${label}`,
+        name: `${OPERATOR_NAMES[o.op]} Data ${label}`,
         category: 'data',
         brand: o.brand,
         operator: o.op,
         cost_idr: cost + o.spread * 4,
+        input: { kind: 'phone' },
+        active: true,
       });
     }
   }
@@ -93,6 +153,8 @@ function plnProducts(): MockProduct[] {
     brand: 'PLN',
     nominal_idr: nominal,
     cost_idr: nominal + 120,
+    input: { kind: 'pln_number' as const },
+    active: true,
   }));
 }
 
@@ -134,11 +196,6 @@ const GAMES: readonly [Game, string, string, readonly [string, number][]][] = [
   ],
 ];
 
-const GAME_NAMES: Readonly<Record<Game, string>> = {
-  mobile_legends: 'Mobile Legends',
-  free_fire: 'Free Fire',
-  genshin_impact: 'Genshin Impact',
-};
 
 function gameProducts(): MockProduct[] {
   return GAMES.flatMap(([game, brand, code, packs]) =>
@@ -149,6 +206,8 @@ function gameProducts(): MockProduct[] {
       brand,
       game,
       cost_idr: cost,
+      input: { kind: 'game' as const, game },
+      active: true,
     })),
   );
 }
@@ -170,47 +229,19 @@ function emoneyProducts(): MockProduct[] {
       brand,
       nominal_idr: nominal,
       cost_idr: nominal + fee,
+      input: { kind: 'e_money_account' as const },
+      active: true,
     })),
   );
 }
 
-export const CATALOGUE: readonly MockProduct[] = [
+/** What the demo shop can buy (its server's catalogue), in counter order. */
+export const CATALOGUE: readonly MockProduct[] = catalogueOrder([
   ...phoneProducts(),
   ...plnProducts(),
   ...gameProducts(),
   ...emoneyProducts(),
-];
+]);
 
-export function productBySku(sku: string): MockProduct | undefined {
-  return CATALOGUE.find((p) => p.sku === sku);
-}
-
-/**
- * Four-digit prefixes, as konter-domain's phone table
- * (docs/suppliers.md, "Indonesian mobile numbers and operator prefixes").
- */
-const PREFIXES: Readonly<Record<string, Operator>> = {
-  '0811': 'telkomsel', '0812': 'telkomsel', '0813': 'telkomsel', '0821': 'telkomsel',
-  '0822': 'telkomsel', '0823': 'telkomsel', '0851': 'telkomsel', '0852': 'telkomsel',
-  '0853': 'telkomsel', '0814': 'indosat', '0815': 'indosat', '0816': 'indosat',
-  '0855': 'indosat', '0856': 'indosat', '0857': 'indosat', '0858': 'indosat',
-  '0817': 'xl', '0818': 'xl', '0819': 'xl', '0859': 'xl', '0877': 'xl', '0878': 'xl',
-  '0831': 'axis', '0832': 'axis', '0833': 'axis', '0837': 'axis', '0838': 'axis',
-  '0895': 'tri', '0896': 'tri', '0897': 'tri', '0898': 'tri', '0899': 'tri',
-  '0881': 'smartfren', '0882': 'smartfren', '0883': 'smartfren', '0884': 'smartfren',
-  '0885': 'smartfren', '0886': 'smartfren', '0887': 'smartfren', '0888': 'smartfren',
-  '0889': 'smartfren',
-};
-
-/** The operator of a local number (`08…`) from its prefix; by.U lives inside 0851. */
-export function operatorOf(local: string): Operator | null {
-  const six = Number(local.slice(1, 6));
-  if (local.length >= 6 && six >= 85154 && six <= 85158) return 'byu';
-  return PREFIXES[local.slice(0, 4)] ?? null;
-}
-
-/** Digits of a typed number in local form: `+62 812-3456` -> `0812345…`. */
-export function localDigits(input: string): string {
-  const d = input.replace(/\D/g, '');
-  return d.startsWith('62') ? `0${d.slice(2)}` : d;
-}
+/** When the demo shop's prices were read: a few minutes before the page opened. */
+export const CATALOGUE_AS_OF = new Date(Date.now() - 12 * 60_000).toISOString();

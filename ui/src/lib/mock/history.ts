@@ -1,28 +1,38 @@
-// Riwayat in the mock engine: listing, detail, receipt preview and printing.
+// Riwayat in the mock engine: listing (by the shop's day, in its zone), detail, receipt
+// preview and printing.
 
 import type { Order, OrderDetail, OrdersQuery } from '../types';
 import type { Ctx } from './context';
-import { fail, localDateOf, publicOrder, requireCashier, type MockOrder } from './db';
+import { fail, parseDay, publicOrder, requireCashier, shopDay, type MockOrder } from './db';
 import { printJob } from './lifecycle';
 import { receiptText } from './receipt';
 
-/** Longest page of orders one call returns. */
+/** Longest page of orders one call returns, and the page when not told. */
 const MAX_LIMIT = 200;
+const DEFAULT_LIMIT = 100;
 
+/**
+ * Past orders, newest first, as konter-client `search_orders` finds them: by part of the
+ * number or SN (digits only count), the product's name or the order id; by status; by the
+ * shop's day the order was taken (an empty date is today).
+ */
 export function orders(ctx: Ctx, args: OrdersQuery): Order[] {
-  requireCashier(ctx.db);
+  const db = ctx.db;
+  requireCashier(db);
+  // No date (`null` too, as serde reads it) is every day; an empty one is today.
+  const date: unknown = args.date;
+  const day = date === undefined || date === null ? null : parseDay(db, String(date));
   const q = (args.query ?? '').trim().toLowerCase();
   const qDigits = q.replace(/\D/g, '');
-  const limit = Math.min(args.limit ?? 100, MAX_LIMIT);
-  return ctx.db.orders
+  const limit = Math.min(Math.max(args.limit ?? DEFAULT_LIMIT, 1), MAX_LIMIT);
+  return db.orders
     .filter((o) => !args.status || o.status === args.status)
-    .filter((o) => !args.date || localDateOf(o.created_at) === args.date)
+    .filter((o) => day === null || shopDay(db, o.created_at) === day)
     .filter(
       (o) =>
         q === '' ||
         o.id.toLowerCase().includes(q) ||
         o.product_name.toLowerCase().includes(q) ||
-        (o.bill?.customer_name.toLowerCase().includes(q) ?? false) ||
         (qDigits !== '' && (o.target.replace(/\D/g, '').includes(qDigits) || (o.sn ?? '').includes(qDigits))),
     )
     .slice(0, limit)

@@ -1,6 +1,8 @@
 // What happens to an order after it is placed, and to the outbox when the line drops: the
 // mock plays the server and the supplier, on timers, and tells the UI through the same
-// events the engine emits (`order-updated`, `sync-state`, `print-job`).
+// events the engine emits (`order-updated`, `sync-state`, `print-job`). An order goes out
+// to the server as soon as it is placed while the line is up (the engine pushes at once),
+// and from then on is `sent`: only the server's answer may end it.
 
 import type { OrderStatus, PrintJob, SyncState } from '../types';
 import { record } from './books';
@@ -44,6 +46,29 @@ function deliver(ctx: Ctx, o: MockOrder): void {
   if (ctx.db.settings.auto_print) printJob(ctx, o.id);
 }
 
+/** A delivered order the supplier reversed: the cost back on the saldo, the cash to the customer. */
+function refund(ctx: Ctx, o: MockOrder): void {
+  if (o.status !== 'success') return;
+  ctx.db.balance_idr += o.cost_idr;
+  record(ctx.db, 'refund', o.cost_idr, o.id);
+  setStatus(ctx, o, 'refunded');
+}
+
+/** The order goes out to the server, which answers as the test server says. */
+function send(ctx: Ctx, o: MockOrder): void {
+  o.sent = true;
+  const answers = ctx.opts.server?.orders ?? 'demo';
+  if (answers === 'down') return;
+  if (answers === 'refunds') {
+    ctx.later(ctx.opts.stepMs, () => {
+      if (o.status === 'queued') deliver(ctx, o);
+    });
+    ctx.later(ctx.opts.stepMs * 2, () => refund(ctx, o));
+    return;
+  }
+  advance(ctx, o);
+}
+
 function advance(ctx: Ctx, o: MockOrder): void {
   const { stepMs, pendingMs } = ctx.opts;
   const steps: OrderStatus[] = ['accepted', 'processing', 'pending'];
@@ -67,7 +92,7 @@ function advance(ctx: Ctx, o: MockOrder): void {
 export function afterPlaced(ctx: Ctx, o: MockOrder): void {
   emitSync(ctx);
   ctx.emit('order-updated', publicOrder(o));
-  if (ctx.db.online) advance(ctx, o);
+  if (ctx.db.online && ctx.db.paired) send(ctx, o);
 }
 
 /** Answers a stuck order now (for tests): success, or failure when `fail` is true. */
@@ -89,10 +114,11 @@ export function setOnline(ctx: Ctx, online: boolean): void {
   // Back online: drain the outbox in order, once each, then report idle. Orders that waited
   // longer than the owner allows stay behind until a cashier confirms or cancels them.
   const now = Date.now();
-  const queued = db.orders.filter((o) => o.status === 'queued' && !isStale(db, o, now)).reverse();
+  // One already sent is still on its way (its answer is scheduled).
+  const queued = db.orders.filter((o) => o.status === 'queued' && !o.sent && !isStale(db, o, now)).reverse();
   db.syncing = queued.length > 0;
   emitSync(ctx);
-  queued.forEach((o, i) => ctx.later(ctx.opts.stepMs * i, () => advance(ctx, o)));
+  queued.forEach((o, i) => ctx.later(ctx.opts.stepMs * i, () => send(ctx, o)));
   ctx.later(ctx.opts.stepMs * (queued.length + 1), () => {
     db.syncing = false;
     db.lastSyncAt = new Date().toISOString();

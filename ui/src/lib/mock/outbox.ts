@@ -1,14 +1,15 @@
 // The outbox in the mock engine: queued orders that waited longer than the owner's
 // `max_queue_age_h` (a day by default) are no longer sent on their own. A cashier sends
 // each again at today's saldo price (`reconfirm_order`) or cancels it and gives the cash
-// back (`cancel_queued_order`), as konter-client's `Engine::reconfirm`/`cancel_queued` do.
+// back (`cancel_queued_order`), as konter-client's `Engine::reconfirm`/`cancel_queued` do;
+// only while it was never sent (`already_sent` once it went out: the server may have it).
 // `MockEngine.age(id, hours)` makes an order that old, for tests and demos.
 
 import type { Order } from '../types';
 import { record, saldoOf } from './books';
-import { productBySku } from './catalogue';
+import { productIn } from './catalogue';
 import type { Ctx } from './context';
-import { fail, isStale, publicOrder, queuedAt, requireCashier, type MockOrder } from './db';
+import { fail, isStale, publicOrder, queuedAt, requireCashier, rupiah, shopDay, type MockOrder } from './db';
 import { afterPlaced, emitSync, setStatus } from './lifecycle';
 
 /** Stale queued orders, oldest first. */
@@ -21,10 +22,16 @@ export function staleOrders(ctx: Ctx): Order[] {
     .map(publicOrder);
 }
 
-/** An order still in the outbox, or `not_queued` on `order_id` (unknown ids too, like the engine). */
+/**
+ * An order still in the outbox and never sent, or an error naming `order_id`: `not_queued`
+ * (unknown ids too, like the engine), `already_sent` when it went out to the server.
+ */
 function queuedOrder(ctx: Ctx, id: string): MockOrder {
   const o = ctx.db.orders.find((x) => x.id === id && x.status === 'queued');
   if (!o) fail('not_queued', 'pesanan ini tidak sedang antre', 'this order is not queued', 'order_id');
+  if (o.sent) {
+    fail('already_sent', 'pesanan ini sudah pernah dikirim; tunggu jawaban server', "this order was sent already; wait for the server's answer", 'order_id');
+  }
   return o;
 }
 
@@ -41,13 +48,18 @@ export function reconfirmOrder(ctx: Ctx, args: { id: string }): Order {
   if (o.bill) {
     fail('bill_needs_inquiry', 'tagihan dibayar lewat cek tagihan (Tagihan, F5); cek tagihan lagi', 'a bill is paid through its inquiry (Tagihan, F5); look the bill up again', 'order_id');
   }
-  const p = productBySku(o.sku);
-  if (!p || p.disrupted) {
+  const p = productIn(db, o.sku);
+  if (!p || !p.active) {
     fail('product_unavailable', 'produk tidak tersedia lagi; batalkan pesanan', 'the product is no longer available; cancel the order', 'order_id');
   }
   const diff = p.cost_idr - o.cost_idr;
-  if (diff > 0 && saldoOf(db).available_idr < diff) {
-    fail('saldo_short', 'Saldo tidak cukup — isi saldo dulu', 'Saldo too low — top up first');
+  const available = saldoOf(db).available_idr;
+  if (diff > available) {
+    fail(
+      'saldo_short',
+      `saldo tidak cukup: tersedia ${rupiah(available)}, perlu ${rupiah(diff)}`,
+      `saldo too low: ${rupiah(available)} available, ${rupiah(diff)} needed`,
+    );
   }
   const now = new Date().toISOString();
   o.cost_idr = p.cost_idr;
@@ -80,6 +92,7 @@ export function age(ctx: Ctx, id: string, hours: number): void {
   const back = (iso: string) => new Date(new Date(iso).getTime() - hours * 3_600_000).toISOString();
   o.created_at = back(o.created_at);
   o.updated_at = back(o.updated_at);
+  o.day = shopDay(ctx.db, o.created_at);
   if (o.queued_at) o.queued_at = back(o.queued_at);
   for (const h of o.history) h.at = back(h.at);
   emitSync(ctx);

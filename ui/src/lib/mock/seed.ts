@@ -4,9 +4,14 @@
 
 import type { OrderStatus } from '../types';
 import { inquiryFor } from './bills';
-import { productBySku } from './catalogue';
-import { DEFAULT_RULES, type MockDb, type MockOrder } from './db';
+import { CATALOGUE, CATALOGUE_AS_OF, productIn } from './catalogue';
+import { DEMO_RULES, type MockDb, type MockOrder } from './db';
 import { priceOf, ruleFor } from './pricing';
+
+/** The demo shop's name, as its server answers a pairing. */
+export const DEMO_SHOP = 'KONTER MAJU JAYA';
+/** The demo shop's saldo on its server. */
+const DEMO_SALDO_IDR = 1_245_000;
 
 const PAST: readonly [string, string, OrderStatus, number][] = [
   ['tsel10', '081234560001', 'success', 190],
@@ -23,16 +28,23 @@ const PAST: readonly [string, string, OrderStatus, number][] = [
   ['tsel20', '081399998888', 'success', 24 * 60 + 30],
 ];
 
+/**
+ * What pairing with the demo shop's server brings: its catalogue and saldo, a cashier and
+ * the day's earlier sales.
+ */
 export function seedShop(db: MockDb): void {
+  db.catalogue = [...CATALOGUE];
+  db.catalogAsOf = CATALOGUE_AS_OF;
+  db.balance_idr = DEMO_SALDO_IDR;
   if (!db.cashiers.some((c) => c.name === 'Sri')) {
     db.cashiers.push({ id: 'c-sri', name: 'Sri', role: 'cashier', pin: '1111', active: true });
   }
   const now = Date.now();
   PAST.forEach(([sku, target, status, minutesAgo], i) => {
-    const p = productBySku(sku);
+    const p = productIn(db, sku);
     if (!p) return;
     const at = new Date(now - minutesAgo * 60_000).toISOString();
-    const price = priceOf(p.cost_idr, ruleFor(p, DEFAULT_RULES));
+    const price = priceOf(p.cost_idr, ruleFor(p, DEMO_RULES));
     const o: MockOrder = {
       id: `KNT-SEED-${String(i + 1).padStart(6, '0')}`,
       sku,
@@ -45,8 +57,10 @@ export function seedShop(db: MockDb): void {
       cash_idr: price,
       change_idr: 0,
       cashier_name: 'Sri',
+      cashier_id: 'c-sri',
       created_at: at,
       updated_at: at,
+      sent: true,
       history: [
         { status: 'queued', at },
         { status: 'accepted', at },
@@ -91,6 +105,8 @@ function seedBill(db: MockDb, now: number): void {
     change_idr: 0,
     sn: '0SBM2611Z41002315',
     cashier_name: 'Sri',
+    cashier_id: 'c-sri',
+    sent: true,
     created_at: iso,
     updated_at: iso,
     bill: inq,
@@ -104,10 +120,14 @@ function seedBill(db: MockDb, now: number): void {
   db.inquiries.push({ inquiry: inq, order_id: 'KNT-SEED-000013' });
 }
 
-/** A shop ready to sell: paired, with an owner (PIN 123456) and a cashier (PIN 1111). */
+/**
+ * A shop ready to sell: paired, with an owner (PIN 123456) who set a selling rule per
+ * category, and a cashier (PIN 1111).
+ */
 export function seedReady(db: MockDb): void {
   db.paired = true;
-  db.shopName = 'KONTER MAJU JAYA';
+  db.shopName = DEMO_SHOP;
+  db.rules = structuredClone(DEMO_RULES);
   db.deviceName = 'Kasir depan';
   db.settings.shop_address = 'Jl. Melati No. 5, Depok';
   db.settings.shop_phone = '0812-1111-2222';
@@ -128,10 +148,10 @@ export function seedStale(db: MockDb): void {
     ['isat10', '085712345678', 27 * 60 + 5],
   ];
   STALE.forEach(([sku, target, minutesAgo], i) => {
-    const p = productBySku(sku);
+    const p = productIn(db, sku);
     if (!p) return;
     const at = new Date(now - minutesAgo * 60_000).toISOString();
-    const price = priceOf(p.cost_idr, ruleFor(p, DEFAULT_RULES));
+    const price = priceOf(p.cost_idr, ruleFor(p, DEMO_RULES));
     db.orders.push({
       id: `KNT-SEED-${String(900 + i).padStart(6, '0')}`,
       sku,
@@ -144,6 +164,7 @@ export function seedStale(db: MockDb): void {
       cash_idr: price,
       change_idr: 0,
       cashier_name: 'Sri',
+      cashier_id: 'c-sri',
       created_at: at,
       updated_at: at,
       history: [{ status: 'queued', at }],
