@@ -2,84 +2,16 @@
 //! (no display), a real engine on a temp directory, and for pairing a small stand-in for
 //! konter-server on a local port that answers the few endpoints pairing and selling use.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::Arc;
-use std::time::Duration;
+mod support;
 
 use chrono::Utc;
-use konter_app::Konter;
-use konter_client::Engine;
-use konter_client::token::MemoryStore;
 use konter_domain::api::v1::{Catalog, CatalogItem};
 use konter_domain::catalogue::{Category, Product, Sku};
 use konter_domain::money::Rupiah;
 use konter_domain::phone::Operator;
 use konter_domain::target::InputSchema;
 use serde_json::{Value, json};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
-use tauri::{WebviewWindow, WebviewWindowBuilder};
-
-struct Counter {
-    _app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-    _dir: tempfile::TempDir,
-}
-
-fn counter() -> Counter {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let engine = Engine::open(dir.path(), Box::new(MemoryStore::default())).expect("engine");
-    let app = konter_app::commands(mock_builder())
-        .manage(Arc::new(Konter::new(engine)))
-        .build(tauri::generate_context!())
-        .expect("mock app");
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("main window");
-    Counter {
-        _app: app,
-        window,
-        _dir: dir,
-    }
-}
-
-impl Counter {
-    /// Invokes a command as the UI does; `Err` holds what the UI's `invoke` rejects with.
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            tauri::webview::InvokeRequest {
-                cmd: cmd.into(),
-                callback: tauri::ipc::CallbackFn(0),
-                error: tauri::ipc::CallbackFn(1),
-                // On Linux the app's own origin is tauri://localhost; any other origin is
-                // remote and gets no commands.
-                url: "tauri://localhost".parse().expect("url"),
-                body: tauri::ipc::InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().expect("JSON answer"))
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args)
-            .unwrap_or_else(|e| panic!("{cmd} should succeed, got {e}"))
-    }
-
-    fn err(&self, cmd: &str, args: Value) -> Value {
-        match self.call(cmd, args) {
-            Ok(v) => panic!("{cmd} should fail, got {v}"),
-            Err(e) => e,
-        }
-    }
-
-    fn owner_logged_in(&self) {
-        self.ok("setup_owner", json!({"name": "Bu Sri", "pin": "123456"}));
-        self.ok("login", json!({"pin": "123456"}));
-    }
-}
+use support::{Orders, StandIn, counter, stand_in_server};
 
 #[test]
 fn a_fresh_data_dir_starts_unpaired_without_an_owner() {
@@ -331,116 +263,19 @@ fn catalogue() -> Catalog {
     }
 }
 
-fn answer(stream: &mut TcpStream, status: &str, body: &Value) {
-    let text = body.to_string();
-    let _ = write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
-        text.len()
-    );
-}
-
-/// One request: the request line, then the body by its Content-Length.
-fn serve(mut stream: TcpStream) {
-    let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() {
-        return;
-    }
-    let mut length = 0usize;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().unwrap_or(0);
-        }
-    }
-    let mut body = vec![0; length];
-    let _ = reader.read_exact(&mut body);
-    let body = String::from_utf8_lossy(&body);
-    let mut parts = line.split_whitespace();
-    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    match (method, path.split('?').next().unwrap_or("")) {
-        ("POST", "/v1/devices/pair") if body.contains(PAIRING_CODE) => answer(
-            &mut stream,
-            "200 OK",
-            &json!({
-                "device_id": "0190f5a8-0000-7000-8000-000000000001",
-                "shop_id": "0190f5a8-0000-7000-8000-000000000002",
-                "shop_name": "KONTER MAJU JAYA",
-                "token": "kt_test_secret",
-            }),
-        ),
-        ("POST", "/v1/devices/pair") => answer(
-            &mut stream,
-            "401 Unauthorized",
-            &json!({
-                "code": "pairing_code_invalid",
-                "message": "kode pemasangan salah / the pairing code is wrong",
-                "field": "pairing_code",
-            }),
-        ),
-        ("GET", "/v1/catalog") => answer(
-            &mut stream,
-            "200 OK",
-            &serde_json::to_value(catalogue()).expect("catalogue JSON"),
-        ),
-        ("GET", "/v1/changes") if path.contains("after=0&") => answer(
-            &mut stream,
-            "200 OK",
-            &json!({
-                "changes": [{
-                    "seq": 1, "at": Utc::now(), "type": "saldo",
-                    "movement": {
-                        "reason": "deposit", "amount_idr": 500_000,
-                        "saldo": {"balance_idr": 500_000, "held_idr": 0, "available_idr": 500_000},
-                    },
-                }],
-                "last_seq": 1,
-            }),
-        ),
-        ("GET", "/v1/changes") => {
-            // A long-poll with nothing new: wait a little, as the server would.
-            std::thread::sleep(Duration::from_millis(500));
-            answer(
-                &mut stream,
-                "200 OK",
-                &json!({"changes": [], "last_seq": 1}),
-            );
-        }
-        // The server does not take orders here: they stay queued, as when it is down.
-        ("POST", "/v1/orders/batch") => answer(
-            &mut stream,
-            "503 Service Unavailable",
-            &json!({"code": "unavailable", "message": "coba lagi / try again"}),
-        ),
-        // No inquiry endpoint yet.
-        _ => answer(
-            &mut stream,
-            "404 Not Found",
-            &json!({"code": "not_found", "message": "alamat tidak ditemukan / route not found"}),
-        ),
-    }
-}
-
-fn stand_in_server() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            std::thread::spawn(move || serve(stream));
-        }
-    });
-    format!("http://{addr}")
+fn stand_in() -> String {
+    stand_in_server(StandIn {
+        pairing_code: PAIRING_CODE.into(),
+        shop_name: "KONTER MAJU JAYA".into(),
+        saldo_idr: 500_000,
+        catalogue: serde_json::to_value(catalogue()).expect("catalogue JSON"),
+        orders: Orders::Down,
+    })
 }
 
 #[test]
 fn a_paired_counter_quotes_from_its_catalogue_and_queues_a_sale() {
-    let server = stand_in_server();
+    let server = stand_in();
     let c = counter();
     let refused = c.err(
         "pair",
@@ -521,7 +356,7 @@ fn a_paired_counter_quotes_from_its_catalogue_and_queues_a_sale() {
     // Each sale went out once at once and got a 503: the server may have it, so it is sent
     // again on its own however old. Make them a day old and never sent, as on a counter
     // whose line was down.
-    let db = rusqlite::Connection::open(c._dir.path().join("konter.db")).expect("device db");
+    let db = rusqlite::Connection::open(c.dir.path().join("konter.db")).expect("device db");
     let sent_once = |db: &rusqlite::Connection| -> i64 {
         db.query_row("SELECT COUNT(*) FROM outbox WHERE attempts > 0", [], |r| {
             r.get(0)
