@@ -18,6 +18,7 @@ use konter_domain::target::Detected;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Cashier {
     pub id: String,
     pub name: String,
@@ -37,6 +38,7 @@ impl From<cashiers::Cashier> for Cashier {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ShopProfile {
     pub name: String,
     pub address: String,
@@ -45,10 +47,13 @@ pub struct ShopProfile {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SyncState"))]
 pub struct SyncStatus {
     pub state: Connectivity,
     pub queue_len: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub last_sync_at: Option<DateTime<Utc>>,
 }
 
@@ -63,6 +68,7 @@ impl From<&SyncState> for SyncStatus {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AppState {
     pub paired: bool,
     pub shop: Option<ShopProfile>,
@@ -72,6 +78,7 @@ pub struct AppState {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Paired {
     pub shop_name: String,
 }
@@ -80,6 +87,7 @@ pub struct Paired {
 pub use konter_client::catalog::QuoteItem;
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Quote {
     pub detected: Vec<Detected>,
     pub products: Vec<QuoteItem>,
@@ -105,8 +113,10 @@ pub use konter_client::bills::{BillProduct, LocalBill as BillInquiry};
 pub use v1::PlnInquiry;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct GameInquiry {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub nickname: Option<String>,
     pub available: bool,
 }
@@ -124,12 +134,14 @@ impl From<v1::GameInquiry> for GameInquiry {
 pub use konter_client::sell::LocalOrder as Order;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct OrderHistoryEntry {
     pub status: OrderStatus,
     pub at: DateTime<Utc>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct OrderDetail {
     #[serde(flatten)]
     pub order: Order,
@@ -138,6 +150,7 @@ pub struct OrderDetail {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Saldo {
     pub balance_idr: Rupiah,
     pub held_idr: Rupiah,
@@ -163,17 +176,22 @@ impl From<LocalSaldo> for Saldo {
 pub use konter_client::sell::SaldoEntry as SaldoMovement;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Deposit {
     pub id: String,
     pub amount_idr: Rupiah,
     pub status: v1::DepositStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub va_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub bank: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub qr_string: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -195,11 +213,13 @@ impl From<v1::Deposit> for Deposit {
 pub use konter_client::report::{DailyReport as Report, Row as ReportRow};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CsvExport {
     pub path: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ShiftClose {
     pub expected_idr: Rupiah,
     pub counted_idr: Rupiah,
@@ -207,6 +227,7 @@ pub struct ShiftClose {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PrinterKind {
     None,
@@ -217,14 +238,20 @@ pub enum PrinterKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PrinterSettings {
     pub kind: PrinterKind,
     pub address: String,
+    /// Characters a line; the engine refuses any other (`width_invalid`).
+    #[cfg_attr(test, ts(type = "32 | 42 | 48"))]
     pub width: u16,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Settings {
+    /// The engine refuses any other (`language_unknown`).
+    #[cfg_attr(test, ts(type = "\"id\" | \"en\""))]
     pub language: String,
     pub auto_print: bool,
     pub printer: PrinterSettings,
@@ -232,26 +259,35 @@ pub struct Settings {
     pub receipt_footer: String,
     pub shop_address: String,
     pub shop_phone: String,
-    /// The shop's fee per bill kind; absent in a save leaves the fees as they are.
+    /// The shop's fee per bill kind; absent in a save leaves the fees as they are. The
+    /// engine's answer always has every kind, and the UI always sends them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(type = "Record<BillKind, Rupiah>", optional = false))]
     pub bill_fees: Option<BTreeMap<BillKind, Rupiah>>,
+    /// The owner's cap on any bill fee; present in every answer, like `bill_fees`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(type = "Rupiah", optional = false))]
     pub bill_fee_cap_idr: Option<Rupiah>,
     /// Whether receipts show the cash paid and the change; absent in a save leaves it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub show_cash_block: Option<bool>,
     /// Whether a success receipt opens the cash drawer; absent in a save leaves it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub kick_drawer: Option<bool>,
     /// The shop's zone in hours east of UTC — 7 WIB, 8 WITA, 9 WIT — for its day, its
     /// reports and its receipts; absent in a save leaves it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub utc_offset_h: Option<i32>,
 }
 
 /// The UI's scopes; the engine's default rule has no place in the UI's list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(test, ts(rename = "RuleScope"))]
 pub enum UiRuleScope {
     Category,
     Brand,
@@ -269,12 +305,15 @@ impl From<UiRuleScope> for RuleScope {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PriceRule {
     /// `scope:key`: the engine keeps one rule per scope and key.
     pub id: String,
     pub scope: UiRuleScope,
     pub key: String,
     pub markup: Markup,
+    /// The engine refuses any other step (`rounding_invalid`).
+    #[cfg_attr(test, ts(type = "1 | 100 | 500 | 1000"))]
     pub round_to: Rupiah,
 }
 
@@ -302,6 +341,7 @@ impl PriceRule {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PrintStatus {
     Queued,
@@ -311,10 +351,12 @@ pub enum PrintStatus {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PrintJob {
     pub order_id: String,
     pub status: PrintStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub error: Option<String>,
 }
 
@@ -331,5 +373,89 @@ impl From<konter_client::print::PrintJob> for PrintJob {
             status,
             error: job.last_error,
         }
+    }
+}
+
+/// `ui/src/lib/wire.gen.ts` is written from the types above: the UI's view of every shape
+/// that crosses IPC comes from here, never by hand. A change to a type that is not carried
+/// to the file fails this test; `KONTER_WRITE_TYPES=1 cargo test -p konter-app wire` writes it.
+#[cfg(test)]
+mod typescript {
+    use std::collections::BTreeMap;
+
+    use ts_rs::{Config, TS, TypeVisitor};
+
+    const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/wire.gen.ts");
+
+    /// Every declared type reachable from the visited ones, by name.
+    struct Declarations {
+        cfg: Config,
+        found: BTreeMap<String, String>,
+    }
+
+    impl TypeVisitor for Declarations {
+        fn visit<T: TS + 'static + ?Sized>(&mut self) {
+            if T::output_path().is_none() {
+                return; // a primitive or a container of others
+            }
+            let name = T::ident(&self.cfg);
+            if self.found.contains_key(&name) {
+                return;
+            }
+            let docs = T::docs().unwrap_or_default();
+            let decl = format!("{docs}export {}\n", T::decl(&self.cfg));
+            self.found.insert(name, decl);
+            T::visit_dependencies(self);
+        }
+    }
+
+    fn generated() -> String {
+        let mut d = Declarations {
+            // Amounts are whole rupiah, far below 2^53: a JSON number, not a bigint.
+            cfg: Config::default().with_large_int("number"),
+            found: BTreeMap::new(),
+        };
+        d.visit::<super::AppState>();
+        d.visit::<super::Paired>();
+        d.visit::<super::Quote>();
+        d.visit::<super::BillProduct>();
+        d.visit::<super::BillInquiry>();
+        d.visit::<super::PlnInquiry>();
+        d.visit::<super::GameInquiry>();
+        d.visit::<super::Order>();
+        d.visit::<super::OrderDetail>();
+        d.visit::<super::Saldo>();
+        d.visit::<super::SaldoMovement>();
+        d.visit::<super::Deposit>();
+        d.visit::<super::Report>();
+        d.visit::<super::CsvExport>();
+        d.visit::<super::ShiftClose>();
+        d.visit::<super::Settings>();
+        d.visit::<super::PriceRule>();
+        d.visit::<super::PrintJob>();
+        d.visit::<crate::error::CommandError>();
+        let mut out = String::from(
+            "// Generated from src-tauri/src/wire.rs (and the engine types it names) by\n\
+             // `KONTER_WRITE_TYPES=1 cargo test -p konter-app wire`. Do not edit by hand.\n\n",
+        );
+        for decl in d.found.values() {
+            out.push_str(decl);
+            out.push('\n');
+        }
+        out
+    }
+
+    #[test]
+    fn the_ui_types_are_generated_from_the_wire_types() {
+        let fresh = generated();
+        if std::env::var_os("KONTER_WRITE_TYPES").is_some() {
+            std::fs::write(PATH, &fresh).expect("write wire.gen.ts");
+        }
+        let written = std::fs::read_to_string(PATH).unwrap_or_default();
+        assert!(
+            written == fresh,
+            "ui/src/lib/wire.gen.ts is not what the wire types say; run \
+             KONTER_WRITE_TYPES=1 cargo test -p konter-app wire"
+        );
     }
 }

@@ -25,6 +25,7 @@ const FEES_SETTING: &str = "bill_fees";
 
 /// A bill product as the counter offers it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BillProduct {
     pub sku: String,
     pub name: String,
@@ -32,6 +33,7 @@ pub struct BillProduct {
     pub shop_fee_idr: Rupiah,
     pub available: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub unavailable_reason: Option<String>,
 }
 

@@ -79,14 +79,17 @@ pub struct SellingRule {
 
 /// A product as the counter offers it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QuoteItem {
     pub sku: String,
     pub name: String,
     pub category: Category,
     pub brand: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub operator: Option<Operator>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub nominal_idr: Option<Rupiah>,
     /// What the shop's saldo pays.
     pub cost_idr: Rupiah,
@@ -95,6 +98,7 @@ pub struct QuoteItem {
     pub profit_idr: Rupiah,
     pub available: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub unavailable_reason: Option<String>,
     #[serde(skip)]
     pub input: Option<InputSchema>,

@@ -17,6 +17,8 @@ use crate::error::{EngineError, EngineResult};
 
 /// An order as the device knows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "Order"))]
 pub struct LocalOrder {
     pub id: OrderId,
     pub sku: String,
@@ -29,16 +31,20 @@ pub struct LocalOrder {
     pub cash_idr: Rupiah,
     pub change_idr: Rupiah,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub sn: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub pln_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub failure: Option<konter_domain::api::v1::Failure>,
     pub cashier_name: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// A bill payment's bill, with the shop's fee (`price_idr` is its customer total).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub bill: Option<LocalBill>,
 }
 
@@ -196,6 +202,8 @@ pub(crate) fn available(conn: &Connection) -> EngineResult<(Option<Saldo>, Rupia
 
 /// A looked-up bill with what the customer pays at this counter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "BillInquiry"))]
 pub struct LocalBill {
     #[serde(flatten)]
     pub inquiry: BillInquiry,

@@ -12,6 +12,8 @@ use crate::Engine;
 use crate::error::EngineResult;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ReportRow"))]
 pub struct Row {
     pub key: String,
     pub label: String,
@@ -22,6 +24,8 @@ pub struct Row {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "HourRow"))]
 pub struct Hour {
     pub hour: u32,
     pub count: i64,
@@ -29,6 +33,8 @@ pub struct Hour {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "Report"))]
 pub struct DailyReport {
     pub date: String,
     /// Delivered orders.

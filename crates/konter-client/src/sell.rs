@@ -196,6 +196,8 @@ impl Engine {
 
 /// One saldo movement the server reported, newest first in [`Engine::saldo_history`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "SaldoMovement"))]
 pub struct SaldoEntry {
     pub at: DateTime<Utc>,
     /// `hold`, `charge`, `release`, `refund`, `deposit` or `adjustment`.
@@ -207,6 +209,7 @@ pub struct SaldoEntry {
     /// What it was for: the reference text, else the order's product and number, else the
     /// deposit.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub reference: Option<String>,
 }
 

@@ -33,6 +33,8 @@ const MAX_BACKOFF_MS: u64 = 60_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "SyncStatus"))]
 pub enum Connectivity {
     Online,
     Offline,

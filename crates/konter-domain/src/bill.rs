@@ -20,6 +20,7 @@ use crate::money::{MoneyError, Rupiah};
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum BillKind {
     /// PLN pascabayar: the monthly electricity bill, by 12-digit ID Pelanggan.
     PlnPasca,
@@ -283,6 +284,7 @@ pub fn detect(input: &str) -> Vec<BillKind> {
 /// One period (usually a month) of a bill.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BillPeriod {
     /// As the supplier writes it: `202611`, `NOV 2026`.
     pub period: String,
@@ -291,20 +293,25 @@ pub struct BillPeriod {
     pub penalty_idr: Rupiah,
     /// PLN: meter stand at the start and the end of the period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub meter_start: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub meter_end: Option<String>,
 }
 
 /// A bill as the supplier itemised it at inquiry, with its totals.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Bill {
     pub customer_name: String,
     /// PLN: the tariff (`R1`) and power (`1300 VA`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub tariff: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub power: Option<String>,
     pub periods: Vec<BillPeriod>,
     /// Sum of the periods' amounts.

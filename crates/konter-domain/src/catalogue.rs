@@ -28,6 +28,7 @@ pub const MAX_MARKUP_PERCENT: i64 = 100;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Category {
     Pulsa,
     Data,
@@ -179,6 +180,7 @@ impl FieldError for CatalogueError {
 /// A product code, as the catalogue and the suppliers spell it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct Sku(String);
 
 impl Sku {
@@ -258,12 +260,14 @@ pub struct Product {
 /// A markup on a price.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Markup {
     /// A fixed number of rupiah on top.
     Fixed { idr: Rupiah },
     /// A percentage of the base price, e.g. `2.5`.
     Percent {
         #[serde(with = "rust_decimal::serde::str")]
+        #[cfg_attr(feature = "ts", ts(type = "string"))]
         percent: Decimal,
     },
 }

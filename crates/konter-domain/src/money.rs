@@ -26,6 +26,7 @@ pub const MAX_ABS_IDR: i64 = 1_000_000_000_000_000;
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
 #[serde(transparent)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Rupiah(i64);
 
 /// Why an amount could not be made or computed.

@@ -173,6 +173,7 @@ impl fmt::Display for Target {
 /// What a typed line could be. The counter screen offers the products of every candidate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Detected {
     /// A mobile number (pulsa, data, and e-money for the same number).
     Phone { number: String, operator: Operator },

@@ -114,6 +114,7 @@ pub struct CreateOrder {
 /// Why an order failed, in words for the cashier.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Failure {
     pub code: String,
     pub message: String,
@@ -257,6 +258,7 @@ pub enum DepositMethod {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum DepositStatus {
     Pending,
     Paid,
@@ -305,15 +307,19 @@ pub struct PlnInquiryRequest {
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlnInquiry {
     pub target: String,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub meter_no: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub subscriber_id: Option<String>,
     /// Tariff and power as the supplier writes it: `R1 /000001300`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub segment_power: Option<String>,
 }
 
@@ -350,6 +356,7 @@ pub struct BillInquiryRequest {
 /// A bill looked up at the supplier. Paying it costs the shop exactly `bill.total_idr`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BillInquiry {
     pub inquiry_id: InquiryId,
     pub sku: Sku,
@@ -363,6 +370,7 @@ pub struct BillInquiry {
     pub created_at: DateTime<Utc>,
     /// The order that paid it, once one did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub order_id: Option<OrderId>,
 }
 
