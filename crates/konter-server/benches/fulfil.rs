@@ -19,9 +19,7 @@ use konter_domain::catalogue::Tier;
 use konter_domain::ids::OrderId;
 use konter_domain::money::Rupiah;
 use konter_server::App;
-use konter_server::auth::{hash_secret, new_pairing_code};
-use konter_server::catalogue_file::CatalogueFile;
-use konter_server::config::{Config, Digiflazz, Secret};
+use konter_server::config::Config;
 use konter_server::store::{SqliteStore, Store};
 use serde_json::{Value, json};
 
@@ -40,19 +38,12 @@ async fn main() {
         .expect("open");
     store.migrate().await.expect("migrate");
 
-    let server_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", server_listener.local_addr().expect("addr"));
-    let sandbox_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let sandbox = format!("http://{}", sandbox_listener.local_addr().expect("addr"));
-    let sim = konter_sandbox::Sandbox::new(konter_sandbox::Settings {
+    let (server_listener, base) = konter_tests::listener().await;
+    let sandbox = konter_tests::spawn_sandbox(konter_sandbox::Settings {
         webhook_base: Some(base.clone()),
         ..konter_sandbox::Settings::default()
-    });
-    tokio::spawn(async move { axum::serve(sandbox_listener, konter_sandbox::router(sim)).await });
+    })
+    .await;
     let http = reqwest::Client::new();
     for (path, body) in [
         ("/_sandbox/faults", json!({"delay_ms": SUPPLIER_DELAY_MS})),
@@ -68,12 +59,7 @@ async fn main() {
             .expect("sandbox admin");
     }
 
-    let catalogue = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/catalogue.toml");
-    CatalogueFile::read(std::path::Path::new(catalogue))
-        .expect("catalogue")
-        .load(&store, Utc::now())
-        .await
-        .expect("load");
+    konter_tests::load_demo_catalogue(&store).await;
     let shop = store
         .create_shop("BENCH", "Bench", Tier::Gold, Utc::now())
         .await
@@ -83,25 +69,9 @@ async fn main() {
         .await
         .expect("credit");
     let mut config: Config = toml::from_str("").expect("config");
-    config.suppliers.digiflazz = Some(Digiflazz {
-        base_url: format!("{sandbox}/digiflazz/v1"),
-        username: konter_sandbox::digiflazz::DEFAULT_USERNAME.into(),
-        api_key: Secret::new(konter_sandbox::digiflazz::DEFAULT_PROD_KEY),
-        webhook_secret: Secret::new(konter_sandbox::digiflazz::DEFAULT_WEBHOOK_SECRET),
-        testing: false,
-        status_interval_ms: Some(1_000),
-    });
+    config.suppliers.digiflazz = Some(konter_tests::digiflazz(&sandbox, 1_000));
     let app = App::new(store.clone(), config).expect("app");
-    let code = new_pairing_code();
-    store
-        .add_pairing_code(
-            shop.id,
-            &hash_secret(&code),
-            Utc::now() + chrono::TimeDelta::minutes(5),
-            Utc::now(),
-        )
-        .await
-        .expect("code");
+    let code = konter_tests::pairing_code(&store, shop.id).await;
     let serving = app.clone();
     tokio::spawn(async move {
         konter_server::http::serve_until(server_listener, serving, std::future::pending()).await

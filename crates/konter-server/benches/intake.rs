@@ -14,15 +14,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use konter_domain::catalogue::{Category, Markup, PriceRule, Product, Sku, Tier};
+use konter_domain::catalogue::Tier;
 use konter_domain::ids::OrderId;
 use konter_domain::money::Rupiah;
-use konter_domain::phone::Operator;
-use konter_domain::target::InputSchema;
 use konter_server::App;
-use konter_server::auth::{hash_secret, new_pairing_code};
 use konter_server::config::Config;
-use konter_server::store::{PgStore, SqliteStore, Store, SupplierProduct};
+use konter_server::store::{PgStore, SqliteStore, Store};
 use tokio::sync::Mutex;
 
 const CLIENTS: usize = 64;
@@ -35,43 +32,8 @@ const HEALTHZ_SECONDS: u64 = 4;
 async fn prepare<S: Store + Clone + 'static>(store: S) -> (String, Vec<String>) {
     store.migrate().await.expect("migrate");
     let now = Utc::now();
-    let product = Product {
-        sku: Sku::parse("tsel10").expect("sku"),
-        name: "Telkomsel 10.000".into(),
-        category: Category::Pulsa,
-        brand: "TELKOMSEL".into(),
-        operator: Some(Operator::Telkomsel),
-        nominal_idr: Some(Rupiah::from_idr(10_000)),
-        input: InputSchema::Phone,
-        active: true,
-    };
-    store
-        .upsert_product(&product, None, now)
-        .await
-        .expect("product");
-    let offer = SupplierProduct {
-        sku: "tsel10".into(),
-        supplier: "digiflazz".into(),
-        supplier_sku: "tsel10".into(),
-        cost: Rupiah::from_idr(10_150),
-        priority: 1,
-        active: true,
-    };
-    store
-        .upsert_supplier_product(&offer, now)
-        .await
-        .expect("offer");
-    let rule = PriceRule::new(
-        Markup::Fixed {
-            idr: Rupiah::from_idr(500),
-        },
-        Rupiah::from_idr(500),
-    )
-    .expect("rule");
-    store
-        .set_tier_rule(Tier::Gold, &rule, now)
-        .await
-        .expect("tier");
+    // Telkomsel 10.000 at a cost of Rp10.150; the gold tier adds Rp500.
+    konter_tests::seed_catalogue(&store).await;
     let mut codes = Vec::new();
     for i in 0..SHOPS {
         let shop = store
@@ -82,24 +44,11 @@ async fn prepare<S: Store + Clone + 'static>(store: S) -> (String, Vec<String>) 
             .credit_manual(shop.id, Rupiah::from_idr(1_000_000_000_000), "bench", now)
             .await
             .expect("credit");
-        let code = new_pairing_code();
-        store
-            .add_pairing_code(
-                shop.id,
-                &hash_secret(&code),
-                now + chrono::TimeDelta::minutes(5),
-                now,
-            )
-            .await
-            .expect("code");
-        codes.push(code);
+        codes.push(konter_tests::pairing_code(&store, shop.id).await);
     }
     let config: Config = toml::from_str("").expect("config");
     let app = App::new(store, config).expect("app");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let (listener, base) = konter_tests::listener().await;
     tokio::spawn(konter_server::http::serve(listener, app));
     let mut tokens = Vec::new();
     for code in codes {

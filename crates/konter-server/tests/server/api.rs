@@ -11,7 +11,7 @@ use konter_server::http::app;
 use konter_server::store::{SqliteStore, Store};
 use serde_json::{Value, json};
 
-use crate::support::{call, call_raw, pair, rp, seed_catalogue, sqlite, test_config};
+use konter_tests::{call, call_raw, pair, rp, seed_catalogue, sqlite, test_config};
 
 struct World {
     app: App<SqliteStore>,

@@ -7,38 +7,8 @@ use konter_server::store::Store;
 use konter_server::suppliers::inquiry_ref_id;
 use serde_json::{Value, json};
 
-use crate::fulfil::{Rig, rig};
-use crate::support::{postgres, sandbox_log, sqlite};
-
-impl<S: Store + Clone + 'static> Rig<S> {
-    /// Looks a bill up; the status and the answer.
-    async fn inquire(&self, id: InquiryId, sku: &str, customer_no: &str) -> (u16, Value) {
-        self.post_json(
-            "/v1/bills/inquiry",
-            json!({"id": id, "sku": sku, "customer_no": customer_no}),
-        )
-        .await
-    }
-
-    /// Pays an inquiry with a new order; the status and the answer.
-    async fn pay(&self, inquiry: &Value) -> (u16, Value) {
-        self.post_json(
-            "/v1/orders",
-            json!({"id": OrderId::new(), "inquiry_id": inquiry["inquiry_id"],
-                "max_price_idr": inquiry["total_idr"]}),
-        )
-        .await
-    }
-
-    /// The postpaid commands the sandbox received for a ref_id, in order.
-    async fn commands(&self, ref_id: &str) -> Vec<String> {
-        let log = sandbox_log(&self.http, &self.sandbox).await;
-        log.iter()
-            .filter(|r| r["body"]["ref_id"] == json!(ref_id))
-            .filter_map(|r| r["body"]["commands"].as_str().map(str::to_owned))
-            .collect()
-    }
-}
+use konter_tests::rig::{Rig, rig};
+use konter_tests::{postgres, sqlite};
 
 fn order_id(v: &Value) -> OrderId {
     serde_json::from_value(v["id"].clone()).expect("order id")

@@ -236,7 +236,7 @@ async fn an_order_in_review_is_settled_by_hand_and_no_other() {
     let db = format!("sqlite://{}", dir.path().join("s.db").display());
     let store = SqliteStore::open(&db).await.expect("open");
     store.migrate().await.expect("migrate");
-    crate::support::seed_catalogue(&store).await;
+    konter_tests::seed_catalogue(&store).await;
     let now = Utc::now();
     let shop = store
         .create_shop(

@@ -15,7 +15,7 @@ use konter_server::store::{
     StoredDeposit, StoredInquiry,
 };
 
-use crate::support::{postgres, rp, seed_catalogue, sqlite};
+use konter_tests::{postgres, rp, seed_catalogue, sqlite};
 
 fn new_order(shop: ShopId, price: i64, cost: i64) -> NewOrder {
     NewOrder {

@@ -11,7 +11,7 @@ use std::time::Duration;
 use konter_domain::ids::OrderId;
 use serde_json::{Value, json};
 
-use crate::support::sandbox_log;
+use konter_tests::{sandbox_log, spawn_sandbox};
 
 const BIN: &str = env!("CARGO_BIN_EXE_konter-server");
 /// How long the whole fleet of orders may take to settle after the last restart.
@@ -40,16 +40,12 @@ fn free_port() -> u16 {
 async fn fleet(db: Option<String>, port: u16, delay_ms: u64) -> (Fleet, String) {
     let dir = tempfile::tempdir().expect("dir");
     let base = format!("http://127.0.0.1:{port}");
-    let sandbox_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let sandbox = format!("http://{}", sandbox_listener.local_addr().expect("addr"));
-    let sim = konter_sandbox::Sandbox::new(konter_sandbox::Settings {
+    let sandbox = spawn_sandbox(konter_sandbox::Settings {
         webhook_base: Some(base.clone()),
         pending_delay_ms: 400,
         ..konter_sandbox::Settings::default()
-    });
-    tokio::spawn(async move { axum::serve(sandbox_listener, konter_sandbox::router(sim)).await });
+    })
+    .await;
     let http = reqwest::Client::new();
     if delay_ms > 0 {
         http.post(format!("{sandbox}/_sandbox/faults"))
@@ -356,7 +352,7 @@ const SCALE_ORDERS: usize = 1_000;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_on_one_postgres_never_buy_twice() {
-    let Some(db) = crate::support::postgres_url().await else {
+    let Some(db) = konter_tests::postgres_url().await else {
         return;
     };
     let (port_a, port_b) = (free_port(), free_port());

@@ -9,7 +9,7 @@ use konter_server::config::{Midtrans, Secret};
 use konter_server::store::Store;
 use serde_json::{Value, json};
 
-use crate::support::{pair, sandbox_log, sqlite, test_config};
+use konter_tests::{listener, pair, sandbox_log, spawn_sandbox, sqlite, test_config};
 
 struct Rig {
     base: String,
@@ -21,19 +21,12 @@ struct Rig {
 }
 
 async fn rig() -> Rig {
-    let server_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let sandbox_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", server_listener.local_addr().expect("addr"));
-    let sandbox = format!("http://{}", sandbox_listener.local_addr().expect("addr"));
-    let sim = konter_sandbox::Sandbox::new(konter_sandbox::Settings {
+    let (server_listener, base) = listener().await;
+    let sandbox = spawn_sandbox(konter_sandbox::Settings {
         webhook_base: Some(base.clone()),
         ..konter_sandbox::Settings::default()
-    });
-    tokio::spawn(async move { axum::serve(sandbox_listener, konter_sandbox::router(sim)).await });
+    })
+    .await;
     let (store, dir) = sqlite().await;
     let shop = store
         .create_shop("D01", "Konter D", Tier::Basic, Utc::now())

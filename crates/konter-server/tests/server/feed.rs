@@ -7,7 +7,7 @@ use chrono::Utc;
 use konter_domain::catalogue::Tier;
 use konter_server::store::Store;
 
-use crate::support::{postgres, rp, sqlite};
+use konter_tests::{postgres, rp, sqlite};
 
 const WRITERS: usize = 8;
 const WRITES_EACH: usize = 25;

@@ -11,4 +11,3 @@ mod deposits;
 mod feed;
 mod fulfil;
 mod suppliers;
-mod support;

@@ -1,5 +1,10 @@
-//! Shared set-up: stores on a temp SQLite file or a fresh PostgreSQL database, a seeded
-//! catalogue, and an app with a paired device.
+//! What the tests and benches of every crate share: stores on a temp SQLite file or a fresh
+//! PostgreSQL database, a seeded catalogue, the sandbox on a socket, a server with its
+//! workers and a paired device ([`rig`]), requests through the router without a socket, and
+//! the workspace's binaries. The end-to-end tests that span the device engine, the server
+//! and the sandbox live beside this, in `e2e/`.
+
+pub mod rig;
 
 use std::str::FromStr;
 
@@ -9,12 +14,13 @@ use axum::http::{Request, StatusCode};
 use chrono::Utc;
 use http_body_util::BodyExt;
 use konter_domain::catalogue::{Category, Markup, PriceRule, Product, Sku, Tier};
+use konter_domain::ids::ShopId;
 use konter_domain::money::Rupiah;
 use konter_domain::phone::Operator;
 use konter_domain::target::InputSchema;
 use konter_server::App;
 use konter_server::auth::{hash_secret, new_pairing_code};
-use konter_server::config::Config;
+use konter_server::config::{Config, Digiflazz, Secret};
 use konter_server::store::{PgStore, Shop, SqliteStore, Store, SupplierProduct};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -67,6 +73,18 @@ pub async fn postgres() -> Option<PgStore> {
     Some(store)
 }
 
+/// Telkomsel 10.000, the product most tests sell.
+pub fn tsel10() -> Product {
+    product(
+        "tsel10",
+        "Telkomsel 10.000",
+        Category::Pulsa,
+        Some(Operator::Telkomsel),
+        InputSchema::Phone,
+        10_000,
+    )
+}
+
 pub fn product(
     sku: &str,
     name: &str,
@@ -92,17 +110,7 @@ pub fn product(
 pub async fn seed_catalogue<S: Store>(store: &S) {
     let now = Utc::now();
     let items = [
-        (
-            product(
-                "tsel10",
-                "Telkomsel 10.000",
-                Category::Pulsa,
-                Some(Operator::Telkomsel),
-                InputSchema::Phone,
-                10_000,
-            ),
-            10_150,
-        ),
+        (tsel10(), 10_150),
         (
             product(
                 "xl25",
@@ -248,4 +256,87 @@ pub async fn sandbox_log(http: &reqwest::Client, sandbox: &str) -> Vec<Value> {
         .json()
         .await
         .expect("the log is JSON")
+}
+
+/// The demo catalogue (`demo/catalogue.toml`: both suppliers' SKUs, tiers, cut-offs), loaded.
+pub async fn load_demo_catalogue<S: Store>(store: &S) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../demo/catalogue.toml");
+    konter_server::catalogue_file::CatalogueFile::read(&path)
+        .expect("demo catalogue")
+        .load(store, Utc::now())
+        .await
+        .expect("load");
+}
+
+/// A listener on a free local port, and its base URL.
+pub async fn listener() -> (tokio::net::TcpListener, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    (listener, base)
+}
+
+/// konter-sandbox on a socket, sending its webhooks to `webhook_base`; its base URL.
+pub async fn spawn_sandbox(settings: konter_sandbox::Settings) -> String {
+    let (listener, base) = listener().await;
+    let sandbox = konter_sandbox::Sandbox::new(settings);
+    tokio::spawn(async move { axum::serve(listener, konter_sandbox::router(sandbox)).await });
+    base
+}
+
+/// The sandbox's Digiflazz as a supplier of the server, asked about pending orders every
+/// `status_interval_ms`.
+pub fn digiflazz(sandbox: &str, status_interval_ms: u64) -> Digiflazz {
+    Digiflazz {
+        base_url: format!("{sandbox}/digiflazz/v1"),
+        username: konter_sandbox::digiflazz::DEFAULT_USERNAME.into(),
+        api_key: Secret::new(konter_sandbox::digiflazz::DEFAULT_PROD_KEY),
+        webhook_secret: Secret::new(konter_sandbox::digiflazz::DEFAULT_WEBHOOK_SECRET),
+        testing: false,
+        status_interval_ms: Some(status_interval_ms),
+    }
+}
+
+/// A fresh pairing code for `shop`, valid for five minutes.
+pub async fn pairing_code<S: Store>(store: &S, shop: ShopId) -> String {
+    let code = new_pairing_code();
+    let now = Utc::now();
+    store
+        .add_pairing_code(
+            shop,
+            &hash_secret(&code),
+            now + chrono::TimeDelta::minutes(5),
+            now,
+        )
+        .await
+        .expect("code");
+    code
+}
+
+/// A binary of this workspace (`konter`, `konter-server`), built in the same profile as the
+/// running test; built first when a test of another package runs alone.
+pub fn workspace_bin(name: &str) -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the test's path");
+    // target/<profile>/deps/<test> → target/<profile>/<name>
+    let profile = exe
+        .parent()
+        .and_then(std::path::Path::parent)
+        .expect("a target directory");
+    let bin = profile.join(name);
+    if !bin.exists() {
+        let package = match name {
+            "konter" => "konter-client",
+            other => other,
+        };
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut build = std::process::Command::new(cargo);
+        build.args(["build", "--quiet", "-p", package, "--bin", name]);
+        if profile.file_name().is_some_and(|p| p == "release") {
+            build.arg("--release");
+        }
+        let status = build.status().expect("run cargo build");
+        assert!(status.success(), "building {name} failed");
+    }
+    bin
 }
