@@ -5,7 +5,7 @@
 // hint, the counter fee refused above the cap, and the bills row of Laporan. The numbers are
 // Digiflazz's documented test numbers, as the mock engine plays them (src/lib/mock/bills.ts).
 
-import { assert, neverFalseSuccess } from './harness.mjs';
+import { assert, layoutHolds, neverFalseSuccess, openOnlyMatch } from './harness.mjs';
 
 /** @typedef {ReturnType<typeof import('./harness.mjs').harness>} H */
 
@@ -47,18 +47,15 @@ async function chosenSku(h) {
   return h.page.locator('[data-testid="bill-products"] [aria-selected="true"]').getAttribute('data-sku');
 }
 
-/** No sideways scroll, every target at least 44 px high. @param {H} h @param {string} where */
-async function layoutHolds(h, where) {
-  const { page } = h;
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert(wide <= 1366, `${where}: page is ${wide}px wide`);
-  const small = await page.evaluate(() =>
-    [...document.querySelectorAll('button, select, input:not([type=radio]):not([type=checkbox])')]
-      .filter((el) => el.getClientRects().length > 0)
-      .map((el) => [el.textContent?.trim() || el.id, el.getBoundingClientRect().height])
-      .filter(([, hgt]) => Number(hgt) < 44),
-  );
-  assert(small.length === 0, `${where}: targets under 44px: ${JSON.stringify(small)}`);
+/**
+ * Opens Tagihan, checks `number` with the product chosen first and waits for the bill of
+ * `name`. @param {H} h @param {string} number @param {string} name
+ */
+async function checkBill(h, number, name) {
+  await openTagihan(h);
+  await h.type(number);
+  await h.press('Enter');
+  await h.see(name, '[data-testid="bill-name"]');
 }
 
 export const billFlows = [
@@ -149,12 +146,7 @@ export const billFlows = [
       const sn = await h.text(`${SIDE} [data-testid="order-sn"]`);
       await h.press('F2');
       await h.see('Riwayat', 'main h1');
-      await h.type('530000000002');
-      await page.waitForFunction(() => {
-        const rows = [...document.querySelectorAll('[data-testid="riwayat"] tbody tr')];
-        return rows.length === 1 && rows[0]?.textContent?.includes('BUDI SANTOSO');
-      });
-      await h.press('Enter');
+      await openOnlyMatch(h, '530000000002', 'BUDI SANTOSO');
       await h.see('BUDI SANTOSO', '[data-testid="order-detail"] [data-testid="bill-lines"]');
       const receipt = await h.text('[data-testid="receipt-preview"]');
       for (const line of ['*** SALINAN ***', 'PLN PASCABAYAR', 'ID Pelanggan : 530000000002', 'Nama         : BUDI SANTOSO', 'Tarif/Daya   : R1 / 1300 VA', 'Periode', 'Stand Meter  :', `No. Ref      : ${sn}`, 'Denda', 'TOTAL BAYAR']) {
@@ -168,10 +160,7 @@ export const billFlows = [
     name: 'tagihan: a slow biller — PENDING with its timer, then SUKSES (630000000001)',
     /** @param {H} h */
     async run(h) {
-      await openTagihan(h);
-      await h.type('630000000001');
-      await h.press('Enter');
-      await h.see('DEWI LESTARI', '[data-testid="bill-name"]');
+      await checkBill(h, '630000000001', 'DEWI LESTARI');
       const watch = await h.watchCard(SIDE);
       await h.press('Enter');
       await h.see('DEWI LESTARI', SIDE);
@@ -186,10 +175,7 @@ export const billFlows = [
     name: 'tagihan: the biller refuses the payment — GAGAL, "Kembalikan uang" the customer total',
     /** @param {H} h */
     async run(h) {
-      await openTagihan(h);
-      await h.type('530000000006');
-      await h.press('Enter');
-      await h.see('AGUS SETIAWAN', '[data-testid="bill-name"]');
+      await checkBill(h, '530000000006', 'AGUS SETIAWAN');
       const due = await h.text('[data-testid="bill-due"]');
       const watch = await h.watchCard(SIDE);
       await h.press('Enter');

@@ -1,7 +1,7 @@
 // The other screens: Pengaturan, Riwayat, Saldo, Laporan, the owner gate, and layout rules.
 
 import { createRequire } from 'node:module';
-import { assert } from './harness.mjs';
+import { assert, layoutHolds, openOnlyMatch } from './harness.mjs';
 
 /** jsQR, a QR reader (not the library that drew the code), to read the code as a phone would. */
 const JSQR = createRequire(import.meta.url).resolve('jsqr/dist/jsQR.js');
@@ -69,12 +69,7 @@ export const screenFlows = [
       await page.getByLabel('Tanggal').fill('');
       await page.getByLabel('Tanggal').dispatchEvent('change');
       await page.focus('[data-testid="riwayat-search"]');
-      await h.type('081234560001');
-      await page.waitForFunction(() => {
-        const rows = [...document.querySelectorAll('[data-testid="riwayat"] tbody tr')];
-        return rows.length === 1 && rows[0]?.textContent?.includes('0812-3456-0001');
-      });
-      await h.press('Enter');
+      await openOnlyMatch(h, '081234560001', '0812-3456-0001');
       await h.see('PONSEL BU SRI', '[data-testid="receipt-preview"]');
       const receipt = await h.text('[data-testid="receipt-preview"]');
       assert(!receipt.includes('KONTER MAJU JAYA'), 'the header replaces the shop name');
@@ -259,15 +254,7 @@ export const screenFlows = [
       for (const key of ['F1', 'F2', 'F3', 'F4', 'F9']) {
         await h.press(key);
         await page.waitForTimeout(150);
-        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-        assert(wide <= 1366, `${key}: page is ${wide}px wide`);
-        const small = await page.evaluate(() =>
-          [...document.querySelectorAll('button, select, input:not([type=radio]):not([type=checkbox])')]
-            .filter((el) => el.getClientRects().length > 0)
-            .map((el) => [el.textContent?.trim() || el.id, el.getBoundingClientRect().height])
-            .filter(([, hgt]) => Number(hgt) < 44),
-        );
-        assert(small.length === 0, `${key}: targets under 44px: ${JSON.stringify(small)}`);
+        await layoutHolds(h, key);
       }
       await h.press('F1');
       await page.waitForTimeout(100);

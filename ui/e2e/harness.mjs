@@ -116,6 +116,37 @@ export function harness(page, shotsDir) {
   return h;
 }
 
+/**
+ * The screen as it is fits 1366 px without sideways scroll, and every visible target is at
+ * least 44 px high. @param {ReturnType<typeof harness>} h @param {string} where
+ */
+export async function layoutHolds(h, where) {
+  const { page } = h;
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert(wide <= 1366, `${where}: page is ${wide}px wide`);
+  const small = await page.evaluate(() =>
+    [...document.querySelectorAll('button, select, input:not([type=radio]):not([type=checkbox])')]
+      .filter((el) => el.getClientRects().length > 0)
+      .map((el) => [el.textContent?.trim() || el.id, el.getBoundingClientRect().height])
+      .filter(([, hgt]) => Number(hgt) < 44),
+  );
+  assert(small.length === 0, `${where}: targets under 44px: ${JSON.stringify(small)}`);
+}
+
+/**
+ * In Riwayat, the search box focused: types `query`, waits until the list is the one order
+ * showing `text`, and opens it.
+ * @param {ReturnType<typeof harness>} h @param {string} query @param {string} text
+ */
+export async function openOnlyMatch(h, query, text) {
+  await h.type(query);
+  await h.page.waitForFunction((want) => {
+    const rows = [...document.querySelectorAll('[data-testid="riwayat"] tbody tr')];
+    return rows.length === 1 && rows[0]?.textContent?.includes(want);
+  }, text);
+  await h.press('Enter');
+}
+
 /** The card log never shows SUKSES for a status other than success. */
 export function neverFalseSuccess(/** @type {[string, string][]} */ log) {
   const bad = log.filter(([status, text]) => status !== 'success' && /SUKSES|Sukses|Sudah masuk/.test(text));

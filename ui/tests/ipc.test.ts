@@ -8,22 +8,13 @@ import { messageIn, toCommandError } from '../src/lib/errors';
 import * as ipc from '../src/lib/ipc';
 import { MOCK_COMMANDS } from '../src/lib/mock';
 import type { Order, SyncState } from '../src/lib/types';
-import { order } from './fixtures';
+import { order, recordIpc, settings } from './fixtures';
 
 afterEach(() => clearMocks());
 
-function record() {
-  const calls: [string, unknown][] = [];
-  mockIPC((cmd, args) => {
-    calls.push([cmd, args]);
-    return null;
-  });
-  return calls;
-}
-
 describe('the IPC layer', () => {
   it('names commands in snake_case and arguments in camelCase', async () => {
-    const calls = record();
+    const calls = recordIpc();
     await ipc.pair('https://k.id', 'ABCD-1234', 'Kasir depan');
     await ipc.placeOrder({ sku: 'tsel10', target: '081234567890', cashIdr: 20_000, confirmRepeat: true });
     await ipc.placeOrder({ sku: 'tsel10', target: '081234567890' });
@@ -34,17 +25,7 @@ describe('the IPC layer', () => {
     await ipc.staleOrders();
     await ipc.reconfirmOrder('KNT-2');
     await ipc.cancelQueuedOrder('KNT-3');
-    await ipc.saveSettings({
-      language: 'id',
-      auto_print: false,
-      printer: { kind: 'tcp', address: '10.0.0.5:9100', width: 32 },
-      receipt_header: '',
-      receipt_footer: '',
-      shop_address: '',
-      shop_phone: '',
-      bill_fees: { pln_pasca: 2_500, bpjs: 2_500, pdam: 2_500, internet: 2_500, multifinance: 2_500 },
-      bill_fee_cap_idr: 10_000,
-    });
+    await ipc.saveSettings(settings({ printer: { kind: 'tcp', address: '10.0.0.5:9100', width: 32 } }));
     expect(calls.map((c) => c[0])).toEqual([
       'pair',
       'place_order',

@@ -1,29 +1,14 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
-import { clearMocks } from '@tauri-apps/api/mocks';
-import { afterEach, describe, expect, it } from 'vitest';
-import App from '../src/App.svelte';
-import { installMock, type MockEngine } from '../src/lib/mock';
+import { fireEvent, screen, waitFor } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { openApp, screenTests } from './screens';
 
-let engine: MockEngine | undefined;
-afterEach(() => {
-  cleanup();
-  engine?.stop();
-  clearMocks();
-});
+const install = screenTests();
 
 describe('Jual, through the real components and the mock engine', () => {
   it('sells pulsa with Enter, Enter after the number and shows the live status', async () => {
-    engine = installMock('ready', { stepMs: 20, pendingMs: 60 });
-    const calls: [string, Record<string, unknown> | undefined][] = [];
-    const handle = engine.handle;
-    engine.handle = (cmd, args) => {
-      calls.push([cmd, args]);
-      return handle(cmd, args);
-    };
-    await handle('login', { pin: '1111' });
-
-    render(App);
+    const { engine, calls } = install({ stepMs: 20, pendingMs: 60 });
+    await openApp(engine);
     const input = (await screen.findByTestId('smart-input')) as HTMLInputElement;
     await waitFor(() => expect(document.activeElement).toBe(input));
 

@@ -1,35 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMockEngine, type MockEngine } from '../src/lib/mock';
-import type { CommandError, Order, Quote, QuoteItem, Saldo } from '../src/lib/types';
+import { describe, expect, it } from 'vitest';
+import type { Order, Quote, QuoteItem, Saldo } from '../src/lib/types';
+import { engineTests } from './fixtures';
 
-let engine: MockEngine;
-let events: [string, unknown][];
-
-beforeEach(async () => {
-  events = [];
-  engine = createMockEngine('ready', { stepMs: 2, pendingMs: 4, printMs: 1 }, (e, p) => events.push([e, p]));
-  await engine.handle('login', { pin: '123456' });
-});
-afterEach(() => engine.stop());
-
-const call = <T>(cmd: string, args: Record<string, unknown> = {}) => engine.handle(cmd, args) as Promise<T>;
-const fails = async (cmd: string, args: Record<string, unknown>): Promise<CommandError> => {
-  try {
-    await call(cmd, args);
-  } catch (e) {
-    return e as CommandError;
-  }
-  throw new Error(`${cmd} should have failed`);
-};
-const settled = (id: string) =>
-  new Promise<Order>((ok) => {
-    const tick = () => {
-      const last = events.filter(([e, p]) => e === 'order-updated' && (p as Order).id === id).at(-1)?.[1] as Order | undefined;
-      if (last && ['success', 'failed'].includes(last.status)) ok(last);
-      else setTimeout(tick, 2);
-    };
-    tick();
-  });
+const mock = engineTests();
+const { call, fails, settled, updates } = mock;
 
 describe('the mock engine', () => {
   it('detects operators from the prefix like konter-domain', async () => {
@@ -96,65 +70,65 @@ describe('the mock engine', () => {
     expect(a.sn).toMatch(/^\d+$/);
     expect(b.status).toBe('failed');
     expect(b.failure?.message).toContain('tidak aktif');
-    const seen = events.filter(([e, p]) => e === 'order-updated' && (p as Order).id === ok.id).map(([, p]) => (p as Order).status);
+    const seen = updates(ok.id).map((o) => o.status);
     expect(seen).toEqual(['queued', 'accepted', 'processing', 'pending', 'success']);
     const after = await call<Saldo>('saldo');
     expect(after.available_idr).toBe(before.available_idr - a.cost_idr);
   });
 
   it('keeps orders queued while offline, then drains them once', async () => {
-    engine.setOnline(false);
+    mock.engine.setOnline(false);
     const o = await call<Order>('place_order', { sku: 'axis10', target: '083112345678' });
     await new Promise((r) => setTimeout(r, 20));
     expect((await call<Order[]>('orders', { query: o.id }))[0]?.status).toBe('queued');
     expect((await call<Saldo>('saldo')).local_held_idr).toBe(o.cost_idr);
-    engine.setOnline(true);
+    mock.engine.setOnline(true);
     expect((await settled(o.id)).status).toBe('success');
-    const syncs = events.filter(([e]) => e === 'sync-state').map(([, p]) => p as { state: string; queue_len: number });
+    const syncs = mock.events.filter(([e]) => e === 'sync-state').map(([, p]) => p as { state: string; queue_len: number });
     expect(syncs.some((s) => s.state === 'offline' && s.queue_len === 1)).toBe(true);
     expect(syncs.at(-1)).toMatchObject({ state: 'online', queue_len: 0 });
   });
 
   it('keeps a queued order older than a day out of the sync until a cashier confirms it', async () => {
-    engine.setOnline(false);
+    mock.engine.setOnline(false);
     const a = await call<Order>('place_order', { sku: 'axis10', target: '083112345678' });
     const b = await call<Order>('place_order', { sku: 'tri20', target: '089612345678' });
     const fresh = await call<Order>('place_order', { sku: 'xl25', target: '081787651234' });
     expect(await call<Order[]>('stale_orders')).toEqual([]);
-    engine.age(a.id, 30);
-    engine.age(b.id, 25);
+    mock.engine.age(a.id, 30);
+    mock.engine.age(b.id, 25);
     // Oldest first; a day exactly is not stale yet, a moment more is.
     expect((await call<Order[]>('stale_orders')).map((o) => o.id)).toEqual([a.id, b.id]);
-    engine.age(fresh.id, 23.9);
+    mock.engine.age(fresh.id, 23.9);
     expect(await call<Order[]>('stale_orders')).toHaveLength(2);
-    engine.setOnline(true);
+    mock.engine.setOnline(true);
     expect((await settled(fresh.id)).status).toBe('success');
     await new Promise((r) => setTimeout(r, 30));
     const left = await call<Order[]>('stale_orders');
     expect(left.map((o) => [o.id, o.status])).toEqual([[a.id, 'queued'], [b.id, 'queued']]);
-    expect(events.filter(([e]) => e === 'sync-state').at(-1)?.[1]).toMatchObject({ state: 'online', queue_len: 2 });
+    expect(mock.events.filter(([e]) => e === 'sync-state').at(-1)?.[1]).toMatchObject({ state: 'online', queue_len: 2 });
   });
 
   it('sends a stale order again at today\'s saldo price: still queued, no longer stale, out with the next sync', async () => {
-    engine.setOnline(false);
+    mock.engine.setOnline(false);
     const o = await call<Order>('place_order', { sku: 'axis10', target: '083112345678', cashIdr: 20_000 });
-    engine.age(o.id, 26);
+    mock.engine.age(o.id, 26);
     // The saldo price went up by Rp300 since: the hold grows by that, the customer's price stays.
-    engine.ctx.db.orders.find((x) => x.id === o.id)!.cost_idr -= 300;
+    mock.engine.ctx.db.orders.find((x) => x.id === o.id)!.cost_idr -= 300;
     const before = await call<Saldo>('saldo');
     const r = await call<Order>('reconfirm_order', { id: o.id });
     expect(r).toMatchObject({ id: o.id, status: 'queued', price_idr: o.price_idr, cost_idr: o.cost_idr, cash_idr: 20_000 });
-    expect(r.created_at).toBe(engine.ctx.db.orders.find((x) => x.id === o.id)?.created_at);
+    expect(r.created_at).toBe(mock.engine.ctx.db.orders.find((x) => x.id === o.id)?.created_at);
     expect(await call<Order[]>('stale_orders')).toEqual([]);
     expect((await call<Saldo>('saldo')).local_held_idr).toBe(before.local_held_idr + 300);
-    expect(events.some(([e, p]) => e === 'order-updated' && (p as Order).id === o.id && (p as Order).updated_at === r.updated_at)).toBe(true);
-    engine.setOnline(true);
+    expect(mock.events.some(([e, p]) => e === 'order-updated' && (p as Order).id === o.id && (p as Order).updated_at === r.updated_at)).toBe(true);
+    mock.engine.setOnline(true);
     expect((await settled(o.id)).status).toBe('success');
   });
 
   it('refuses to send again a bill, a product no longer sold, or an order that is not queued', async () => {
-    engine.setOnline(false);
-    engine.seedStale();
+    mock.engine.setOnline(false);
+    mock.engine.seedStale();
     const stale = await call<Order[]>('stale_orders');
     expect(stale.map((o) => o.sku)).toEqual(['sf5', 'isat10']);
     expect(await fails('reconfirm_order', { id: stale[0]!.id })).toMatchObject({
@@ -162,7 +136,7 @@ describe('the mock engine', () => {
       field: 'order_id',
       message: 'produk tidak tersedia lagi; batalkan pesanan / the product is no longer available; cancel the order',
     });
-    const paid = engine.ctx.db.orders.find((x) => x.id === 'KNT-SEED-000013')!;
+    const paid = mock.engine.ctx.db.orders.find((x) => x.id === 'KNT-SEED-000013')!;
     paid.status = 'queued';
     paid.sent = false;
     expect(await fails('reconfirm_order', { id: paid.id })).toMatchObject({ code: 'bill_needs_inquiry', field: 'order_id' });
@@ -171,10 +145,10 @@ describe('the mock engine', () => {
   });
 
   it('cancels a queued order: failed as "cancelled", the hold released, the queue shorter', async () => {
-    engine.setOnline(false);
+    mock.engine.setOnline(false);
     const before = await call<Saldo>('saldo');
     const o = await call<Order>('place_order', { sku: 'tri20', target: '089612345678' });
-    engine.age(o.id, 48);
+    mock.engine.age(o.id, 48);
     const r = await call<Order>('cancel_queued_order', { id: o.id });
     expect(r.status).toBe('failed');
     expect(r.failure).toEqual({ code: 'cancelled', message: 'dibatalkan kasir sebelum terkirim / cancelled before it was sent' });
@@ -182,10 +156,10 @@ describe('the mock engine', () => {
     expect(after.available_idr).toBe(before.available_idr);
     expect(after.local_held_idr).toBe(before.local_held_idr);
     expect(await call<Order[]>('stale_orders')).toEqual([]);
-    expect(events.filter(([e]) => e === 'sync-state').at(-1)?.[1]).toMatchObject({ queue_len: 0 });
+    expect(mock.events.filter(([e]) => e === 'sync-state').at(-1)?.[1]).toMatchObject({ queue_len: 0 });
     expect(await fails('cancel_queued_order', { id: o.id })).toMatchObject({ code: 'not_queued' });
     expect(await fails('reconfirm_order', { id: o.id })).toMatchObject({ code: 'not_queued' });
-    engine.setOnline(true);
+    mock.engine.setOnline(true);
     await new Promise((r) => setTimeout(r, 30));
     expect((await call<Order[]>('orders', { query: o.id }))[0]?.status).toBe('failed');
   });

@@ -4,16 +4,15 @@
 // refusal next to its field (in its own section), and the QRIS payload drawn as a QR code
 // that a reader decodes back to the same text.
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import { clearMocks } from '@tauri-apps/api/mocks';
 import * as QRCode from 'qrcode';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { QR_MARGIN, QR_MIN_PX, qrImage } from '../src/components/QrCode.svelte';
-import { installMock, type MockEngine } from '../src/lib/mock';
 import { toasts } from '../src/lib/toasts.svelte';
 import type { Deposit, Settings } from '../src/lib/types';
 import SettingsBody from '../src/screens/Pengaturan/SettingsBody.svelte';
 import DepositForm from '../src/screens/Saldo/DepositForm.svelte';
 import { decodeModules, modulesOfSvgDataUrl } from './qr';
+import { screenTests, typeInto } from './screens';
 
 // The real library, watched: the component must hand it the payload itself.
 vi.mock('qrcode', async (original) => {
@@ -21,12 +20,7 @@ vi.mock('qrcode', async (original) => {
   return { ...real, toString: vi.fn(real.toString) };
 });
 
-let engine: MockEngine | undefined;
-afterEach(() => {
-  cleanup();
-  engine?.stop();
-  engine = undefined;
-  clearMocks();
+const install = screenTests(() => {
   toasts.list = [];
   vi.mocked(QRCode.toString).mockClear();
 });
@@ -35,18 +29,13 @@ afterEach(() => {
 const saved = () => waitFor(() => expect(toasts.list.some((t) => t.key === 'settings.saved')).toBe(true));
 
 async function owner() {
-  engine = installMock('ready', { stepMs: 10, pendingMs: 30 });
+  const { engine } = install();
   await engine.handle('login', { pin: '123456' });
   return engine;
 }
 
 const section = (name: string) => fireEvent.click(screen.getByRole('button', { name }));
 const saveButton = () => screen.getByRole('button', { name: 'Simpan' });
-
-async function typeInto(el: HTMLElement, text: string) {
-  (el as HTMLInputElement).value = text;
-  await fireEvent.input(el);
-}
 
 describe('Pengaturan: receipt header, cash block, drawer kick, time zone', () => {
   it('saves them and shows them again after the screen is opened anew', async () => {

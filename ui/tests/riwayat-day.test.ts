@@ -2,25 +2,13 @@
 // Riwayat opens on the shop's day (its zone, Pengaturan), not the PC's: the engine reads the
 // date it is given in the shop's zone, so asking for the PC's date around midnight would
 // list another day. Vitest's PC is in WIB; the shop here is in WIT, two hours ahead.
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
-import { clearMocks } from '@tauri-apps/api/mocks';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import App from '../src/App.svelte';
-import { installMock, type MockEngine } from '../src/lib/mock';
-import { recent } from '../src/lib/orders.svelte';
-import { session } from '../src/lib/session.svelte';
+import { fireEvent, screen, waitFor } from '@testing-library/svelte';
+import { describe, expect, it, vi } from 'vitest';
 import { setShopZone } from '../src/lib/shop.svelte';
+import { openApp, screenTests } from './screens';
 
-let engine: MockEngine | undefined;
-afterEach(() => {
-  cleanup();
-  engine?.stop();
-  engine = undefined;
-  clearMocks();
+const install = screenTests(() => {
   vi.useRealTimers();
-  recent.list = [];
-  recent.currentId = null;
-  session.screen = 'jual';
   setShopZone(7);
 });
 
@@ -29,11 +17,9 @@ describe("Riwayat's day", () => {
     // 16:30 UTC: 23:30 on the PC (WIB), already 01:30 the next day at a shop in WIT.
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-03-10T16:30:00Z'));
-    engine = installMock('ready', { stepMs: 10, pendingMs: 30 });
+    const { engine } = install();
     engine.ctx.db.settings.utc_offset_h = 9;
-    await engine.handle('login', { pin: '1111' });
-    render(App);
-    await screen.findByTestId('smart-input');
+    await openApp(engine);
 
     await fireEvent.keyDown(window, { key: 'F2' });
     const date = (await screen.findByLabelText('Tanggal')) as HTMLInputElement;

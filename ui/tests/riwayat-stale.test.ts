@@ -3,34 +3,21 @@
 // notice, Riwayat's banner (F2) with each order's age and price, "send at today's price",
 // the engine's refusal shown next to its order, and a cancellation that says what cash to
 // give back.
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import { clearMocks } from '@tauri-apps/api/mocks';
-import { afterEach, describe, expect, it } from 'vitest';
-import App from '../src/App.svelte';
-import { installMock, type MockEngine } from '../src/lib/mock';
-import { recent } from '../src/lib/orders.svelte';
-import { session } from '../src/lib/session.svelte';
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import type { MockEngine } from '../src/lib/mock';
+import { rp } from './fixtures';
+import { openApp, screenTests } from './screens';
 
-let engine: MockEngine | undefined;
-afterEach(() => {
-  cleanup();
-  engine?.stop();
-  engine = undefined;
-  clearMocks();
-  recent.list = [];
-  recent.currentId = null;
-  session.screen = 'jual';
-});
+const install = screenTests();
 
-const rp = (n: number) => `Rp${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.')}`;
-
-async function start() {
-  engine = installMock('ready', { stepMs: 10, pendingMs: 30 });
+/** Offline, with the demo's two stale orders and whatever `prepare` adds, then the app opened. */
+async function start(prepare?: (engine: MockEngine) => void) {
+  const { engine } = install();
   engine.setOnline(false);
   engine.seedStale();
-  await engine.handle('login', { pin: '1111' });
-  render(App);
-  await screen.findByTestId('smart-input');
+  prepare?.(engine);
+  await openApp(engine);
   return engine;
 }
 
@@ -114,13 +101,18 @@ describe('stale queued orders', () => {
   });
 
   it('shows a bill payment without "send again": it is cancelled and looked up again', async () => {
-    const eng = await start();
-    const bill = eng.ctx.db.orders.find((o) => o.category === 'bill');
+    const paid = (eng: MockEngine) => eng.ctx.db.orders.find((o) => o.category === 'bill');
+    // A payment that never left the counter, queued since yesterday (before the app opens: the
+    // app hears of later changes only once it listens to the engine's events).
+    const eng = await start((e) => {
+      const b = paid(e);
+      if (!b) return;
+      b.status = 'queued';
+      b.sent = false;
+      e.age(b.id, 40);
+    });
+    const bill = paid(eng);
     if (!bill) throw new Error('the demo has a paid bill');
-    // A payment that never left the counter, queued since yesterday.
-    bill.status = 'queued';
-    bill.sent = false;
-    eng.age(bill.id, 40);
     await fireEvent.keyDown(window, { key: 'F2' });
     const banner = await screen.findByTestId('stale-orders');
     await waitFor(() => expect(item(bill.id)).not.toBeNull());

@@ -2,29 +2,18 @@
 // hold them: the owner's own receipt header (the shop's name when empty or the same), the
 // cash block, the drawer kick and the time zone; each refusal on its field, and a refused
 // form changes nothing. The receipt preview follows the header, cash block and zone.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMockEngine, type MockEngine } from '../src/lib/mock';
-import type { CommandError, Settings } from '../src/lib/types';
+import { describe, expect, it } from 'vitest';
+import type { Settings } from '../src/lib/types';
+import { engineTests } from './fixtures';
 
-let engine: MockEngine;
-beforeEach(async () => {
-  engine = createMockEngine('ready', { stepMs: 2, pendingMs: 4, printMs: 1 });
-  await engine.handle('login', { pin: '123456' });
-});
-afterEach(() => engine.stop());
+const mock = engineTests();
+const { call, fails } = mock;
 
 const SHOP = 'KONTER MAJU JAYA';
-const read = () => engine.handle('settings', {}) as Promise<Settings>;
-const save = (settings: object) => engine.handle('save_settings', { settings });
-const refusal = async (settings: Record<string, unknown>): Promise<CommandError> => {
-  try {
-    await save(settings);
-  } catch (e) {
-    return e as CommandError;
-  }
-  throw new Error('save_settings should have refused');
-};
-const preview = () => engine.handle('receipt_preview', { id: 'KNT-SEED-000001', copy: false }) as Promise<string>;
+const read = () => call<Settings>('settings');
+const save = (settings: object) => call('save_settings', { settings });
+const refusal = (settings: Record<string, unknown>) => fails('save_settings', { settings });
+const preview = () => call<string>('receipt_preview', { id: 'KNT-SEED-000001', copy: false });
 
 describe('settings in the mock engine', () => {
   it('start with the shop name as header, the cash block on, no drawer kick, WIB', async () => {
@@ -63,10 +52,10 @@ describe('settings in the mock engine', () => {
     expect((await read()).receipt_header).toBe('PONSEL BU SRI');
     await save({ ...s, receipt_header: '' });
     expect((await read()).receipt_header).toBe(SHOP);
-    expect(engine.ctx.db.settings.receipt_header).toBe('');
+    expect(mock.engine.ctx.db.settings.receipt_header).toBe('');
     await save({ ...s, receipt_header: 'PONSEL BU SRI' });
     await save({ ...s, receipt_header: ` ${SHOP} ` });
-    expect(engine.ctx.db.settings.receipt_header).toBe('');
+    expect(mock.engine.ctx.db.settings.receipt_header).toBe('');
     expect((await read()).receipt_header).toBe(SHOP);
   });
 
@@ -102,12 +91,12 @@ describe('settings in the mock engine', () => {
 
   it('are the owner’s to change', async () => {
     const s = await read();
-    await engine.handle('login', { pin: '1111' });
+    await mock.engine.handle('login', { pin: '1111' });
     expect(await refusal({ ...s, utc_offset_h: 8 })).toMatchObject({ code: 'owner_only' });
   });
 
   it('give a QRIS deposit a well-formed payload: EMV fields with their lengths and a valid CRC', async () => {
-    const dep = (await engine.handle('request_deposit', { amountIdr: 250_000, method: 'qris' })) as { qr_string: string };
+    const dep = (await mock.engine.handle('request_deposit', { amountIdr: 250_000, method: 'qris' })) as { qr_string: string };
     const qr = dep.qr_string;
     const fields = new Map<string, string>();
     for (let i = 0; i < qr.length; ) {

@@ -2,45 +2,24 @@
 // The Tagihan screen through the real components and the mock engine: a bill from the typed
 // number to SUKSES by keyboard, Esc a step back, an inquiry error next to the number, the
 // Jual → Tagihan hand-over; the counter-fee form; and the bill commands' IPC names.
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
-import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import App from '../src/App.svelte';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { describe, expect, it, vi } from 'vitest';
 import * as ipc from '../src/lib/ipc';
-import { installMock, type MockEngine } from '../src/lib/mock';
-import { recent } from '../src/lib/orders.svelte';
-import { session } from '../src/lib/session.svelte';
-import type { BillInquiry, Settings } from '../src/lib/types';
+import type { BillInquiry } from '../src/lib/types';
 import BillFeeSettings from '../src/screens/Pengaturan/BillFeeSettings.svelte';
 import { bill } from '../src/screens/Tagihan/bill.svelte';
+import { recordIpc, rp, settings } from './fixtures';
+import { openApp, screenTests, typeInto } from './screens';
 
-let engine: MockEngine | undefined;
-afterEach(() => {
-  cleanup();
-  engine?.stop();
-  engine = undefined;
-  clearMocks();
-  // The screens keep their state for the session; each test starts a new session.
-  Object.assign(bill, { phase: 'input', products: [], sku: '', chosen: false, customerNo: '', inquiry: null, cashText: '', errors: {}, lastOrderId: null });
-  recent.list = [];
-  recent.currentId = null;
-  session.screen = 'jual';
-});
-
-const rp = (n: number) => `Rp${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.')}`;
+// The screens keep their state for the session; each test starts a new session.
+const install = screenTests(() =>
+  Object.assign(bill, { phase: 'input', products: [], sku: '', chosen: false, customerNo: '', inquiry: null, cashText: '', errors: {}, lastOrderId: null }),
+);
 
 /** The mock engine with a cashier (not the owner: bills are for every cashier) logged in. */
 async function start() {
-  engine = installMock('ready', { stepMs: 10, pendingMs: 30 });
-  const calls: [string, Record<string, unknown> | undefined][] = [];
-  const handle = engine.handle;
-  engine.handle = (cmd, args) => {
-    calls.push([cmd, args]);
-    return handle(cmd, args);
-  };
-  await handle('login', { pin: '1111' });
-  render(App);
-  await screen.findByTestId('smart-input');
+  const { engine, calls } = install();
+  await openApp(engine);
   return { calls, engine };
 }
 
@@ -52,14 +31,9 @@ async function openTagihan(): Promise<HTMLInputElement> {
   return input;
 }
 
-async function typeInto(el: HTMLInputElement, text: string) {
-  el.value = text;
-  await fireEvent.input(el);
-}
-
 describe('Tagihan, through the real components and the mock engine', () => {
   it('pays a two-month PLN bill with the number, Enter, cash, Enter and shows the live status', async () => {
-    const { calls } = await start();
+    const { calls, engine } = await start();
     const input = await openTagihan();
     expect(document.querySelector('[data-testid="bill-products"] [aria-selected="true"]')?.getAttribute('data-sku')).toBe('pln');
 
@@ -70,7 +44,7 @@ describe('Tagihan, through the real components and the mock engine', () => {
     expect(inq?.[1]).toEqual({ sku: 'pln', customerNo: '530000000002' });
     expect(screen.getAllByRole('row').filter((r) => r.hasAttribute('data-period'))).toHaveLength(2);
 
-    const shown = engine?.ctx.db.inquiries[0]?.inquiry as BillInquiry;
+    const shown = engine.ctx.db.inquiries[0]?.inquiry as BillInquiry;
     expect(screen.getByTestId('bill-due').textContent).toBe(rp(shown.customer_total_idr));
     expect(screen.getByTestId('bill-total').textContent).toBe(rp(shown.total_idr));
     expect(screen.getByTestId('bill-shop-fee').textContent).toBe('Rp2.500');
@@ -168,18 +142,6 @@ describe('Tagihan, through the real components and the mock engine', () => {
 });
 
 describe('the counter-fee form', () => {
-  const settings = (): Settings => ({
-    language: 'id',
-    auto_print: false,
-    printer: { kind: 'none', address: '', width: 32 },
-    receipt_header: '',
-    receipt_footer: '',
-    shop_address: '',
-    shop_phone: '',
-    bill_fees: { pln_pasca: 2_500, bpjs: 2_500, pdam: 2_500, internet: 2_500, multifinance: 2_500 },
-    bill_fee_cap_idr: 10_000,
-  });
-
   it('refuses a fee above the cap next to that field without saving', async () => {
     const onsave = vi.fn(async () => true);
     render(BillFeeSettings, { props: { settings: settings(), errors: {}, busy: false, onsave } });
@@ -207,11 +169,7 @@ describe('the counter-fee form', () => {
 
 describe('the bill commands over IPC', () => {
   it('are named in snake_case with camelCase arguments; no cash means exact cash', async () => {
-    const calls: [string, unknown][] = [];
-    mockIPC((cmd, args) => {
-      calls.push([cmd, args]);
-      return null;
-    });
+    const calls = recordIpc();
     await ipc.billProducts();
     await ipc.billInquiry('pln', '530000000002');
     await ipc.payBill('INQ-1');

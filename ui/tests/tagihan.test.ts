@@ -1,14 +1,14 @@
 // Bills (Tagihan): the keyboard, the change, the helpers the screens share, the counter-fee
 // check, and the mock engine's bills (products, inquiries, payment, fees,
 // report, receipt) against Digiflazz's documented test numbers.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BILL_KINDS, billOffer, productForKind, sellDetection } from '../src/lib/bills';
 import { formatMeter, formatPeriod } from '../src/lib/format';
-import { createMockEngine, type MockEngine } from '../src/lib/mock';
 import { detectedBadge } from '../src/lib/operators';
-import type { BillInquiry, BillProduct, CommandError, Order, Quote, Report, Saldo, Settings } from '../src/lib/types';
+import type { BillInquiry, BillProduct, Order, Quote, Report, Saldo, Settings } from '../src/lib/types';
 import { checkFees, feeTexts } from '../src/screens/Pengaturan/billFees';
 import { billKey, changeFor, cleanCustomerNo, isExpired, type BillKeyState } from '../src/screens/Tagihan/keys';
+import { engineTests, rp } from './fixtures';
 
 const typing = (extra: Partial<BillKeyState> = {}): BillKeyState => ({
   phase: 'input',
@@ -137,35 +137,9 @@ describe('the counter-fee check in Pengaturan', () => {
 });
 
 describe('bills in the mock engine', () => {
-  let engine: MockEngine;
-  let events: [string, unknown][];
-
-  beforeEach(async () => {
-    events = [];
-    engine = createMockEngine('ready', { stepMs: 2, pendingMs: 4, printMs: 1 }, (e, p) => events.push([e, p]));
-    await engine.handle('login', { pin: '123456' });
-  });
-  afterEach(() => engine.stop());
-
-  const call = <T>(cmd: string, args: Record<string, unknown> = {}) => engine.handle(cmd, args) as Promise<T>;
-  const fails = async (cmd: string, args: Record<string, unknown>): Promise<CommandError> => {
-    try {
-      await call(cmd, args);
-    } catch (e) {
-      return e as CommandError;
-    }
-    throw new Error(`${cmd} should have failed`);
-  };
-  const statuses = (id: string) => events.filter(([e, p]) => e === 'order-updated' && (p as Order).id === id).map(([, p]) => (p as Order).status);
-  const settled = (id: string) =>
-    new Promise<Order>((ok) => {
-      const tick = () => {
-        const last = events.filter(([e, p]) => e === 'order-updated' && (p as Order).id === id).at(-1)?.[1] as Order | undefined;
-        if (last && ['success', 'failed'].includes(last.status)) ok(last);
-        else setTimeout(tick, 2);
-      };
-      tick();
-    });
+  const mock = engineTests();
+  const { call, fails, settled } = mock;
+  const statuses = (id: string) => mock.updates(id).map((o) => o.status);
   const inquire = (sku: string, customerNo: string) => call<BillInquiry>('bill_inquiry', { sku, customerNo });
 
   it('offers a product for every bill kind, with the shop fee from the settings', async () => {
@@ -174,7 +148,7 @@ describe('bills in the mock engine', () => {
     expect(products.map((p) => p.name)).toContain('PLN Pascabayar');
     expect(products.map((p) => p.name)).toContain('BPJS Kesehatan');
     expect(products.every((p) => p.available && p.shop_fee_idr === 2_500)).toBe(true);
-    engine.setOnline(false);
+    mock.engine.setOnline(false);
     const offline = await call<BillProduct[]>('bill_products');
     expect(offline.every((p) => !p.available && p.unavailable_reason)).toBe(true);
     expect(await fails('bill_inquiry', { sku: 'pln', customerNo: '530000000001' })).toMatchObject({ code: 'offline', field: 'customer_no' });
@@ -203,7 +177,7 @@ describe('bills in the mock engine', () => {
     expect(two.periods[0]?.penalty_idr).toBeGreaterThan(0);
     // The same number gives the same bill every time.
     const again = await inquire('pln', '530000000002');
-    expect({ ...again, inquiry_id: '', expires_at: '' }).toEqual({ ...two, inquiry_id: '', expires_at: '' });
+    expect({ ...again, inquiry_id: '', expires_at: '', created_at: '' }).toEqual({ ...two, inquiry_id: '', expires_at: '', created_at: '' });
     expect(again.inquiry_id).not.toBe(two.inquiry_id);
   });
 
@@ -219,7 +193,7 @@ describe('bills in the mock engine', () => {
     expect(await fails('bill_inquiry', { sku: 'air', customerNo: '1013226' })).toMatchObject({ code: 'unknown_sku', field: 'sku' });
     expect(await fails('bill_inquiry', { sku: 'pdam', customerNo: '10132A6' })).toMatchObject({ code: 'customer_no_invalid_character', field: 'customer_no' });
     const stale = await inquire('pdam', '1013226');
-    const held = engine.ctx.db.inquiries.find((x) => x.inquiry.inquiry_id === stale.inquiry_id);
+    const held = mock.engine.ctx.db.inquiries.find((x) => x.inquiry.inquiry_id === stale.inquiry_id);
     if (held) held.inquiry.expires_at = new Date(Date.now() - 1_000).toISOString();
     expect(await fails('pay_bill', { inquiryId: stale.inquiry_id })).toMatchObject({ code: 'inquiry_expired', field: 'inquiry_id' });
   });
@@ -285,7 +259,7 @@ describe('bills in the mock engine', () => {
   it('refuses short cash on the cash field and a bill bigger than the saldo', async () => {
     const inq = await inquire('multifinance', '6391601201');
     expect(await fails('pay_bill', { inquiryId: inq.inquiry_id, cashIdr: inq.customer_total_idr - 1 })).toMatchObject({ code: 'cash_short', field: 'cash_idr' });
-    engine.ctx.db.balance_idr = inq.total_idr - 1;
+    mock.engine.ctx.db.balance_idr = inq.total_idr - 1;
     expect(await fails('pay_bill', { inquiryId: inq.inquiry_id })).toMatchObject({ code: 'saldo_short' });
   });
 
@@ -336,7 +310,6 @@ describe('bills in the mock engine', () => {
     expect(pending).toContain('BUDI SANTOSO');
     const done = await settled(order.id);
     const text = await call<string>('receipt_preview', { id: order.id, copy: false });
-    const rp = (n: number) => `Rp${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.')}`;
     const first = inq.periods[0];
     const last = inq.periods[1];
     for (const line of [

@@ -25,3 +25,8 @@ export function errText(e: unknown): string {
 export function errFields(e: unknown, fields: readonly string[]): FieldErrors {
   return fieldErrors(e, locale.lang, fields);
 }
+
+/** Why a product cannot be sold now: the engine's reason, or a general one when it gave none. */
+export function unavailableText(reason: string | null | undefined): string {
+  return messageIn(reason ?? t('jual.unavailable'), locale.lang);
+}

@@ -270,6 +270,7 @@ export function inquiryFor(db: MockDb, sku: string, customerNo: string, id: stri
     shop_fee_idr: fee,
     customer_total_idr: total + fee,
     expires_at: expiryOf(now, zoneOf(db)),
+    created_at: now.toISOString(),
   };
   if (made.tariff) inq.tariff = made.tariff;
   if (made.power) inq.power = made.power;

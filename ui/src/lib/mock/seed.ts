@@ -41,35 +41,18 @@ export function seedShop(db: MockDb): void {
   }
   const now = Date.now();
   PAST.forEach(([sku, target, status, minutesAgo], i) => {
-    const p = productIn(db, sku);
-    if (!p) return;
-    const at = new Date(now - minutesAgo * 60_000).toISOString();
-    const price = priceOf(p.cost_idr, ruleFor(p, DEMO_RULES));
-    const o: MockOrder = {
+    const o = demoSale(db, {
       id: `KNT-SEED-${String(i + 1).padStart(6, '0')}`,
       sku,
-      product_name: p.name,
-      category: p.category,
       target,
-      status,
-      price_idr: price,
-      cost_idr: p.cost_idr,
-      cash_idr: price,
-      change_idr: 0,
-      cashier_name: 'Sri',
-      cashier_id: 'c-sri',
-      created_at: at,
-      updated_at: at,
-      sent: true,
-      history: [
-        { status: 'queued', at },
-        { status: 'accepted', at },
-        { status, at },
-      ],
-      supplier_ref: `DF${70_000_000 + i * 311}`,
-    };
+      time: now - minutesAgo * 60_000,
+      statuses: ['queued', 'accepted', status],
+      supplierRef: `DF${70_000_000 + i * 311}`,
+    });
+    if (!o) return;
+    o.sent = true;
     if (status === 'success') o.sn = String(41_002_315_000_000 + i * 97_531);
-    if (status === 'success' && p.category === 'pln') {
+    if (status === 'success' && o.category === 'pln') {
       o.pln_token = '5721-7714-3897-2629-3021';
       o.pln_name = 'BUDI SANTOSO';
       o.pln_segment = 'R1M / 900 VA';
@@ -148,28 +131,52 @@ export function seedStale(db: MockDb): void {
     ['isat10', '085712345678', 27 * 60 + 5],
   ];
   STALE.forEach(([sku, target, minutesAgo], i) => {
-    const p = productIn(db, sku);
-    if (!p) return;
-    const at = new Date(now - minutesAgo * 60_000).toISOString();
-    const price = priceOf(p.cost_idr, ruleFor(p, DEMO_RULES));
-    db.orders.push({
+    const o = demoSale(db, {
       id: `KNT-SEED-${String(900 + i).padStart(6, '0')}`,
       sku,
-      product_name: p.name,
-      category: p.category,
       target,
-      status: 'queued',
-      price_idr: price,
-      cost_idr: p.cost_idr,
-      cash_idr: price,
-      change_idr: 0,
-      cashier_name: 'Sri',
-      cashier_id: 'c-sri',
-      created_at: at,
-      updated_at: at,
-      history: [{ status: 'queued', at }],
-      supplier_ref: `DF${70_100_000 + i * 311}`,
+      time: now - minutesAgo * 60_000,
+      statuses: ['queued'],
+      supplierRef: `DF${70_100_000 + i * 311}`,
     });
+    if (o) db.orders.push(o);
   });
   db.orders.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+}
+
+interface DemoSale {
+  id: string;
+  sku: string;
+  target: string;
+  /** When it was sold (ms since the epoch). */
+  time: number;
+  /** What it went through, all at that time; the last is its status. */
+  statuses: readonly OrderStatus[];
+  supplierRef: string;
+}
+
+/** A demo sale by the cashier Sri, in exact cash at the demo rules' price; none when the shop has no such product. */
+function demoSale(db: MockDb, s: DemoSale): MockOrder | undefined {
+  const p = productIn(db, s.sku);
+  if (!p) return undefined;
+  const at = new Date(s.time).toISOString();
+  const price = priceOf(p.cost_idr, ruleFor(p, DEMO_RULES));
+  return {
+    id: s.id,
+    sku: s.sku,
+    product_name: p.name,
+    category: p.category,
+    target: s.target,
+    status: s.statuses.at(-1) ?? 'queued',
+    price_idr: price,
+    cost_idr: p.cost_idr,
+    cash_idr: price,
+    change_idr: 0,
+    cashier_name: 'Sri',
+    cashier_id: 'c-sri',
+    created_at: at,
+    updated_at: at,
+    history: s.statuses.map((status) => ({ status, at })),
+    supplier_ref: s.supplierRef,
+  };
 }
