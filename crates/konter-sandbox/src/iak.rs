@@ -93,20 +93,7 @@ pub fn admin_routes() -> Router<Sandbox> {
             "/_sandbox/iak/{ref_id}/failed",
             post(move |State(s), Path(r), Query(q)| lifecycle::admin_settle(s, API, r, q, failed)),
         )
-        .route(
-            "/_sandbox/iak/{ref_id}/refund",
-            post(|State(s), Path(r), Query(q)| lifecycle::admin_refund(s, API, r, q)),
-        )
-        .route(
-            "/_sandbox/iak/{ref_id}/notify",
-            post(|State(s), Path(r), Query(q)| lifecycle::admin_notify(s, API, r, q)),
-        )
-        .route(
-            "/_sandbox/iak/balance",
-            post(|State(s): State<Sandbox>, body: Bytes| async move {
-                lifecycle::admin_balance(&s, API, &body)
-            }),
-        )
+        .merge(lifecycle::shared_admin_routes(API))
 }
 
 /// A request refused before any purchase exists.

@@ -4,9 +4,12 @@
 
 use std::time::Duration;
 
-use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::post;
+use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -175,6 +178,27 @@ fn find_key(s: &Sandbox, api: Api, ref_id: &str, q: &KeyQuery) -> Result<Key, Ad
         )),
         _ => Err(admin_error(StatusCode::NOT_FOUND, "no such purchase")),
     }
+}
+
+/// The admin routes both prepaid APIs share, under `/_sandbox/<api>/`: refund a success,
+/// send its webhook again, set the deposit balance.
+pub(crate) fn shared_admin_routes(api: Api) -> Router<Sandbox> {
+    let at = |tail: &str| format!("/_sandbox/{}/{tail}", api.name());
+    Router::new()
+        .route(
+            &at("{ref_id}/refund"),
+            post(move |State(s), Path(r), Query(q)| admin_refund(s, api, r, q)),
+        )
+        .route(
+            &at("{ref_id}/notify"),
+            post(move |State(s), Path(r), Query(q)| admin_notify(s, api, r, q)),
+        )
+        .route(
+            &at("balance"),
+            post(move |State(s): State<Sandbox>, body: Bytes| async move {
+                admin_balance(&s, api, &body)
+            }),
+        )
 }
 
 /// A late refund of a success, with its webhook.

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;
@@ -68,25 +68,10 @@ pub fn routes() -> Router<Sandbox> {
 
 pub fn admin_routes() -> Router<Sandbox> {
     const API: Api = Api::Digiflazz;
-    Router::new()
-        .route(
-            "/_sandbox/digiflazz/{ref_id}/refund",
-            post(|State(s), Path(r), Query(q)| lifecycle::admin_refund(s, API, r, q)),
-        )
-        .route(
-            "/_sandbox/digiflazz/{ref_id}/notify",
-            post(|State(s), Path(r), Query(q)| lifecycle::admin_notify(s, API, r, q)),
-        )
-        .route(
-            "/_sandbox/digiflazz/balance",
-            post(|State(s): State<Sandbox>, body: Bytes| async move {
-                lifecycle::admin_balance(&s, API, &body)
-            }),
-        )
-        .route(
-            "/_sandbox/digiflazz/deposits/{notes}/pay",
-            post(deposit::pay_ticket),
-        )
+    lifecycle::shared_admin_routes(API).route(
+        "/_sandbox/digiflazz/deposits/{notes}/pay",
+        post(deposit::pay_ticket),
+    )
 }
 
 /// A request refused before any purchase exists.

@@ -16,8 +16,9 @@ use serde_json::{Value, json};
 use sha1::Sha1;
 
 use super::{
-    Asked, BillAnswer, Call, Inquired, InquiryError, Meaning, Outcome, PriceItem, Purchase, Reply,
-    SupplierApi, Transport, failure_outcome, meaning_of, post_json, whole_rupiah,
+    Asked, BillAnswer, Call, INQUIRY_TIMEOUT, Inquired, InquiryError, Meaning, Outcome, PriceItem,
+    Purchase, Reply, SupplierApi, Transport, failure_outcome, inquire, meaning_of, post_json,
+    whole_rupiah,
 };
 use crate::config::Digiflazz as DigiflazzConfig;
 
@@ -29,8 +30,6 @@ pub const NAME: &str = "digiflazz";
 /// A top-up answers in a few seconds; past this it is an unknown outcome, asked about later
 /// under the same ref_id.
 const TIMEOUT: Duration = Duration::from_secs(30);
-/// An inquiry is asked while the cashier waits: a short wait, then "not available".
-const INQUIRY_TIMEOUT: Duration = Duration::from_secs(8);
 /// Digiflazz: no status query about one ref_id within a minute of the last
 /// (docs/suppliers.md, "Digiflazz: status check").
 pub const DEFAULT_STATUS_INTERVAL: Duration = Duration::from_secs(60);
@@ -249,19 +248,17 @@ impl Digiflazz {
             "customer_no": target,
             "sign": sign(&c.username, c.api_key.expose(), target),
         });
-        let (answer, call) = post_json(
+        let (data, call) = inquire(
             self.transport.as_ref(),
             self.url("/inquiry-pln"),
             "inquiry_pln",
             &body,
-            INQUIRY_TIMEOUT,
         )
         .await;
-        let v = match answer {
-            Ok(v) => v,
-            Err(why) => return (Err(InquiryError::Unavailable(why)), call),
+        let d = match data {
+            Ok(d) => d,
+            Err(e) => return (Err(e), call),
         };
-        let d = &v["data"];
         let text = |k: &str| d[k].as_str().filter(|s| !s.is_empty()).map(str::to_owned);
         let result = match d["status"].as_str() {
             Some("Sukses") => Ok(PlnInquiry {
@@ -274,7 +271,7 @@ impl Digiflazz {
             Some("Gagal") => Err(InquiryError::NotFound(
                 text("message").unwrap_or_else(|| "nomor tidak ditemukan".into()),
             )),
-            _ => Err(InquiryError::Unavailable(format!("unexpected answer: {v}"))),
+            _ => Err(InquiryError::Unavailable(format!("unexpected answer: {d}"))),
         };
         (result, call)
     }
@@ -295,22 +292,20 @@ impl Digiflazz {
             bill: true,
         };
         let body = self.transaction_body(&purchase, Some("inq-pasca"));
-        let (answer, call) = post_json(
+        let (data, call) = inquire(
             self.transport.as_ref(),
             self.url("/transaction"),
             "bill_inquiry",
             &body,
-            INQUIRY_TIMEOUT,
         )
         .await;
-        let v = match answer {
-            Ok(v) => v,
-            Err(why) => return (Err(InquiryError::Unavailable(why)), call),
+        let d = match data {
+            Ok(d) => d,
+            Err(e) => return (Err(e), call),
         };
-        let d = &v["data"];
         // An inquiry buys nothing, so it is read as a question.
-        let result = match classify_data(Asked::Status, d) {
-            Outcome::Success { .. } => parse_bill(d).map_err(InquiryError::Unavailable),
+        let result = match classify_data(Asked::Status, &d) {
+            Outcome::Success { .. } => parse_bill(&d).map_err(InquiryError::Unavailable),
             Outcome::FailedFinal { message, .. } | Outcome::NotFound { message, .. } => {
                 Err(InquiryError::NotFound(message))
             }

@@ -13,14 +13,14 @@ use serde_json::{Value, json};
 
 use super::digiflazz::sign;
 use super::{
-    Asked, Call, Inquired, InquiryError, Meaning, Outcome, PriceItem, Purchase, Reply, SupplierApi,
-    Transport, failure_outcome, meaning_of, not_configured, post_json, whole_rupiah,
+    Asked, Call, INQUIRY_TIMEOUT, Inquired, InquiryError, Meaning, Outcome, PriceItem, Purchase,
+    Reply, SupplierApi, Transport, failure_outcome, inquire, meaning_of, not_configured, post_json,
+    whole_rupiah,
 };
 use crate::config::Iak as IakConfig;
 
 pub const NAME: &str = "iak";
 const TIMEOUT: Duration = Duration::from_secs(30);
-const INQUIRY_TIMEOUT: Duration = Duration::from_secs(8);
 /// IAK states no limit; a status check every 30 s keeps us polite while the callback is
 /// the usual way the result arrives.
 pub const DEFAULT_STATUS_INTERVAL: Duration = Duration::from_secs(30);
@@ -219,22 +219,16 @@ impl Iak {
             "customer_id": target,
             "sign": self.sign(target),
         });
-        let (answer, call) = post_json(
+        let (data, call) = inquire(
             self.transport.as_ref(),
             self.url("/api/inquiry-pln"),
             "inquiry_pln",
             &body,
-            INQUIRY_TIMEOUT,
         )
         .await;
-        let v = match answer {
-            Ok(v) => v,
-            Err(why) => return (Err(InquiryError::Unavailable(why)), call),
-        };
-        let d = if v["data"].is_object() {
-            &v["data"]
-        } else {
-            &v
+        let d = match data {
+            Ok(d) => d,
+            Err(e) => return (Err(e), call),
         };
         let field = |k: &str| Some(text(&d[k])).filter(|s| !s.is_empty());
         let result = match text(&d["status"]).as_str() {
@@ -248,7 +242,7 @@ impl Iak {
             "2" => Err(InquiryError::NotFound(
                 field("message").unwrap_or_else(|| "nomor tidak ditemukan".into()),
             )),
-            _ => Err(InquiryError::Unavailable(format!("unexpected answer: {v}"))),
+            _ => Err(InquiryError::Unavailable(format!("unexpected answer: {d}"))),
         };
         (result, call)
     }
@@ -266,22 +260,16 @@ impl Iak {
             "customer_id": customer_no,
             "sign": self.sign(code),
         });
-        let (answer, call) = post_json(
+        let (data, call) = inquire(
             self.transport.as_ref(),
             self.url("/api/inquiry-game"),
             "inquiry_game",
             &body,
-            INQUIRY_TIMEOUT,
         )
         .await;
-        let v = match answer {
-            Ok(v) => v,
-            Err(why) => return (Err(InquiryError::Unavailable(why)), call),
-        };
-        let d = if v["data"].is_object() {
-            &v["data"]
-        } else {
-            &v
+        let d = match data {
+            Ok(d) => d,
+            Err(e) => return (Err(e), call),
         };
         let result = match text(&d["status"]).as_str() {
             "1" => Ok(text(&d["username"])),
@@ -290,7 +278,7 @@ impl Iak {
                 "20" | "143" => Err(InquiryError::NotOffered),
                 _ => Err(InquiryError::NotFound(text(&d["message"]))),
             },
-            _ => Err(InquiryError::Unavailable(format!("unexpected answer: {v}"))),
+            _ => Err(InquiryError::Unavailable(format!("unexpected answer: {d}"))),
         };
         (result, call)
     }

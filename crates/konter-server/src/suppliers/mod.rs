@@ -359,6 +359,29 @@ pub(crate) async fn post_json(
     }
 }
 
+/// A question the cashier waits for (an inquiry, a balance): a short wait, then "not
+/// available".
+pub(crate) const INQUIRY_TIMEOUT: Duration = Duration::from_secs(8);
+
+/// An inquiry to `url`: the answer's `data` object (or the whole answer where it has none),
+/// or "not available" when no answer came.
+pub(crate) async fn inquire(
+    transport: &dyn Transport,
+    url: String,
+    operation: &'static str,
+    body: &Value,
+) -> (Result<Value, InquiryError>, Call) {
+    let (answer, call) = post_json(transport, url, operation, body, INQUIRY_TIMEOUT).await;
+    let data = answer.map_err(InquiryError::Unavailable).map(|v| {
+        if v["data"].is_object() {
+            v["data"].clone()
+        } else {
+            v
+        }
+    });
+    (data, call)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
