@@ -340,3 +340,17 @@ pub fn workspace_bin(name: &str) -> std::path::PathBuf {
     }
     bin
 }
+
+/// Pairs a device over HTTP with `code`; its bearer token.
+pub async fn pair_over_http(http: &reqwest::Client, base: &str, code: &str) -> String {
+    let paired: Value = http
+        .post(format!("{base}/v1/devices/pair"))
+        .json(&serde_json::json!({"pairing_code": code, "device_name": "Kasir"}))
+        .send()
+        .await
+        .expect("pair")
+        .json()
+        .await
+        .expect("pair json");
+    paired["token"].as_str().expect("token").to_owned()
+}

@@ -77,16 +77,7 @@ async fn main() {
         konter_server::http::serve_until(server_listener, serving, std::future::pending()).await
     });
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let paired: Value = http
-        .post(format!("{base}/v1/devices/pair"))
-        .json(&json!({"pairing_code": code, "device_name": "bench"}))
-        .send()
-        .await
-        .expect("pair")
-        .json()
-        .await
-        .expect("pair json");
-    let token = paired["token"].as_str().expect("token").to_owned();
+    let token = konter_tests::pair_over_http(&http, &base, &code).await;
 
     // Every order goes to a number ending in 0: success at once (after the delay).
     let ids: Vec<OrderId> = (0..ORDERS).map(|_| OrderId::new()).collect();

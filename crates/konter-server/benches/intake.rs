@@ -50,18 +50,10 @@ async fn prepare<S: Store + Clone + 'static>(store: S) -> (String, Vec<String>) 
     let app = App::new(store, config).expect("app");
     let (listener, base) = konter_tests::listener().await;
     tokio::spawn(konter_server::http::serve(listener, app));
+    let http = reqwest::Client::new();
     let mut tokens = Vec::new();
     for code in codes {
-        let pair: serde_json::Value = reqwest::Client::new()
-            .post(format!("{base}/v1/devices/pair"))
-            .json(&serde_json::json!({"pairing_code": code, "device_name": "bench"}))
-            .send()
-            .await
-            .expect("pair")
-            .json()
-            .await
-            .expect("json");
-        tokens.push(pair["token"].as_str().expect("token").to_owned());
+        tokens.push(konter_tests::pair_over_http(&http, &base, &code).await);
     }
     (base, tokens)
 }

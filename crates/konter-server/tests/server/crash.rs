@@ -172,17 +172,7 @@ impl Fleet {
     }
 
     async fn pair(&self, code: &str) -> String {
-        let paired: Value = self
-            .http
-            .post(format!("{}/v1/devices/pair", self.base))
-            .json(&json!({"pairing_code": code, "device_name": "Kasir"}))
-            .send()
-            .await
-            .expect("pair")
-            .json()
-            .await
-            .expect("pair json");
-        paired["token"].as_str().expect("token").to_owned()
+        konter_tests::pair_over_http(&self.http, &self.base, code).await
     }
 
     /// Waits until every order is success or failed; their statuses. An order whose last
