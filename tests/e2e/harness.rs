@@ -13,7 +13,7 @@ use konter_domain::money::Rupiah;
 use konter_domain::target::InputSchema;
 use konter_server::App;
 use konter_server::config::Config;
-use konter_server::store::{SqliteStore, Store, SupplierProduct};
+use konter_server::store::{SqliteStore, Store};
 
 pub(crate) fn rp(x: i64) -> Rupiah {
     Rupiah::from_idr(x)
@@ -55,44 +55,16 @@ impl Server {
             .await
             .expect("shop");
         let product = konter_tests::tsel10();
-        store
-            .upsert_product(&product, None, now)
-            .await
-            .expect("product");
-        let offer = SupplierProduct {
-            sku: "tsel10".into(),
-            supplier: "digiflazz".into(),
-            supplier_sku: "tsel10".into(),
-            cost: rp(10_150),
-            priority: 1,
-            active: true,
-        };
-        store
-            .upsert_supplier_product(&offer, now)
-            .await
-            .expect("offer");
+        konter_tests::stock(&store, &product, "tsel10", 10_150).await;
         // A data package cheaper than the pulsa: the counter still lists pulsa first.
         let data = Product {
             sku: Sku::parse("tseldata1").expect("sku"),
             name: "Telkomsel Data 1GB".into(),
             category: Category::Data,
             nominal_idr: None,
-            ..product.clone()
+            ..product
         };
-        store
-            .upsert_product(&data, None, now)
-            .await
-            .expect("product");
-        let data_offer = SupplierProduct {
-            sku: "tseldata1".into(),
-            supplier_sku: "tseldata1".into(),
-            cost: rp(5_000),
-            ..offer.clone()
-        };
-        store
-            .upsert_supplier_product(&data_offer, now)
-            .await
-            .expect("offer");
+        konter_tests::stock(&store, &data, "tseldata1", 5_000).await;
         let rule = PriceRule::new(Markup::Fixed { idr: rp(350) }, rp(500)).expect("rule");
         store
             .set_tier_rule(Tier::Gold, &rule, now)
@@ -126,19 +98,7 @@ impl Server {
                 },
                 active: true,
             };
-            store.upsert_product(&bill, None, now).await.expect("bill");
-            let bill_offer = SupplierProduct {
-                sku: "plnpasca".into(),
-                supplier: "digiflazz".into(),
-                supplier_sku: "pln".into(),
-                cost: rp(0),
-                priority: 1,
-                active: true,
-            };
-            store
-                .upsert_supplier_product(&bill_offer, now)
-                .await
-                .expect("bill offer");
+            konter_tests::stock(&store, &bill, "pln", 0).await;
         }
         let app = App::new(store, config).expect("app");
         let mut server = Server {

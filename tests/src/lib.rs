@@ -105,6 +105,27 @@ pub fn product(
     }
 }
 
+/// `product` in the catalogue, sold by Digiflazz as `supplier_sku` at `cost`.
+pub async fn stock<S: Store>(store: &S, product: &Product, supplier_sku: &str, cost: i64) {
+    let now = Utc::now();
+    store
+        .upsert_product(product, None, now)
+        .await
+        .expect("product");
+    let offer = SupplierProduct {
+        sku: product.sku.to_string(),
+        supplier: "digiflazz".into(),
+        supplier_sku: supplier_sku.into(),
+        cost: rp(cost),
+        priority: 1,
+        active: true,
+    };
+    store
+        .upsert_supplier_product(&offer, now)
+        .await
+        .expect("offer");
+}
+
 /// Telkomsel 10k (cost 10.150), XL 25k (cost 24.900), PLN 20k (cost 20.300); gold tier
 /// adds Rp500 rounded up to Rp500, basic adds 2% rounded up to Rp1.000.
 pub async fn seed_catalogue<S: Store>(store: &S) {
@@ -135,21 +156,7 @@ pub async fn seed_catalogue<S: Store>(store: &S) {
         ),
     ];
     for (p, cost) in items {
-        store.upsert_product(&p, None, now).await.expect("product");
-        store
-            .upsert_supplier_product(
-                &SupplierProduct {
-                    sku: p.sku.to_string(),
-                    supplier: "digiflazz".into(),
-                    supplier_sku: p.sku.to_string(),
-                    cost: rp(cost),
-                    priority: 1,
-                    active: true,
-                },
-                now,
-            )
-            .await
-            .expect("offer");
+        stock(store, &p, p.sku.as_str(), cost).await;
     }
     let gold = PriceRule::new(Markup::Fixed { idr: rp(500) }, rp(500)).expect("rule");
     let basic = PriceRule::new(
