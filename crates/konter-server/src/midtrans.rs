@@ -182,13 +182,7 @@ impl Midtrans {
             return Ok(self.status(order_id).await?.charge);
         }
         if !(200..300).contains(&http_status) || !matches!(code, "200" | "201") {
-            return Err(GatewayError::Refused {
-                status: http_status,
-                message: answer["status_message"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
-            });
+            return Err(refused(http_status, &answer));
         }
         Ok(charge_from(&answer))
     }
@@ -196,13 +190,7 @@ impl Midtrans {
     pub async fn status(&self, order_id: &str) -> Result<Status, GatewayError> {
         let (http_status, answer) = self.send(&format!("/v2/{order_id}/status"), None).await?;
         let Some(transaction_status) = answer["transaction_status"].as_str() else {
-            return Err(GatewayError::Refused {
-                status: http_status,
-                message: answer["status_message"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
-            });
+            return Err(refused(http_status, &answer));
         };
         Ok(Status {
             transaction_status: transaction_status.to_owned(),
@@ -210,6 +198,17 @@ impl Midtrans {
             gross_amount: answer["gross_amount"].as_str().map(str::to_owned),
             charge: charge_from(&answer),
         })
+    }
+}
+
+/// The gateway's refusal, in its own words.
+fn refused(status: u16, answer: &Value) -> GatewayError {
+    GatewayError::Refused {
+        status,
+        message: answer["status_message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
     }
 }
 
