@@ -5,7 +5,7 @@
 import type { OrderStatus } from '../types';
 import { inquiryFor } from './bills';
 import { CATALOGUE, CATALOGUE_AS_OF, productIn } from './catalogue';
-import { DEMO_RULES, type MockDb, type MockOrder } from './db';
+import { DEMO_RULES, type MockDb, type MockOrder, zoneOf } from './db';
 import { priceOf, ruleFor } from './pricing';
 
 /** The demo shop's name, as its server answers a pairing. */
@@ -28,6 +28,23 @@ const PAST: readonly [string, string, OrderStatus, number][] = [
   ['tsel20', '081399998888', 'success', 24 * 60 + 30],
 ];
 
+/** The earliest of the day's earlier sales, in minutes before pairing. */
+const EARLIEST_TODAY_MIN = 190;
+const DAY_MS = 86_400_000;
+
+/**
+ * When a sale `minutesAgo` before `now` happened, kept inside the shop's day: just after
+ * the shop's midnight the day's earlier sales are squeezed into the minutes the day has had
+ * (in the same order), so "today" always holds them. A sale a day or more ago stays there.
+ */
+export function earlierToday(db: MockDb, now: number, minutesAgo: number): number {
+  if (minutesAgo >= 24 * 60) return now - minutesAgo * 60_000;
+  const sinceMidnight = (now + zoneOf(db) * 3_600_000) % DAY_MS;
+  const room = Math.max(sinceMidnight - 60_000, 0);
+  const span = EARLIEST_TODAY_MIN * 60_000;
+  return now - (minutesAgo * 60_000 * Math.min(room, span)) / span;
+}
+
 /**
  * What pairing with the demo shop's server brings: its catalogue and saldo, a cashier and
  * the day's earlier sales.
@@ -45,7 +62,7 @@ export function seedShop(db: MockDb): void {
       id: `KNT-SEED-${String(i + 1).padStart(6, '0')}`,
       sku,
       target,
-      time: now - minutesAgo * 60_000,
+      time: earlierToday(db, now, minutesAgo),
       statuses: ['queued', 'accepted', status],
       supplierRef: `DF${70_000_000 + i * 311}`,
     });
@@ -72,7 +89,7 @@ export function seedShop(db: MockDb): void {
 
 /** A PLN pascabayar bill paid earlier today, so Riwayat and Laporan show a bill too. */
 function seedBill(db: MockDb, now: number): void {
-  const at = new Date(now - 70 * 60_000);
+  const at = new Date(earlierToday(db, now, 70));
   const inq = inquiryFor(db, 'pln', '538712345678', 'INQ-SEED-000001', at);
   const iso = at.toISOString();
   db.orders.push({
