@@ -3,6 +3,7 @@
 //! input to show it next to, and is left out when the error is about the whole form.
 
 use konter_client::EngineError;
+use konter_domain::codes::{self, Code};
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -18,7 +19,7 @@ pub struct CommandError {
 pub type CommandResult<T> = Result<T, CommandError>;
 
 impl CommandError {
-    pub fn new(code: &str, message_id: &str, message_en: &str) -> CommandError {
+    pub fn new(code: Code, message_id: &str, message_en: &str) -> CommandError {
         CommandError {
             code: code.into(),
             message: format!("{message_id} / {message_en}"),
@@ -33,7 +34,7 @@ impl CommandError {
 
     pub fn not_logged_in() -> CommandError {
         CommandError::new(
-            "not_logged_in",
+            codes::NOT_LOGGED_IN,
             "masuk dulu dengan PIN",
             "log in with your PIN first",
         )
@@ -41,7 +42,7 @@ impl CommandError {
 
     pub fn owner_only() -> CommandError {
         CommandError::new(
-            "owner_only",
+            codes::OWNER_ONLY,
             "hanya pemilik yang boleh",
             "only the owner may do this",
         )
@@ -50,7 +51,7 @@ impl CommandError {
     /// A feature the engine does not offer yet: said plainly, never faked.
     pub fn not_available(what_id: &str, what_en: &str) -> CommandError {
         CommandError::new(
-            "not_available",
+            codes::NOT_AVAILABLE,
             &format!("{what_id} belum tersedia"),
             &format!("{what_en} is not available yet"),
         )
@@ -70,7 +71,7 @@ impl From<EngineError> for CommandError {
     fn from(e: EngineError) -> CommandError {
         match &e {
             EngineError::TokenStore(_) => CommandError::new(
-                "token_store",
+                codes::TOKEN_STORE,
                 "penyimpanan rahasia perangkat tidak tersedia; nyalakan keyring atau set KONTER_TOKEN_STORE=file",
                 "the device's secret storage is not available; start a keyring or set KONTER_TOKEN_STORE=file",
             ),
@@ -105,13 +106,14 @@ mod tests {
     #[test]
     fn input_errors_keep_their_field() {
         let e = CommandError::from(EngineError::input(
-            "pin_wrong",
+            codes::PIN_WRONG,
             "PIN salah",
             "wrong PIN",
             "pin",
         ));
         assert_eq!(e.field.as_deref(), Some("pin"));
-        let json = serde_json::to_value(CommandError::new("x", "a", "b")).expect("json");
+        let json =
+            serde_json::to_value(CommandError::new(codes::NOT_AVAILABLE, "a", "b")).expect("json");
         assert!(
             json.get("field").is_none(),
             "no field means the whole form: {json}"

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CommandError, CommandResult};
+use konter_domain::codes;
 
 pub const FILE: &str = "ui-prefs.json";
 
@@ -49,7 +50,7 @@ impl Prefs {
 
 fn io_error(detail: &str) -> CommandError {
     CommandError::new(
-        "prefs_io",
+        codes::PREFS_IO,
         &format!("pengaturan tampilan tidak bisa disimpan: {detail}"),
         &format!("the display settings cannot be saved: {detail}"),
     )

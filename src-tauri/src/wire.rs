@@ -442,6 +442,16 @@ mod typescript {
             out.push_str(decl);
             out.push('\n');
         }
+        // The codes a command can be refused with (konter_domain::codes); a server's code the
+        // device passes on may be another.
+        let codes: Vec<String> = konter_domain::codes::ALL
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect();
+        out.push_str(&format!(
+            "/**\n * Every code the engine and the app refuse a command with.\n */\nexport type ErrorCode = {};\n",
+            codes.join(" | ")
+        ));
         out
     }
 

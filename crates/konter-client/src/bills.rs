@@ -19,6 +19,7 @@ use crate::db::{self, now_ms};
 use crate::error::{EngineError, EngineResult};
 pub use crate::orders::LocalBill;
 use crate::orders::{LocalOrder, NewLocalOrder, available, commit_order};
+use konter_domain::codes::{self, Code};
 
 /// The setting that holds the shop's fees (JSON of [`ShopFees`]).
 const FEES_SETTING: &str = "bill_fees";
@@ -99,7 +100,7 @@ impl Engine {
                 .filter(|i| i.product.category == Category::Bill)
                 .ok_or_else(|| {
                     EngineError::input(
-                        "unknown_sku",
+                        codes::UNKNOWN_SKU,
                         &format!("'{sku}' bukan produk tagihan"),
                         &format!("'{sku}' is not a bill product"),
                         "sku",
@@ -168,10 +169,10 @@ impl Engine {
         cashier_id: Option<&str>,
         cashier_name: Option<&str>,
     ) -> EngineResult<LocalOrder> {
-        let field = |code: &str, id: &str, en: &str| EngineError::input(code, id, en, "inquiry_id");
+        let field = |code: Code, id: &str, en: &str| EngineError::input(code, id, en, "inquiry_id");
         let bill = self.bill(inquiry_id)?.ok_or_else(|| {
             field(
-                "unknown_inquiry",
+                codes::UNKNOWN_INQUIRY,
                 "tagihan ini belum dicek di kasir ini; cek tagihan dulu",
                 "this bill was not looked up on this counter; look it up first",
             )
@@ -179,7 +180,7 @@ impl Engine {
         let now = Utc::now();
         if now >= bill.inquiry.expires_at {
             return Err(field(
-                "inquiry_expired",
+                codes::INQUIRY_EXPIRED,
                 "cek tagihan sudah lewat hari; cek tagihan lagi sebelum membayar",
                 "the inquiry is from an earlier day; look the bill up again before paying",
             ));
@@ -189,7 +190,7 @@ impl Engine {
         let cash = cash.unwrap_or(price);
         if cash < price {
             return Err(EngineError::input(
-                "cash_short",
+                codes::CASH_SHORT,
                 &format!("uang tunai {cash} kurang dari total {price}"),
                 &format!("cash {cash} is less than the total {price}"),
                 "cash_idr",
@@ -208,14 +209,14 @@ impl Engine {
             None => {}
             Some("failed" | "refunded") => {
                 return Err(field(
-                    "inquiry_used",
+                    codes::INQUIRY_USED,
                     "cek tagihan ini sudah dipakai pembayaran yang gagal; cek tagihan lagi",
                     "this inquiry was used by a payment that failed; look the bill up again",
                 ));
             }
             Some(_) => {
                 return Err(field(
-                    "bill_already_paid",
+                    codes::BILL_ALREADY_PAID,
                     "tagihan ini sudah dibayar",
                     "this bill was already paid",
                 ));
@@ -234,7 +235,7 @@ impl Engine {
             .optional()?;
         if same_bill.is_some() {
             return Err(field(
-                "bill_payment_open",
+                codes::BILL_PAYMENT_OPEN,
                 "tagihan nomor ini sudah dibayar atau sedang diproses hari ini",
                 "this customer's bill was paid or is being paid today",
             ));

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::Engine;
 use crate::db::now_ms;
 use crate::error::{EngineError, EngineResult};
+use konter_domain::codes;
 
 /// Wrong PINs in a row before logins pause for [`LOGIN_PAUSE`].
 pub const MAX_FAILED_LOGINS: u32 = 5;
@@ -77,7 +78,7 @@ fn check_pin(pin: &str) -> EngineResult<()> {
         Ok(())
     } else {
         Err(EngineError::input(
-            "pin_invalid",
+            codes::PIN_INVALID,
             "PIN harus 4 sampai 6 angka",
             "the PIN must be 4 to 6 digits",
             "pin",
@@ -90,7 +91,7 @@ impl Engine {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 40 {
             return Err(EngineError::input(
-                "name_invalid",
+                codes::NAME_INVALID,
                 "nama wajib diisi, paling panjang 40 huruf",
                 "the name is required, at most 40 characters",
                 "name",
@@ -112,7 +113,7 @@ impl Engine {
             let parsed = PasswordHash::new(&h).map_err(|e| EngineError::Corrupt(e.to_string()))?;
             if hasher()?.verify_password(pin.as_bytes(), &parsed).is_ok() {
                 return Err(EngineError::input(
-                    "pin_taken",
+                    codes::PIN_TAKEN,
                     "PIN ini sudah dipakai orang lain",
                     "another person already uses this PIN",
                     "pin",
@@ -168,7 +169,7 @@ impl Engine {
                 && since.elapsed() < LOGIN_PAUSE
             {
                 return Err(EngineError::input(
-                    "login_paused",
+                    codes::LOGIN_PAUSED,
                     "terlalu banyak PIN salah; tunggu 1 menit",
                     "too many wrong PINs; wait a minute",
                     "pin",
@@ -202,7 +203,7 @@ impl Engine {
             None => {
                 *state = (state.0 + 1, Some(Instant::now()));
                 Err(EngineError::input(
-                    "pin_wrong",
+                    codes::PIN_WRONG,
                     "PIN salah",
                     "wrong PIN",
                     "pin",
@@ -214,7 +215,7 @@ impl Engine {
     pub fn open_shift(&self, cashier: &Cashier, opening_cash: Rupiah) -> EngineResult<String> {
         if opening_cash.is_negative() {
             return Err(EngineError::input(
-                "amount_invalid",
+                codes::AMOUNT_INVALID,
                 "modal laci tidak boleh negatif",
                 "the opening cash cannot be negative",
                 "opening_cash_idr",
@@ -244,7 +245,7 @@ impl Engine {
     pub fn close_shift(&self, cashier: &Cashier, counted: Rupiah) -> EngineResult<ShiftSummary> {
         if counted.is_negative() {
             return Err(EngineError::input(
-                "amount_invalid",
+                codes::AMOUNT_INVALID,
                 "uang dihitung tidak boleh negatif",
                 "the counted cash cannot be negative",
                 "counted_cash_idr",
@@ -259,7 +260,7 @@ impl Engine {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?
-            .ok_or_else(|| EngineError::input("no_shift", "tidak ada shift yang terbuka", "no shift is open", "cashier_id"))?;
+            .ok_or_else(|| EngineError::input(codes::NO_SHIFT, "tidak ada shift yang terbuka", "no shift is open", "cashier_id"))?;
         let sales: i64 = tx.query_row(
             "SELECT COALESCE(SUM(price_idr), 0) FROM orders WHERE cashier_id = ?1 AND created_at >= ?2 \
              AND status NOT IN ('failed', 'refunded')",

@@ -18,6 +18,7 @@ use crate::Engine;
 use crate::db::{self, from_ms};
 use crate::error::{EngineError, EngineResult};
 use crate::link::{self, Call, Method};
+use konter_domain::codes;
 
 /// The selling rule when the owner set none: Rp2.000 on the saldo price, rounded up to
 /// Rp500 — the common margin on pulsa at a konter.
@@ -296,7 +297,7 @@ impl Engine {
         .map_err(|e| EngineError::from_field(&e))?;
         if (rule.scope == RuleScope::Default) != rule.key.is_empty() {
             return Err(EngineError::input(
-                "rule_key",
+                codes::RULE_KEY,
                 "aturan bawaan tanpa kunci; aturan lain perlu kategori, merek atau SKU",
                 "the default rule has no key; other rules need a category, brand or SKU",
                 "key",
@@ -336,7 +337,12 @@ impl Engine {
     /// Deletes the rule called `id`; an id that names no rule is refused naming `id`.
     pub fn delete_price_rule_by_id(&self, id: &str) -> EngineResult<bool> {
         let (scope, key) = parse_rule_id(id).ok_or_else(|| {
-            EngineError::input("rule_unknown", "aturan tidak ada", "no such rule", "id")
+            EngineError::input(
+                codes::RULE_UNKNOWN,
+                "aturan tidak ada",
+                "no such rule",
+                "id",
+            )
         })?;
         self.delete_price_rule(scope, key)
     }

@@ -2,6 +2,7 @@
 //! server's; the UI shows `message` next to `field`.
 
 use konter_domain::FieldError;
+use konter_domain::codes::{self, Code};
 use konter_domain::money::Rupiah;
 use serde::Serialize;
 
@@ -51,7 +52,7 @@ pub struct UiError {
 }
 
 impl EngineError {
-    pub fn input(code: &str, message_id: &str, message_en: &str, field: &str) -> EngineError {
+    pub fn input(code: Code, message_id: &str, message_en: &str, field: &str) -> EngineError {
         EngineError::Input {
             code: code.into(),
             message: format!("{message_id} / {message_en}"),
@@ -75,14 +76,14 @@ impl EngineError {
                 field,
             } => (code.clone(), message.clone(), Some(field.clone())),
             EngineError::RepeatSale { target, sku } => (
-                "repeat_sale".into(),
+                codes::REPEAT_SALE.into(),
                 format!(
                     "{target} sudah diisi {sku} hari ini. Isi ke-2? / {target} already got {sku} today. Sell again?"
                 ),
                 Some("target".into()),
             ),
             EngineError::SaldoShort { available, needed } => (
-                "saldo_short".into(),
+                codes::SALDO_SHORT.into(),
                 format!(
                     "saldo tidak cukup: tersedia {available}, perlu {needed} / saldo too low: {available} available, {needed} needed"
                 ),
@@ -94,16 +95,16 @@ impl EngineError {
                 field,
             } => (code.clone(), message.clone(), field.clone()),
             EngineError::NotPaired => (
-                "not_paired".into(),
+                codes::NOT_PAIRED.into(),
                 "perangkat belum dipasangkan ke server / this device is not paired yet".into(),
                 None,
             ),
             EngineError::Network(_) => (
-                "offline".into(),
+                codes::OFFLINE.into(),
                 "server tidak bisa dihubungi / the server cannot be reached".into(),
                 None,
             ),
-            other => ("internal".into(), other.to_string(), None),
+            other => (codes::INTERNAL.into(), other.to_string(), None),
         };
         UiError {
             code,

@@ -10,6 +10,7 @@ use crate::db;
 use crate::error::{EngineError, EngineResult};
 use crate::orders::LocalOrder;
 use crate::print::reference;
+use konter_domain::codes;
 
 /// Orders one search returns at most, and what it returns when not told.
 pub const MAX_ORDERS_LIMIT: u32 = 200;
@@ -62,7 +63,7 @@ impl Engine {
             None => self.today(),
             Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
                 EngineError::input(
-                    "date_invalid",
+                    codes::DATE_INVALID,
                     "tanggal ditulis TTTT-BB-HH",
                     "a date is written YYYY-MM-DD",
                     "date",

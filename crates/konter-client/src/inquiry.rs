@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 use crate::Engine;
 use crate::error::{EngineError, EngineResult};
 use crate::link::{self, Call, Method};
+use konter_domain::codes;
 
 /// The gateway's limits for one deposit (Midtrans VA and QRIS both take these).
 pub const MIN_DEPOSIT_IDR: i64 = 10_000;
@@ -64,7 +65,7 @@ const DEPOSIT: Endpoint = Endpoint {
 
 fn unavailable(endpoint: &Endpoint) -> EngineError {
     EngineError::input(
-        "not_available",
+        codes::NOT_AVAILABLE,
         &format!("{} belum tersedia di server", endpoint.name_id),
         &format!("{} is not available on the server yet", endpoint.name_en),
         endpoint.field,
@@ -102,7 +103,7 @@ impl Engine {
     ) -> EngineResult<Deposit> {
         if !(MIN_DEPOSIT_IDR..=MAX_DEPOSIT_IDR).contains(&amount.idr()) {
             return Err(EngineError::input(
-                "amount_out_of_range",
+                codes::AMOUNT_OUT_OF_RANGE,
                 "nominal deposit Rp10.000 sampai Rp50.000.000",
                 "a deposit is Rp10.000 to Rp50.000.000",
                 "amount_idr",
@@ -111,7 +112,7 @@ impl Engine {
         let bank = bank.map(str::trim).filter(|b| !b.is_empty());
         if method == DepositMethod::Va && bank.is_none() {
             return Err(EngineError::input(
-                "bank_missing",
+                codes::BANK_MISSING,
                 "pilih bank untuk virtual account",
                 "choose a bank for the virtual account",
                 "bank",

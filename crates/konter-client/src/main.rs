@@ -10,6 +10,7 @@ use konter_client::cashiers::LoginGuard;
 use konter_client::sell::Sale;
 use konter_client::session::Gate;
 use konter_client::{Engine, EngineError, token};
+use konter_domain::codes;
 use konter_domain::money::Rupiah;
 use konter_domain::order::OrderStatus;
 
@@ -194,13 +195,13 @@ fn gate_of(command: &Command) -> Option<Gate> {
 fn with_login_hint(e: EngineError) -> EngineError {
     match &e {
         EngineError::Input { code, .. } if code == "not_logged_in" => EngineError::input(
-            "not_logged_in",
+            codes::NOT_LOGGED_IN,
             "masuk dulu: konter login NAMA --pin PIN",
             "log in first: konter login NAME --pin PIN",
             "pin",
         ),
         EngineError::Input { code, .. } if code == "owner_only" => EngineError::input(
-            "owner_only",
+            codes::OWNER_ONLY,
             "hanya pemilik yang boleh: konter login NAMA_PEMILIK --pin PIN",
             "only the owner may do this: konter login OWNER_NAME --pin PIN",
             "pin",

@@ -16,6 +16,7 @@ use crate::db::{self, now_ms};
 use crate::error::{EngineError, EngineResult};
 use crate::orders::LocalOrder;
 use crate::{Engine, catalog};
+use konter_domain::codes;
 
 /// Failed print attempts before a job is left for the cashier to retry by hand: a printer
 /// that failed this often needs a person (paper, power, cable).
@@ -80,7 +81,7 @@ fn paper_width(columns: u16) -> EngineResult<PaperWidth> {
         42 => Ok(PaperWidth::Cols42),
         48 => Ok(PaperWidth::Cols48),
         _ => Err(EngineError::input(
-            "width",
+            codes::WIDTH,
             "lebar kertas 32, 42 atau 48 kolom",
             "the paper width is 32, 42 or 48 columns",
             "width",
@@ -90,7 +91,7 @@ fn paper_width(columns: u16) -> EngineResult<PaperWidth> {
 
 fn printer_address(text: &str) -> EngineResult<PrinterAddress> {
     text.parse().map_err(|e: konter_receipt::AddressError| {
-        EngineError::input("printer", &e.message_id(), &e.to_string(), "printer")
+        EngineError::input(codes::PRINTER, &e.message_id(), &e.to_string(), "printer")
     })
 }
 
@@ -144,7 +145,7 @@ impl Engine {
     ) -> EngineResult<Option<RenderedReceipt>> {
         let order = self.order(order_id)?.ok_or_else(|| {
             EngineError::input(
-                "unknown_order",
+                codes::UNKNOWN_ORDER,
                 "pesanan tidak ditemukan",
                 "no such order",
                 "order_id",
@@ -198,7 +199,7 @@ impl Engine {
             PrintCopy::Original
         };
         let receipt = Receipt::for_order(&shop, &receipt_order, wanted, copy).map_err(|e| {
-            EngineError::input("receipt", &e.to_string(), &e.to_string(), "order_id")
+            EngineError::input(codes::RECEIPT, &e.to_string(), &e.to_string(), "order_id")
         })?;
         receipt
             .map(|r| {
@@ -222,7 +223,7 @@ impl Engine {
             .receipt(order_id, columns, copy, false)?
             .ok_or_else(|| {
                 EngineError::input(
-                    "nothing_to_print",
+                    codes::NOTHING_TO_PRINT,
                     "pesanan gagal tidak mendapat struk; cetak slip pengembalian bila perlu",
                     "a failed order gets no receipt; print a refund slip if needed",
                     "order_id",

@@ -22,6 +22,7 @@ use crate::orders::{
     NewLocalOrder, ORDER_COLUMNS, available, commit_order, load_order, max_queue_age_ms,
     order_from_row,
 };
+use konter_domain::codes;
 
 /// What the cashier asked for.
 #[derive(Clone, Debug, Default)]
@@ -38,7 +39,7 @@ pub struct Sale {
 
 fn bill_needs_inquiry(field: &str) -> EngineError {
     EngineError::input(
-        "bill_needs_inquiry",
+        codes::BILL_NEEDS_INQUIRY,
         "tagihan dibayar lewat cek tagihan (Tagihan, F5); cek tagihan lagi",
         "a bill is paid through its inquiry (Tagihan, F5); look the bill up again",
         field,
@@ -54,7 +55,7 @@ impl Engine {
         let tx = conn.transaction()?;
         let item = catalog::item(&tx, &sale.sku)?.ok_or_else(|| {
             EngineError::input(
-                "unknown_sku",
+                codes::UNKNOWN_SKU,
                 &format!("produk '{}' tidak ada di katalog", sale.sku),
                 &format!("there is no product '{}' in the catalogue", sale.sku),
                 "sku",
@@ -62,7 +63,7 @@ impl Engine {
         })?;
         if !item.product.active {
             return Err(EngineError::input(
-                "product_unavailable",
+                codes::PRODUCT_UNAVAILABLE,
                 "produk sedang tidak aktif",
                 "the product is inactive",
                 "sku",
@@ -80,7 +81,7 @@ impl Engine {
         let cash = sale.cash.unwrap_or(price);
         if cash < price {
             return Err(EngineError::input(
-                "cash_short",
+                codes::CASH_SHORT,
                 &format!("uang tunai {cash} kurang dari harga {price}"),
                 &format!("cash {cash} is less than the price {price}"),
                 "cash_idr",
@@ -258,7 +259,7 @@ fn queued_order(conn: &Connection, order_id: &str) -> EngineResult<LocalOrder> {
         .filter(|o| o.status == OrderStatus::Queued)
         .ok_or_else(|| {
             EngineError::input(
-                "not_queued",
+                codes::NOT_QUEUED,
                 "pesanan ini tidak sedang antre",
                 "this order is not queued",
                 "order_id",
@@ -273,7 +274,7 @@ fn queued_order(conn: &Connection, order_id: &str) -> EngineResult<LocalOrder> {
         .optional()?;
     if sent.unwrap_or(0) > 0 {
         return Err(EngineError::input(
-            "already_sent",
+            codes::ALREADY_SENT,
             "pesanan ini sudah pernah dikirim; tunggu jawaban server",
             "this order was sent already; wait for the server's answer",
             "order_id",
@@ -311,7 +312,7 @@ impl Engine {
             .filter(|i| i.product.active)
             .ok_or_else(|| {
                 EngineError::input(
-                    "product_unavailable",
+                    codes::PRODUCT_UNAVAILABLE,
                     "produk tidak tersedia lagi; batalkan pesanan",
                     "the product is no longer available; cancel the order",
                     "order_id",

@@ -10,6 +10,7 @@ use crate::Engine;
 use crate::cashiers::{Cashier, LoginGuard, Role};
 use crate::db;
 use crate::error::{EngineError, EngineResult};
+use konter_domain::codes;
 
 /// What an action needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,7 +26,7 @@ const SESSION: &str = "session_cashier_id";
 
 fn not_logged_in() -> EngineError {
     EngineError::input(
-        "not_logged_in",
+        codes::NOT_LOGGED_IN,
         "masuk dulu dengan PIN",
         "log in with your PIN first",
         "pin",
@@ -34,7 +35,7 @@ fn not_logged_in() -> EngineError {
 
 fn owner_only() -> EngineError {
     EngineError::input(
-        "owner_only",
+        codes::OWNER_ONLY,
         "hanya pemilik yang boleh",
         "only the owner may do this",
         "pin",
@@ -76,7 +77,7 @@ impl Engine {
         let c = self.login(guard, pin)?;
         if !c.name.eq_ignore_ascii_case(name.trim()) {
             return Err(EngineError::input(
-                "pin_wrong",
+                codes::PIN_WRONG,
                 "nama atau PIN salah",
                 "wrong name or PIN",
                 "pin",

@@ -5,6 +5,7 @@
 use crate::Engine;
 use crate::db;
 use crate::error::{EngineError, EngineResult};
+use konter_domain::codes::{self, Code};
 
 /// Settings the owner may change, with what each accepts.
 pub const SETTINGS: [(&str, &str); 11] = [
@@ -34,25 +35,29 @@ pub const MAX_TEXT_CHARS: usize = 200;
 pub fn check(key: &str, value: &str) -> EngineResult<()> {
     let Some((_, accepts)) = SETTINGS.iter().find(|(k, _)| *k == key) else {
         return Err(EngineError::input(
-            "setting_unknown",
+            codes::SETTING_UNKNOWN,
             &format!("pengaturan '{key}' tidak ada"),
             &format!("there is no setting '{key}'"),
             "key",
         ));
     };
-    let refuse = |code: &str, id: &str, en: &str| Err(EngineError::input(code, id, en, key));
+    let refuse = |code: Code, id: &str, en: &str| Err(EngineError::input(code, id, en, key));
     match key {
         "printer" => match value.parse::<konter_receipt::PrinterAddress>() {
             Ok(_) => Ok(()),
-            Err(e) => refuse("printer_address_invalid", &e.message_id(), &e.to_string()),
+            Err(e) => refuse(
+                codes::PRINTER_ADDRESS_INVALID,
+                &e.message_id(),
+                &e.to_string(),
+            ),
         },
         "printer_width" if !matches!(value, "32" | "42" | "48") => refuse(
-            "width_invalid",
+            codes::WIDTH_INVALID,
             "lebar kertas 32, 42 atau 48 kolom",
             "the paper width is 32, 42 or 48 columns",
         ),
         "utc_offset_h" if !matches!(value, "7" | "8" | "9") => refuse(
-            "zone_unknown",
+            codes::ZONE_UNKNOWN,
             "zona waktu WIB (7), WITA (8) atau WIT (9)",
             "the time zone is WIB (7), WITA (8) or WIT (9)",
         ),
@@ -60,13 +65,13 @@ pub fn check(key: &str, value: &str) -> EngineResult<()> {
             if !matches!(value, "true" | "false") =>
         {
             refuse(
-                "setting_invalid",
+                codes::SETTING_INVALID,
                 &format!("{key} harus {accepts}"),
                 &format!("{key} takes {accepts}"),
             )
         }
         "max_queue_age_h" if !value.parse::<i64>().is_ok_and(|h| (1..=168).contains(&h)) => refuse(
-            "setting_invalid",
+            codes::SETTING_INVALID,
             &format!("{key} harus {accepts}"),
             &format!("{key} takes {accepts}"),
         ),
@@ -74,13 +79,13 @@ pub fn check(key: &str, value: &str) -> EngineResult<()> {
             if value.chars().count() > MAX_TEXT_CHARS =>
         {
             refuse(
-                "too_long",
+                codes::TOO_LONG,
                 &format!("paling panjang {MAX_TEXT_CHARS} huruf"),
                 &format!("at most {MAX_TEXT_CHARS} characters"),
             )
         }
         "receipt_header" if value.lines().count() > 1 => refuse(
-            "one_line",
+            codes::ONE_LINE,
             "kepala struk satu baris",
             "the receipt header is one line",
         ),

@@ -23,6 +23,7 @@ use crate::db::{self, now_ms};
 use crate::error::{EngineError, EngineResult};
 use crate::lifecycle::{apply_order, reject_order};
 use crate::link::{Call, Method, credentials, json_or_error};
+use konter_domain::codes;
 
 pub use crate::link::LONG_POLL_S;
 /// Changes per page.
@@ -81,7 +82,7 @@ impl Engine {
         let base = server_url.trim().trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(EngineError::input(
-                "server_url",
+                codes::SERVER_URL,
                 "alamat server harus diawali http:// atau https://",
                 "the server URL must start with http:// or https://",
                 "server_url",

@@ -14,6 +14,7 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
+use crate::codes::{self, Code};
 use crate::money::{MoneyError, Rupiah};
 
 /// The kinds of bills a counter pays.
@@ -162,16 +163,16 @@ impl FieldError for BillError {
             BillError::Money(e) => e.field(),
         }
     }
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            BillError::Empty => "customer_no_empty",
-            BillError::InvalidCharacter { .. } => "customer_no_invalid_character",
-            BillError::WrongLength { .. } => "customer_no_wrong_length",
-            BillError::FeeNegative { .. } => "bill_fee_negative",
-            BillError::FeeAboveCap { .. } => "bill_fee_above_cap",
-            BillError::CapOutOfRange => "bill_fee_cap_invalid",
-            BillError::NoPeriods => "bill_no_periods",
-            BillError::NegativeAmount => "bill_amount_negative",
+            BillError::Empty => codes::CUSTOMER_NO_EMPTY,
+            BillError::InvalidCharacter { .. } => codes::CUSTOMER_NO_INVALID_CHARACTER,
+            BillError::WrongLength { .. } => codes::CUSTOMER_NO_WRONG_LENGTH,
+            BillError::FeeNegative { .. } => codes::BILL_FEE_NEGATIVE,
+            BillError::FeeAboveCap { .. } => codes::BILL_FEE_ABOVE_CAP,
+            BillError::CapOutOfRange => codes::BILL_FEE_CAP_INVALID,
+            BillError::NoPeriods => codes::BILL_NO_PERIODS,
+            BillError::NegativeAmount => codes::BILL_AMOUNT_NEGATIVE,
             BillError::Money(e) => e.code(),
         }
     }
@@ -466,7 +467,7 @@ mod tests {
         let mf = CustomerNo::parse(BillKind::Multifinance, "adr-1234/56").expect("contract");
         assert_eq!(mf.as_str(), "ADR123456");
         assert_eq!(
-            CustomerNo::parse(BillKind::Internet, "").map_err(|e| e.code()),
+            CustomerNo::parse(BillKind::Internet, "").map_err(|e| e.code().as_str()),
             Err("customer_no_empty")
         );
         assert!(CustomerNo::parse(BillKind::Internet, &"1".repeat(40)).is_err());
@@ -542,7 +543,10 @@ mod tests {
         assert_eq!(err.field(), "bill_fees.bpjs");
         assert_eq!(err.code(), "bill_fee_above_cap");
         fees.fees.insert(BillKind::Bpjs, rp(-1));
-        assert_eq!(fees.check().map_err(|e| e.code()), Err("bill_fee_negative"));
+        assert_eq!(
+            fees.check().map_err(|e| e.code().as_str()),
+            Err("bill_fee_negative")
+        );
         fees.fees.insert(BillKind::Bpjs, rp(0));
         fees.cap_idr = rp(MAX_SHOP_FEE_IDR + 1);
         assert_eq!(fees.check().map_err(|e| e.field()), Err("bill_fee_cap_idr"));

@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
+use crate::codes::{self, Code};
 use crate::money::{MoneyError, Rupiah};
 use crate::phone::Operator;
 use crate::target::InputSchema;
@@ -149,13 +150,13 @@ impl FieldError for CatalogueError {
             CatalogueError::Money(e) => e.field(),
         }
     }
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            CatalogueError::InvalidSku { .. } => "sku_invalid",
-            CatalogueError::UnknownTier { .. } => "tier_unknown",
-            CatalogueError::NegativeMarkup => "markup_negative",
-            CatalogueError::MarkupTooLarge => "markup_too_large",
-            CatalogueError::InvalidRounding => "rounding_invalid",
+            CatalogueError::InvalidSku { .. } => codes::SKU_INVALID,
+            CatalogueError::UnknownTier { .. } => codes::TIER_UNKNOWN,
+            CatalogueError::NegativeMarkup => codes::MARKUP_NEGATIVE,
+            CatalogueError::MarkupTooLarge => codes::MARKUP_TOO_LARGE,
+            CatalogueError::InvalidRounding => codes::ROUNDING_INVALID,
             CatalogueError::Money(e) => e.code(),
         }
     }

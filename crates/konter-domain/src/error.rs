@@ -10,7 +10,7 @@ pub trait FieldError: std::error::Error {
     /// `amount_idr`, …).
     fn field(&self) -> &'static str;
     /// A stable machine-readable code (`phone_unknown_operator`, …).
-    fn code(&self) -> &'static str;
+    fn code(&self) -> crate::codes::Code;
     /// The message in Bahasa Indonesia.
     fn message_id(&self) -> String;
     /// The message in English.

@@ -11,6 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
+use crate::codes::{self, Code};
 
 /// The games Konter sells top-ups for.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -151,13 +152,13 @@ impl FieldError for GameError {
             GameError::TooManyFields { .. } => "target",
         }
     }
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            GameError::Missing { .. } => "game_field_missing",
-            GameError::NotDigits { .. } => "game_field_not_digits",
-            GameError::WrongLength { .. } => "game_field_length",
-            GameError::UnknownServer => "game_unknown_server",
-            GameError::TooManyFields { .. } => "game_too_many_fields",
+            GameError::Missing { .. } => codes::GAME_FIELD_MISSING,
+            GameError::NotDigits { .. } => codes::GAME_FIELD_NOT_DIGITS,
+            GameError::WrongLength { .. } => codes::GAME_FIELD_LENGTH,
+            GameError::UnknownServer => codes::GAME_UNKNOWN_SERVER,
+            GameError::TooManyFields { .. } => codes::GAME_TOO_MANY_FIELDS,
         }
     }
     fn message_id(&self) -> String {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::FieldError;
+use crate::codes::{self, Code};
 
 /// A text that is not an id of the expected kind.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -22,8 +23,8 @@ impl FieldError for IdError {
     fn field(&self) -> &'static str {
         self.field
     }
-    fn code(&self) -> &'static str {
-        "id_invalid"
+    fn code(&self) -> Code {
+        codes::ID_INVALID
     }
     fn message_id(&self) -> String {
         format!("'{}' bukan id UUIDv7 yang sah", self.input)

@@ -10,6 +10,7 @@
 pub mod api;
 pub mod bill;
 pub mod catalogue;
+pub mod codes;
 pub mod error;
 pub mod game;
 pub mod ids;

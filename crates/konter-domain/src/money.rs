@@ -13,6 +13,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
+use crate::codes::{self, Code};
 
 /// The largest amount any single Konter figure may hold: Rp1 quadrillion (10^15). It is far
 /// above any shop's yearly turnover, and keeps every sum of a few thousand amounts (a day's
@@ -63,12 +64,12 @@ impl FieldError for MoneyError {
             | Self::NotPositive { field } => field,
         }
     }
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::Invalid { .. } => "amount_invalid",
-            Self::Fraction { .. } => "amount_fraction",
-            Self::OutOfRange { .. } => "amount_out_of_range",
-            Self::NotPositive { .. } => "amount_not_positive",
+            Self::Invalid { .. } => codes::AMOUNT_INVALID,
+            Self::Fraction { .. } => codes::AMOUNT_FRACTION,
+            Self::OutOfRange { .. } => codes::AMOUNT_OUT_OF_RANGE,
+            Self::NotPositive { .. } => codes::AMOUNT_NOT_POSITIVE,
         }
     }
     fn message_id(&self) -> String {

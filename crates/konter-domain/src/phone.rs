@@ -16,6 +16,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
+use crate::codes::{self, Code};
 
 /// A mobile operator as suppliers sell it. This is the brand on the SIM card, not the
 /// corporate group: XL owns Axis and Indosat merged with Tri, but suppliers keep separate
@@ -186,14 +187,14 @@ impl FieldError for PhoneError {
     fn field(&self) -> &'static str {
         "target"
     }
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            PhoneError::Empty => "phone_empty",
-            PhoneError::InvalidCharacter { .. } => "phone_invalid_character",
-            PhoneError::NotMobile => "phone_not_mobile",
-            PhoneError::TooShort { .. } => "phone_too_short",
-            PhoneError::TooLong { .. } => "phone_too_long",
-            PhoneError::UnknownOperator { .. } => "phone_unknown_operator",
+            PhoneError::Empty => codes::PHONE_EMPTY,
+            PhoneError::InvalidCharacter { .. } => codes::PHONE_INVALID_CHARACTER,
+            PhoneError::NotMobile => codes::PHONE_NOT_MOBILE,
+            PhoneError::TooShort { .. } => codes::PHONE_TOO_SHORT,
+            PhoneError::TooLong { .. } => codes::PHONE_TOO_LONG,
+            PhoneError::UnknownOperator { .. } => codes::PHONE_UNKNOWN_OPERATOR,
         }
     }
     fn message_id(&self) -> String {

@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
+use crate::codes::{self, Code};
 
 pub const METER_DIGITS: usize = 11;
 pub const CUSTOMER_ID_DIGITS: usize = 12;
@@ -43,13 +44,13 @@ impl FieldError for PlnError {
             _ => "target",
         }
     }
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            PlnError::Empty => "pln_empty",
-            PlnError::InvalidCharacter { .. } => "pln_invalid_character",
-            PlnError::WrongLength { .. } => "pln_wrong_length",
-            PlnError::Malformed => "pln_malformed",
-            PlnError::NoToken => "pln_no_token",
+            PlnError::Empty => codes::PLN_EMPTY,
+            PlnError::InvalidCharacter { .. } => codes::PLN_INVALID_CHARACTER,
+            PlnError::WrongLength { .. } => codes::PLN_WRONG_LENGTH,
+            PlnError::Malformed => codes::PLN_MALFORMED,
+            PlnError::NoToken => codes::PLN_NO_TOKEN,
         }
     }
     fn message_id(&self) -> String {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
 use crate::bill::{BillError, BillKind, CustomerNo};
+use crate::codes::{self, Code};
 use crate::game::{Game, GameError, GameTarget, SupplierFormat};
 use crate::phone::{LocalDigits, Operator, PhoneError, PhoneNumber};
 use crate::pln::{PlnError, PlnNumber};
@@ -90,13 +91,13 @@ impl FieldError for TargetError {
             TargetError::OperatorMismatch { .. } => "target",
         }
     }
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
             TargetError::Phone(e) => e.code(),
             TargetError::Pln(e) => e.code(),
             TargetError::Game(e) => e.code(),
             TargetError::Bill(e) => e.code(),
-            TargetError::OperatorMismatch { .. } => "target_operator_mismatch",
+            TargetError::OperatorMismatch { .. } => codes::TARGET_OPERATOR_MISMATCH,
         }
     }
     fn message_id(&self) -> String {

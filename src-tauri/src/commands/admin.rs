@@ -9,6 +9,7 @@ use super::Shared;
 use crate::error::{CommandError, CommandResult};
 use crate::state::Konter;
 use crate::wire::{self, PrinterKind};
+use konter_domain::codes;
 
 fn kind_code(kind: PrinterKind) -> Option<&'static str> {
     match kind {
@@ -107,7 +108,7 @@ pub async fn save_settings(state: Shared<'_>, settings: wire::Settings) -> Comma
     let s = &settings;
     if !matches!(s.language.as_str(), "id" | "en") {
         return Err(CommandError::new(
-            "language_unknown",
+            codes::LANGUAGE_UNKNOWN,
             "bahasa tidak dikenal",
             "unknown language",
         )
@@ -247,16 +248,19 @@ pub async fn disable_cashier(state: Shared<'_>, id: String) -> CommandResult<()>
     let me = state.require_owner()?;
     if me.id == id {
         return Err(CommandError::new(
-            "cashier_self",
+            codes::CASHIER_SELF,
             "tidak bisa menonaktifkan diri sendiri",
             "you cannot disable yourself",
         )
         .on("id"));
     }
     if !state.engine.disable_cashier(&id)? {
-        return Err(
-            CommandError::new("cashier_unknown", "kasir tidak ada", "no such cashier").on("id"),
-        );
+        return Err(CommandError::new(
+            codes::CASHIER_UNKNOWN,
+            "kasir tidak ada",
+            "no such cashier",
+        )
+        .on("id"));
     }
     Ok(())
 }

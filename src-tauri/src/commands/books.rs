@@ -10,6 +10,7 @@ use super::Shared;
 use crate::error::{CommandError, CommandResult};
 use crate::state::Konter;
 use crate::wire;
+use konter_domain::codes;
 
 /// The shop's zone as hours east of UTC (WIB 7, WITA 8, WIT 9), as the engine keeps it.
 pub(crate) fn zone_hours(state: &Konter) -> CommandResult<i32> {
@@ -42,7 +43,7 @@ pub async fn order_detail(state: Shared<'_>, id: String) -> CommandResult<wire::
     state.require_cashier()?;
     let order = state.engine.order(&id)?.ok_or_else(|| {
         CommandError::new(
-            "order_unknown",
+            codes::ORDER_UNKNOWN,
             "pesanan tidak ditemukan",
             "order not found",
         )
@@ -115,7 +116,7 @@ pub async fn export_csv(state: Shared<'_>, date: Option<String>) -> CommandResul
         .and_then(|()| std::fs::write(&path, csv))
         .map_err(|e| {
             CommandError::new(
-                "export_failed",
+                codes::EXPORT_FAILED,
                 &format!("laporan tidak bisa disimpan di {}: {e}", dir.display()),
                 &format!("the report cannot be saved in {}: {e}", dir.display()),
             )

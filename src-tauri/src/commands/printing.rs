@@ -8,6 +8,7 @@ use crate::error::{CommandError, CommandResult};
 use crate::events::PRINT_JOB;
 use crate::state::Konter;
 use crate::wire::{self, PrintStatus};
+use konter_domain::codes;
 
 /// The `order_id` of a test page's print-job events.
 const TEST_JOB: &str = "test";
@@ -62,7 +63,7 @@ fn spawn_print(state: Arc<Konter>, order_id: String, copy: bool) -> CommandResul
 
 fn unknown_order() -> CommandError {
     CommandError::new(
-        "order_unknown",
+        codes::ORDER_UNKNOWN,
         "pesanan tidak ditemukan",
         "order not found",
     )
@@ -103,7 +104,7 @@ pub async fn receipt_preview(state: Shared<'_>, id: String, copy: bool) -> Comma
     };
     rendered.map(|r| r.preview_text).ok_or_else(|| {
         CommandError::new(
-            "nothing_to_print",
+            codes::NOTHING_TO_PRINT,
             "pesanan ini tidak punya struk",
             "this order has no receipt",
         )

@@ -6,6 +6,7 @@ use konter_domain::money::Rupiah;
 use super::Shared;
 use crate::error::{CommandError, CommandResult};
 use crate::wire;
+use konter_domain::codes;
 
 #[tauri::command]
 pub async fn app_state(state: Shared<'_>) -> CommandResult<wire::AppState> {
@@ -40,7 +41,7 @@ pub async fn pair(
 ) -> CommandResult<wire::Paired> {
     if state.paired()? {
         return Err(CommandError::new(
-            "already_paired",
+            codes::ALREADY_PAIRED,
             "perangkat ini sudah terhubung",
             "this device is already paired",
         ));
@@ -48,7 +49,7 @@ pub async fn pair(
     let name = device_name.trim();
     if name.is_empty() {
         return Err(CommandError::new(
-            "device_name_empty",
+            codes::DEVICE_NAME_EMPTY,
             "beri nama perangkat ini",
             "name this device",
         )
@@ -82,7 +83,7 @@ fn pair_error(e: CommandError) -> CommandError {
 pub async fn setup_owner(state: Shared<'_>, name: String, pin: String) -> CommandResult<()> {
     if state.has_owner()? {
         return Err(CommandError::new(
-            "owner_exists",
+            codes::OWNER_EXISTS,
             "pemilik sudah ada",
             "the owner already exists",
         ));

@@ -18,6 +18,7 @@ export type {
   CommandError,
   CsvExport,
   Deposit,
+  ErrorCode,
   DepositStatus,
   Detected,
   Failure,

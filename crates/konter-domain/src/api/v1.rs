@@ -37,7 +37,7 @@ impl ApiError {
     /// An error about a field, built from a domain error.
     pub fn from_field_error(e: &dyn crate::FieldError) -> ApiError {
         ApiError {
-            code: e.code().to_owned(),
+            code: e.code().into(),
             message: format!("{} / {}", e.message_id(), e.message_en()),
             field: Some(e.field().to_owned()),
         }

@@ -3,6 +3,7 @@
 
 import { shopDate } from '../format';
 import type {
+  ErrorCode,
   BillInquiry,
   Cashier,
   CommandError,
@@ -159,7 +160,13 @@ export function emptyDb(): MockDb {
 }
 
 /** A rejection in the engine's shape; messages are "Bahasa Indonesia / English". */
-export function fail(code: string, id: string, en: string, field?: string): never {
+/**
+ * Refusals only the stand-in has: arguments the engine's IPC could not even read (it answers
+ * `internal`), and the stand-in's own limits.
+ */
+type StandInCode = 'markup_invalid' | 'scope_invalid' | 'store_full' | 'unknown_command';
+
+export function fail(code: ErrorCode | StandInCode, id: string, en: string, field?: string): never {
   const err: CommandError = { code, message: `${id} / ${en}` };
   if (field) err.field = field;
   throw err;

@@ -5,7 +5,7 @@
 // " / ", then the Rust error's English `Display`, which starts with the field it is about.
 // Nothing here throws: each parser answers a value or the error the engine would give.
 
-import type { BillKind, Detected, Game, Operator } from '../types';
+import type { BillKind, Detected, ErrorCode, Game, Operator } from '../types';
 
 /** What a product needs typed in before it can be sold (konter-domain `InputSchema`). */
 export type InputSchema =
@@ -17,7 +17,7 @@ export type InputSchema =
 
 /** An input error as konter-domain's `FieldError` describes it. */
 export interface DomainError {
-  code: string;
+  code: ErrorCode;
   field: string;
   /** Bahasa Indonesia. */
   id: string;
@@ -28,7 +28,7 @@ export interface DomainError {
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: DomainError };
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const err = (code: string, field: string, id: string, en: string): Parsed<never> => ({
+const err = (code: ErrorCode, field: string, id: string, en: string): Parsed<never> => ({
   ok: false,
   error: { code, field, id, en },
 });

@@ -85,7 +85,7 @@ export function plnInquiry(ctx: Ctx, args: { target: string }): PlnInquiry {
   requireCashier(ctx.db);
   const d = checked(parsePln(args.target));
   requirePaired(ctx.db);
-  if (/^9+$/.test(d)) fail('pln_not_found', 'Nomor PLN tidak ditemukan — cek lagi nomornya', 'PLN number not found — check the number', 'target');
+  if (/^9+$/.test(d)) fail('not_found', 'Nomor PLN tidak ditemukan — cek lagi nomornya', 'PLN number not found — check the number', 'target');
   if (!ctx.db.online) fail('offline', 'server tidak bisa dihubungi', 'the server cannot be reached');
   const c = plnCustomer(d);
   const inq: PlnInquiry = { target: d, name: c.name, segment_power: c.segment };
