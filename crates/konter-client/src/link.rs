@@ -14,6 +14,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 use konter_domain::api::v1::ApiError;
+use konter_domain::codes;
 
 use crate::Engine;
 use crate::db;
@@ -172,7 +173,7 @@ pub(crate) fn json_or_error<T: serde::de::DeserializeOwned>(answer: &Answer) -> 
             field: e.field,
         },
         None => EngineError::Server {
-            code: "server_refused".into(),
+            code: codes::SERVER_REFUSED.into(),
             message: format!("server menolak ({status}) / the server refused ({status})"),
             field: None,
         },

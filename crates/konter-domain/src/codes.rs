@@ -121,6 +121,7 @@ pub const ROUNDING_INVALID: Code = Code("rounding_invalid");
 pub const RULE_KEY: Code = Code("rule_key");
 pub const RULE_UNKNOWN: Code = Code("rule_unknown");
 pub const SALDO_SHORT: Code = Code("saldo_short");
+pub const SERVER_REFUSED: Code = Code("server_refused");
 pub const SERVER_URL: Code = Code("server_url");
 pub const SETTING_INVALID: Code = Code("setting_invalid");
 pub const SETTING_UNKNOWN: Code = Code("setting_unknown");
@@ -219,6 +220,7 @@ pub const ALL: &[Code] = &[
     RULE_KEY,
     RULE_UNKNOWN,
     SALDO_SHORT,
+    SERVER_REFUSED,
     SERVER_URL,
     SETTING_INVALID,
     SETTING_UNKNOWN,
