@@ -13,13 +13,7 @@ async fn a_bill_is_looked_up_paid_printed_and_counted_apart() {
     let server = Server::start_fulfilling().await;
     let (_dir, engine) = paired(&server).await;
     // Bills run to hundreds of thousands: a bigger saldo than the top-up tests need.
-    let shop = server
-        .app
-        .store
-        .shop_by_code("E01")
-        .await
-        .expect("read")
-        .expect("shop");
+    let shop = server.shop().await;
     server
         .app
         .store

@@ -10,6 +10,7 @@ use konter_client::sell::{LocalOrder, Sale};
 use konter_client::token::FileStore;
 use konter_domain::catalogue::{Category, Markup, PriceRule, Product, Sku, Tier};
 use konter_domain::money::Rupiah;
+use konter_domain::order::OrderStatus;
 use konter_domain::target::InputSchema;
 use konter_server::App;
 use konter_server::config::Config;
@@ -143,15 +144,18 @@ impl Server {
         format!("http://{}", self.addr)
     }
 
-    pub(crate) async fn pairing_code(&self) -> String {
-        let shop = self
-            .app
+    /// The shop every device pairs with.
+    pub(crate) async fn shop(&self) -> konter_server::store::Shop {
+        self.app
             .store
             .shop_by_code("E01")
             .await
             .expect("read")
-            .expect("shop");
-        konter_tests::pairing_code(&self.app.store, shop.id).await
+            .expect("shop")
+    }
+
+    pub(crate) async fn pairing_code(&self) -> String {
+        konter_tests::pairing_code(&self.app.store, self.shop().await.id).await
     }
 
     /// Settles an order as fulfilment will, through the test-only endpoint.
@@ -171,13 +175,7 @@ impl Server {
     }
 
     pub(crate) async fn order_count(&self) -> i64 {
-        let changes = self
-            .app
-            .store
-            .shop_by_code("E01")
-            .await
-            .expect("read")
-            .expect("shop");
+        let changes = self.shop().await;
         let all = self
             .app
             .store
@@ -259,4 +257,20 @@ pub(crate) async fn sync_until_settled(engine: &Engine, ids: &[String]) -> Vec<L
                 .collect::<Vec<_>>()
         );
     }
+}
+
+/// Every order on the device is `status`, and the device's and the server's books audit
+/// clean.
+pub(crate) async fn assert_all_and_books(server: &Server, engine: &Engine, status: OrderStatus) {
+    let orders = engine.orders(500).expect("orders");
+    assert!(
+        orders.iter().all(|o| o.status == status),
+        "not all {status}: {:?}",
+        orders
+            .iter()
+            .map(|o| (&o.target, o.status))
+            .collect::<Vec<_>>()
+    );
+    assert_device_books(engine);
+    server.assert_books().await;
 }

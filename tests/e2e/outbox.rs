@@ -70,15 +70,7 @@ async fn offline_sales_drain_exactly_once_after_a_restart() {
             .await;
     }
     engine.sync_once(0).await.expect("pull");
-    assert!(
-        engine
-            .orders(100)
-            .expect("orders")
-            .iter()
-            .all(|o| o.status == OrderStatus::Success)
-    );
-    assert_device_books(&engine);
-    server.assert_books().await;
+    assert_all_and_books(&server, &engine, OrderStatus::Success).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -406,13 +398,5 @@ async fn server_errors_are_retried_never_duplicated() {
         5,
         "a 500 after the commit did not buy twice"
     );
-    assert!(
-        engine
-            .orders(10)
-            .expect("orders")
-            .iter()
-            .all(|o| o.status == OrderStatus::Accepted)
-    );
-    assert_device_books(&engine);
-    server.assert_books().await;
+    assert_all_and_books(&server, &engine, OrderStatus::Accepted).await;
 }
