@@ -361,3 +361,35 @@ pub async fn pair_over_http(http: &reqwest::Client, base: &str, code: &str) -> S
         .expect("pair json");
     paired["token"].as_str().expect("token").to_owned()
 }
+
+/// A paired device's POST of `body` to `path` on the server at `base`: the status and the
+/// JSON answer (`null` when it has none).
+pub async fn device_post(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    path: &str,
+    body: Value,
+) -> (u16, Value) {
+    let resp = http
+        .post(format!("{base}{path}"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("post");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// A paired device's GET of `path` on the server at `base`, as JSON.
+pub async fn device_get(http: &reqwest::Client, base: &str, token: &str, path: &str) -> Value {
+    http.get(format!("{base}{path}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json")
+}

@@ -174,29 +174,12 @@ impl<S: Store + Clone + 'static> Rig<S> {
 
     /// A device POST: the status and the JSON answer.
     pub async fn post_json(&self, path: &str, body: Value) -> (u16, Value) {
-        let resp = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .json(&body)
-            .send()
-            .await
-            .expect("post");
-        let status = resp.status().as_u16();
-        (status, resp.json().await.unwrap_or(Value::Null))
+        crate::device_post(&self.http, &self.base, &self.token, path, body).await
     }
 
     /// A device GET, as JSON.
     pub async fn get_json(&self, path: &str) -> Value {
-        self.http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .expect("get")
-            .json()
-            .await
-            .expect("json")
+        crate::device_get(&self.http, &self.base, &self.token, path).await
     }
 
     pub async fn saldo_available(&self) -> i64 {

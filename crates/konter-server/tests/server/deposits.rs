@@ -52,27 +52,11 @@ async fn rig() -> Rig {
 
 impl Rig {
     async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .json(&body)
-            .send()
-            .await
-            .expect("post");
-        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+        konter_tests::device_post(&self.http, &self.base, &self.token, path, body).await
     }
 
     async fn get(&self, path: &str) -> Value {
-        self.http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .expect("get")
-            .json()
-            .await
-            .expect("json")
+        konter_tests::device_get(&self.http, &self.base, &self.token, path).await
     }
 
     async fn sandbox(&self, path: &str) -> Value {

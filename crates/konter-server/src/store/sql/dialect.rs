@@ -70,7 +70,7 @@ impl Dialect for Sqlite {
         if rows {
             Answer::rows(&query.fetch_all(&mut *conn).await?, sqlite_value)
         } else {
-            Ok(Answer::count(
+            Ok(Answer::Changed(
                 query.execute(&mut *conn).await?.rows_affected(),
             ))
         }
@@ -94,7 +94,7 @@ impl Dialect for Postgres {
         if rows {
             Answer::rows(&query.fetch_all(&mut *conn).await?, pg_value)
         } else {
-            Ok(Answer::count(
+            Ok(Answer::Changed(
                 query.execute(&mut *conn).await?.rows_affected(),
             ))
         }
@@ -213,11 +213,17 @@ impl<'q> Sql<'q> {
     }
 
     pub async fn execute<D: Dialect>(self, conn: &mut Conn<D>) -> StoreResult<u64> {
-        Ok(D::run(conn.raw(), self, false).await?.affected)
+        Ok(match D::run(conn.raw(), self, false).await? {
+            Answer::Changed(n) => n,
+            Answer::Rows(rows) => rows.len() as u64,
+        })
     }
 
     pub async fn fetch_all<D: Dialect>(self, conn: &mut Conn<D>) -> StoreResult<Vec<Row>> {
-        Ok(D::run(conn.raw(), self, true).await?.rows)
+        Ok(match D::run(conn.raw(), self, true).await? {
+            Answer::Rows(rows) => rows,
+            Answer::Changed(_) => Vec::new(),
+        })
     }
 
     pub async fn fetch_optional<D: Dialect>(self, conn: &mut Conn<D>) -> StoreResult<Option<Row>> {
@@ -316,26 +322,19 @@ impl<'q> From<&'q Option<String>> for Arg<'q> {
     }
 }
 
-/// What a statement did: rows changed, or the rows it gave.
-pub struct Answer {
-    affected: u64,
-    rows: Vec<Row>,
+/// What a statement did: how many rows it changed, or the rows it gave.
+pub enum Answer {
+    Changed(u64),
+    Rows(Vec<Row>),
 }
 
 impl Answer {
-    fn count(affected: u64) -> Answer {
-        Answer {
-            affected,
-            rows: Vec::new(),
-        }
-    }
-
     fn rows<R: sqlx::Row>(
         found: &[R],
         value: impl Fn(&R, usize) -> StoreResult<Value>,
     ) -> StoreResult<Answer> {
         let Some(first) = found.first() else {
-            return Ok(Answer::count(0));
+            return Ok(Answer::Rows(Vec::new()));
         };
         let columns: Arc<[String]> = first
             .columns()
@@ -354,10 +353,7 @@ impl Answer {
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Answer {
-            affected: rows.len() as u64,
-            rows,
-        })
+        Ok(Answer::Rows(rows))
     }
 }
 
