@@ -13,56 +13,30 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
-use konter_domain::money::Rupiah;
-use konter_domain::order::OrderStatus;
-use konter_domain::target::Target;
-use konter_receipt::{
-    CashPayment, Logo, PaperWidth, PrintCopy, Receipt, ReceiptOrder, ShopProfile, ShopZone, Wanted,
-    render,
-};
+use konter_receipt::{Logo, PaperWidth, PrintCopy, Receipt, ShopProfile, Wanted, render};
 
 const RENDERS_PER_ROUND: u32 = 2_000;
 const ROUNDS: u32 = 7;
 
+#[path = "../tests/receipt/fixtures.rs"]
+#[allow(
+    dead_code,
+    reason = "the bench renders one of the golden files' orders"
+)]
+mod fixtures;
+
 fn main() {
+    // The golden files' shop with a full-width logo, so the raster path weighs as it does
+    // on a real counter.
     let shop = ShopProfile {
-        name: "KONTER MAJU JAYA".into(),
-        address: Some("Jl. Melati No. 5, Depok".into()),
-        phone: Some("081211112222".into()),
         logo: Some(Logo {
             width_px: 128,
             height_px: 64,
             bits: vec![0xAA; 16 * 64],
         }),
-        zone: ShopZone::Wib,
-        footer: vec![
-            "Terima kasih, pulsa sudah masuk".into(),
-            "Simpan struk ini sebagai bukti".into(),
-        ],
-        show_cash_block: true,
-        kick_drawer: true,
+        ..fixtures::shop()
     };
-    let Ok(meter) = "12345678901".parse() else {
-        eprintln!("the bench's meter number does not parse");
-        std::process::exit(1);
-    };
-    let ordered_at: DateTime<Utc> = DateTime::from_timestamp(1_795_849_620, 0).unwrap_or_default();
-    let order = ReceiptOrder {
-        reference: "KNT-2611-000124".into(),
-        status: OrderStatus::Success,
-        product_name: "TOKEN LISTRIK PLN 50.000".into(),
-        target: Target::Pln(meter),
-        sn: Some("5721-7714-3897-2629-3021/BUDI-SANTOSO  /R1M/900VA/32.5KWH".into()),
-        price: Rupiah::from_idr(52_500),
-        cash: Some(CashPayment {
-            received: Rupiah::from_idr(100_000),
-            change: Rupiah::from_idr(47_500),
-        }),
-        cashier: "Sri".into(),
-        ordered_at,
-        bill: None,
-    };
+    let order = fixtures::pln_order();
 
     let mut best_us = f64::MAX;
     let mut total_bytes = 0usize;

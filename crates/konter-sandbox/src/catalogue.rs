@@ -164,17 +164,17 @@ const fn pulsa(
     df_price: i64,
     iak_price: i64,
 ) -> Product {
-    Product {
-        digiflazz_code: df,
-        iak_code: Some(iak),
+    other(
+        df,
+        iak,
         name,
-        kind: Kind::Pulsa(op),
+        Kind::Pulsa(op),
         brand,
         nominal_idr,
-        detail: "",
-        digiflazz_price_idr: df_price,
-        iak_price_idr: iak_price,
-    }
+        "",
+        df_price,
+        iak_price,
+    )
 }
 
 #[expect(

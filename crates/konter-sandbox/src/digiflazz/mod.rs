@@ -29,7 +29,7 @@ use serde_json::{Value, json};
 
 use crate::catalogue::{self, DIGIFLAZZ_TEST_SKU, PRODUCTS, Product};
 use crate::faults::Effect;
-use crate::ledger::{Key, NewPurchase, Purchase, Refusal};
+use crate::ledger::{Books, Key, NewPurchase, Purchase, Refusal};
 use crate::lifecycle::{self, Fields, Reply, Then};
 use crate::rules::{self, Failure, Plan, Status, Waiting};
 use crate::sign::{hub_signature, md5_sign, same};
@@ -385,24 +385,35 @@ fn transact(s: &Sandbox, f: Option<&Fields>) -> Result<Reply, (Rejection, i64)> 
         ));
     }
     let plan = rules::judge(Api::Digiflazz, product, customer_no);
+    let new = NewPurchase {
+        key,
+        ref_id: ref_id.to_owned(),
+        product,
+        customer_no: customer_no.to_owned(),
+        price_idr: price,
+        testing,
+        cb_url,
+        extra: None,
+    };
+    open_purchase(s, &mut books, new, plan)
+}
+
+/// Opens a purchase (prepaid or a bill payment) as `plan` says and answers it: refused with
+/// rc 44 when the balance is short and rc 62 when the books are full; a pending one is
+/// settled later by the lifecycle.
+pub(crate) fn open_purchase(
+    s: &Sandbox,
+    books: &mut Books,
+    new: NewPurchase,
+    plan: Plan,
+) -> Result<Reply, (Rejection, i64)> {
+    let key = new.key;
+    let balance = books.balance_idr(key);
     let status = match plan {
         Plan::Now(to) => to.into(),
         Plan::Later { waiting, .. } => Status::Pending(waiting),
     };
-    let opened = books.open(
-        NewPurchase {
-            key,
-            ref_id: ref_id.to_owned(),
-            product,
-            customer_no: customer_no.to_owned(),
-            price_idr: price,
-            testing,
-            cb_url,
-            extra: None,
-        },
-        status,
-    );
-    let p = match opened {
+    let p = match books.open(new, status) {
         Ok(p) => p,
         Err(Refusal::Funds) => return Err((reject("44", "Saldo tidak cukup"), balance)),
         Err(Refusal::Full) => {

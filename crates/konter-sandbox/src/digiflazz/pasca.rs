@@ -18,11 +18,12 @@ use chrono::{Datelike, FixedOffset, NaiveDate, Utc};
 use serde_json::{Map, Value, json};
 
 use super::{
-    Rejection, authenticate, payload_error, purchase_data, reject, testing_flag, text, words,
+    Rejection, authenticate, open_purchase, payload_error, purchase_data, reject, testing_flag,
+    text, words,
 };
 use crate::catalogue::{Kind, Product};
-use crate::ledger::{Key, MAX_PURCHASES, NewPurchase, Refusal};
-use crate::lifecycle::{Fields, Reply, Then};
+use crate::ledger::{Key, MAX_PURCHASES, NewPurchase};
+use crate::lifecycle::{Fields, Reply};
 use crate::rules::{self, Failure, Final, Plan, Status, Waiting};
 use crate::{Api, Sandbox};
 
@@ -430,40 +431,17 @@ fn pay(s: &Sandbox, c: &Call) -> Result<Reply, Refused> {
         },
         Owes(_) | InquiryFails => Plan::Now(Final::Success),
     };
-    let status = match plan {
-        Plan::Now(to) => to.into(),
-        Plan::Later { waiting, .. } => Status::Pending(waiting),
+    let new = NewPurchase {
+        key: c.key,
+        ref_id: c.ref_id.to_owned(),
+        product: &product.product,
+        customer_no: c.customer_no.to_owned(),
+        price_idr: inq.price_idr,
+        testing: c.testing,
+        cb_url: None,
+        extra: Some(inq.fields.clone()),
     };
-    let opened = books.open(
-        NewPurchase {
-            key: c.key,
-            ref_id: c.ref_id.to_owned(),
-            product: &product.product,
-            customer_no: c.customer_no.to_owned(),
-            price_idr: inq.price_idr,
-            testing: c.testing,
-            cb_url: None,
-            extra: Some(inq.fields.clone()),
-        },
-        status,
-    );
-    let p = match opened {
-        Ok(p) => p,
-        Err(Refusal::Funds) => return Err((reject("44", "Saldo tidak cukup"), balance)),
-        Err(Refusal::Full) => {
-            return Err((reject("62", "Seller sedang mengalami gangguan"), balance));
-        }
-    };
-    let mut reply = ok(purchase_data(&p));
-    if let Plan::Later { then, .. } = plan {
-        reply.then.push(Then::Settle {
-            key: c.key,
-            ref_id: p.ref_id,
-            to: then,
-            delay_ms: s.pending_delay_ms(),
-        });
-    }
-    Ok(reply)
+    open_purchase(s, &mut books, new, plan)
 }
 
 fn status(s: &Sandbox, c: &Call) -> Result<Reply, Refused> {

@@ -110,25 +110,18 @@ impl Sim {
     }
 
     pub async fn get(&self, path: &str) -> Value {
-        self.http
-            .get(format!("{}{path}", self.base))
-            .send()
+        self.json(self.http.get(format!("{}{path}", self.base)))
             .await
-            .expect("the sandbox answers")
-            .json()
-            .await
-            .expect("JSON")
     }
 
     pub async fn delete(&self, path: &str) -> Value {
-        self.http
-            .delete(format!("{}{path}", self.base))
-            .send()
+        self.json(self.http.delete(format!("{}{path}", self.base)))
             .await
-            .expect("the sandbox answers")
-            .json()
-            .await
-            .expect("JSON")
+    }
+
+    async fn json(&self, request: reqwest::RequestBuilder) -> Value {
+        let r = request.send().await.expect("the sandbox answers");
+        r.json().await.expect("JSON")
     }
 
     pub async fn df(&self, endpoint: &str, body: &Value) -> (u16, Value) {

@@ -217,24 +217,11 @@ impl IntakePlan<'_> {
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
-    use konter_domain::ids::DeviceId;
 
     use super::*;
 
     fn order(shop: ShopId, price: i64) -> NewOrder {
-        NewOrder {
-            id: OrderId::new(),
-            shop_id: shop,
-            device_id: DeviceId::new(),
-            request_hash: "h".into(),
-            sku: "tsel10".into(),
-            target: "081234567890".into(),
-            price: Rupiah::from_idr(price),
-            cost: Rupiah::from_idr(price - 100),
-            max_price: Rupiah::from_idr(price),
-            inquiry_id: None,
-            now: Utc::now(),
-        }
+        NewOrder::sample(shop, Rupiah::from_idr(price), Rupiah::from_idr(price - 100))
     }
 
     fn kinds(outcomes: &[PlaceOutcome]) -> Vec<&'static str> {
@@ -251,6 +238,14 @@ mod tests {
             .collect()
     }
 
+    /// Plans a run of plain orders (no bills, nothing stored before) on these balances.
+    fn plan_from_saldo(
+        run: &[NewOrder],
+        before: BTreeMap<Account, Totals>,
+    ) -> (Vec<PlaceOutcome>, IntakePlan<'_>) {
+        plan(run, &HashMap::new(), HashSet::new(), HashMap::new(), before).expect("plan")
+    }
+
     #[test]
     fn a_run_spends_each_rupiah_once_in_order() {
         let (a, b) = (ShopId::new(), ShopId::new());
@@ -260,14 +255,7 @@ mod tests {
             (Account::ShopSaldo(b), (0, 100)),
             (Account::ShopHolds(b), (50, 50)),
         ]);
-        let (outcomes, plan) = plan(
-            &run,
-            &HashMap::new(),
-            HashSet::new(),
-            HashMap::new(),
-            before,
-        )
-        .expect("plan");
+        let (outcomes, plan) = plan_from_saldo(&run, before);
         assert_eq!(kinds(&outcomes), ["created", "created", "short", "created"]);
         assert!(
             matches!(outcomes[2], PlaceOutcome::SaldoShort { available } if available.idr() == 400)
@@ -299,14 +287,7 @@ mod tests {
         let a = ShopId::new();
         let run = vec![order(a, 600)];
         let before = BTreeMap::from([(Account::ShopSaldo(a), (0, 1_000))]);
-        let (_, plan) = plan(
-            &run,
-            &HashMap::new(),
-            HashSet::new(),
-            HashMap::new(),
-            before,
-        )
-        .expect("plan");
+        let (_, plan) = plan_from_saldo(&run, before);
         let after = HashMap::from([
             (Account::ShopSaldo(a), (600, 900)),
             (Account::ShopHolds(a), (0, 600)),

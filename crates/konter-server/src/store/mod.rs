@@ -101,6 +101,27 @@ pub struct NewOrder {
     pub now: DateTime<Utc>,
 }
 
+impl NewOrder {
+    /// A Telkomsel 10.000 order to 081234567890 from a new device, placed now: the one
+    /// order the store's tests, the conformance story and the CLI tests start from.
+    #[doc(hidden)]
+    pub fn sample(shop_id: ShopId, price: Rupiah, cost: Rupiah) -> Self {
+        Self {
+            id: OrderId::new(),
+            shop_id,
+            device_id: DeviceId::new(),
+            request_hash: "h".into(),
+            sku: "tsel10".into(),
+            target: "081234567890".into(),
+            price,
+            cost,
+            max_price: price,
+            inquiry_id: None,
+            now: Utc::now(),
+        }
+    }
+}
+
 /// The result of placing an order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PlaceOutcome {

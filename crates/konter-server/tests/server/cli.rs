@@ -226,7 +226,6 @@ impl WaitTimeout for std::process::Child {
 #[tokio::test]
 async fn an_order_in_review_is_settled_by_hand_and_no_other() {
     use chrono::Utc;
-    use konter_domain::ids::{DeviceId, OrderId};
     use konter_domain::money::Rupiah;
     use konter_server::store::{
         Attempt, AttemptState, JobNext, NewOrder, PlaceOutcome, SqliteStore, Store,
@@ -252,17 +251,9 @@ async fn an_order_in_review_is_settled_by_hand_and_no_other() {
         .await
         .expect("credit");
     let place = |target: &str| NewOrder {
-        id: OrderId::new(),
-        shop_id: shop.id,
-        device_id: DeviceId::new(),
-        request_hash: "h".into(),
-        sku: "tsel10".into(),
         target: target.into(),
-        price: Rupiah::from_idr(10_700),
-        cost: Rupiah::from_idr(10_150),
-        max_price: Rupiah::from_idr(10_700),
-        inquiry_id: None,
         now,
+        ..NewOrder::sample(shop.id, Rupiah::from_idr(10_700), Rupiah::from_idr(10_150))
     };
     let mut ids = Vec::new();
     for target in ["081234567890", "081234567891"] {

@@ -18,21 +18,8 @@ use konter_server::store::{
 use konter_tests::{postgres, rp, seed_catalogue, sqlite};
 
 fn new_order(shop: ShopId, price: i64, cost: i64) -> NewOrder {
-    NewOrder {
-        id: OrderId::new(),
-        shop_id: shop,
-        device_id: DeviceId::new(),
-        request_hash: "h".into(),
-        sku: "tsel10".into(),
-        target: "081234567890".into(),
-        price: rp(price),
-        cost: rp(cost),
-        max_price: rp(price),
-        inquiry_id: None,
-        now: Utc::now(),
-    }
+    NewOrder::sample(shop, rp(price), rp(cost))
 }
-
 async fn assert_audit_clean<S: Store>(store: &S, when: &str) {
     let report = store.audit().await.expect("audit runs");
     assert!(

@@ -11,7 +11,7 @@ use std::time::Duration;
 use konter_domain::ids::OrderId;
 use serde_json::{Value, json};
 
-use konter_tests::{sandbox_log, spawn_sandbox};
+use konter_tests::{device_get, sandbox_log, spawn_sandbox};
 
 const BIN: &str = env!("CARGO_BIN_EXE_konter-server");
 /// How long the whole fleet of orders may take to settle after the last restart.
@@ -191,16 +191,8 @@ impl Fleet {
         for (id, digit) in orders {
             let open_since = tokio::time::Instant::now();
             loop {
-                let o: Value = self
-                    .http
-                    .get(format!("{}/v1/orders/{id}", self.base))
-                    .bearer_auth(token)
-                    .send()
-                    .await
-                    .expect("get")
-                    .json()
-                    .await
-                    .expect("json");
+                let path = format!("/v1/orders/{id}");
+                let o = device_get(&self.http, &self.base, token, &path).await;
                 let status = o["status"].as_str().unwrap_or_default().to_owned();
                 let may_stay_open = Some(*digit) == down
                     && open_since.elapsed() > Duration::from_secs(3)
