@@ -7,6 +7,7 @@ mod bills;
 mod cashiers;
 mod cli;
 mod harness;
+mod journal;
 mod outbox;
 mod receipts;
 mod sales;

@@ -272,6 +272,7 @@ impl Engine {
             "UPDATE shifts SET closed_at = ?2, expected_cash_idr = ?3, counted_cash_idr = ?4 WHERE id = ?1",
             params![id, now_ms(), expected, counted.idr()],
         )?;
+        crate::journal::enqueue_close(&tx, &id)?;
         tx.commit()?;
         Ok(ShiftSummary {
             shift_id: id,

@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use crate::error::{EngineError, EngineResult};
 
 /// Migrations in order; each runs once, recorded in `schema_migrations`.
-const MIGRATIONS: [(i64, &str); 4] = [
+const MIGRATIONS: [(i64, &str); 5] = [
     (1, include_str!("../../../migrations/client/0001_init.sql")),
     (
         2,
@@ -21,6 +21,10 @@ const MIGRATIONS: [(i64, &str); 4] = [
     (
         4,
         include_str!("../../../migrations/client/0004_saldo_history.sql"),
+    ),
+    (
+        5,
+        include_str!("../../../migrations/client/0005_journal.sql"),
     ),
 ];
 

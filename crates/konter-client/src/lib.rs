@@ -14,6 +14,7 @@ pub mod db;
 pub mod error;
 pub mod history;
 pub mod inquiry;
+mod journal;
 mod lifecycle;
 pub mod link;
 mod orders;

@@ -132,7 +132,8 @@ pub(crate) struct NewLocalOrder<'a> {
 }
 
 /// Commits a sale in `tx`, all or nothing: the order row and its first history entry, the
-/// cash taken and the saldo hold on the device's ledger, and the outbox row that sends it.
+/// cash taken and the saldo hold on the device's ledger, the outbox row that sends it, and
+/// the journal row that tells the owner's figures about it.
 pub(crate) fn commit_order(
     tx: &rusqlite::Transaction<'_>,
     o: &NewLocalOrder<'_>,
@@ -182,6 +183,7 @@ pub(crate) fn commit_order(
         "INSERT INTO outbox (order_id, body, created_at) VALUES (?1, ?2, ?3)",
         params![id_text, body, now_ms()],
     )?;
+    crate::journal::enqueue_sale(tx, &id_text)?;
     load_order(tx, &id_text)?.ok_or_else(|| EngineError::Corrupt("order vanished".into()))
 }
 

@@ -382,6 +382,7 @@ impl Engine {
         };
         move_order(&tx, &order, OrderStatus::Failed, &cancelled)?;
         tx.execute("DELETE FROM outbox WHERE order_id = ?1", [order_id])?;
+        crate::journal::forget_sale(&tx, order_id)?;
         let order = load_order(&tx, order_id)?
             .ok_or_else(|| EngineError::Corrupt("order vanished".into()))?;
         tx.commit()?;

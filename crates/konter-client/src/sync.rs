@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use konter_domain::api::v1::{
     BatchOrdersResult, Change, ChangeKind, Changes, CreateOrder, MAX_BATCH_ORDERS, PairResponse,
 };
+use konter_domain::journal::{BatchResult as JournalResult, Entry, MAX_JOURNAL_BATCH};
 use rusqlite::{Transaction, params};
 use serde::Serialize;
 
@@ -21,6 +22,7 @@ use crate::Engine;
 use crate::catalog;
 use crate::db::{self, now_ms};
 use crate::error::{EngineError, EngineResult};
+use crate::journal;
 use crate::lifecycle::{apply_order, reject_order};
 use crate::link::{Call, Method, credentials, json_or_error};
 use konter_domain::codes;
@@ -208,6 +210,79 @@ impl Engine {
         }
     }
 
+    /// Journal entries (sales, shift closes) not yet on the server.
+    pub fn journal_waiting(&self) -> EngineResult<i64> {
+        journal::waiting(&self.db())
+    }
+
+    /// Sends the journal (each sale once its order has left the outbox, and shift closes)
+    /// in batches until nothing is ready or the server cannot be reached. Each entry leaves
+    /// the queue in the transaction that records the server's answer for it; an entry the
+    /// server refuses (4xx) is kept aside, never resent. Returns how many went.
+    pub async fn push_journal(&self) -> EngineResult<usize> {
+        let (base, token) = credentials(self)?;
+        let mut sent = 0;
+        loop {
+            let ready = journal::ready(&self.db(), MAX_JOURNAL_BATCH)?;
+            if ready.is_empty() {
+                return Ok(sent);
+            }
+            let entries: Vec<&Entry> = ready.iter().map(|(_, e)| e).collect();
+            let call = Call {
+                method: Method::Post,
+                path: "/v1/journal".into(),
+                token: Some(token.clone()),
+                body: Some(serde_json::json!({ "entries": entries })),
+            };
+            let answer: JournalResult = match self.send(&base, call).await {
+                Ok(answer) => json_or_error(&answer)?,
+                Err(failure) => {
+                    let err = EngineError::from(failure);
+                    let conn = self.db();
+                    for (seq, _) in &ready {
+                        journal::not_yet(&conn, *seq, &err.to_string())?;
+                    }
+                    return Err(err);
+                }
+            };
+            let mut progressed = false;
+            {
+                let mut conn = self.db();
+                let tx = conn.transaction()?;
+                for (seq, entry) in &ready {
+                    let id = entry.id();
+                    let Some(r) = answer.results.iter().find(|r| r.id == id) else {
+                        continue;
+                    };
+                    match r.status {
+                        200..=299 => {
+                            journal::sent(&tx, *seq)?;
+                            sent += 1;
+                        }
+                        400..=499 => {
+                            let why = r
+                                .error
+                                .as_ref()
+                                .map_or_else(|| r.status.to_string(), |e| e.message.clone());
+                            journal::refused(&tx, *seq, &why)?;
+                        }
+                        _ => {
+                            journal::not_yet(&tx, *seq, &r.status.to_string())?;
+                            continue;
+                        }
+                    }
+                    progressed = true;
+                }
+                tx.commit()?;
+            }
+            if !progressed {
+                return Err(EngineError::Network(
+                    "the server kept every journal entry for later".into(),
+                ));
+            }
+        }
+    }
+
     /// Takes back the count of a request that never reached the server.
     fn not_sent(&self, rows: &[(i64, String, String)]) {
         let conn = self.db();
@@ -278,6 +353,9 @@ impl Engine {
         }
         let result = async {
             let (sent, rejected) = self.push().await?;
+            // The owner's figures: what the server cannot take now goes next round (the
+            // rows keep why), and never holds up orders or the feed.
+            let _ = self.push_journal().await;
             if sent + rejected > 0 {
                 let queue = db::outbox_len(&self.db()).unwrap_or(0);
                 self.set_sync_state(|s| {

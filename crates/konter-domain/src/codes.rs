@@ -49,6 +49,7 @@ pub const AMOUNT_NOT_POSITIVE: Code = Code("amount_not_positive");
 pub const AMOUNT_OUT_OF_RANGE: Code = Code("amount_out_of_range");
 pub const BANK_MISSING: Code = Code("bank_missing");
 pub const BANK_UNKNOWN: Code = Code("bank_unknown");
+pub const BATCH_TOO_LARGE: Code = Code("batch_too_large");
 pub const BILL_ALREADY_PAID: Code = Code("bill_already_paid");
 pub const BILL_AMOUNT_NEGATIVE: Code = Code("bill_amount_negative");
 pub const BILL_FEE_ABOVE_CAP: Code = Code("bill_fee_above_cap");
@@ -58,6 +59,7 @@ pub const BILL_NEEDS_INQUIRY: Code = Code("bill_needs_inquiry");
 pub const BILL_NO_PERIODS: Code = Code("bill_no_periods");
 pub const BILL_NOT_FOUND: Code = Code("bill_not_found");
 pub const BILL_PAYMENT_OPEN: Code = Code("bill_payment_open");
+pub const CASH_MISMATCH: Code = Code("cash_mismatch");
 pub const CASH_SHORT: Code = Code("cash_short");
 pub const CASHIER_SELF: Code = Code("cashier_self");
 pub const CASHIER_UNKNOWN: Code = Code("cashier_unknown");
@@ -68,6 +70,7 @@ pub const DATE_INVALID: Code = Code("date_invalid");
 pub const DEVICE_NAME_EMPTY: Code = Code("device_name_empty");
 pub const DEVICE_NAME_INVALID: Code = Code("device_name_invalid");
 pub const EXPORT_FAILED: Code = Code("export_failed");
+pub const FEE_INVALID: Code = Code("fee_invalid");
 pub const GAME_ACCOUNT_NOT_FOUND: Code = Code("game_account_not_found");
 pub const GAME_FIELD_LENGTH: Code = Code("game_field_length");
 pub const GAME_FIELD_MISSING: Code = Code("game_field_missing");
@@ -148,6 +151,7 @@ pub const ALL: &[Code] = &[
     AMOUNT_OUT_OF_RANGE,
     BANK_MISSING,
     BANK_UNKNOWN,
+    BATCH_TOO_LARGE,
     BILL_ALREADY_PAID,
     BILL_AMOUNT_NEGATIVE,
     BILL_FEE_ABOVE_CAP,
@@ -157,6 +161,7 @@ pub const ALL: &[Code] = &[
     BILL_NO_PERIODS,
     BILL_NOT_FOUND,
     BILL_PAYMENT_OPEN,
+    CASH_MISMATCH,
     CASH_SHORT,
     CASHIER_SELF,
     CASHIER_UNKNOWN,
@@ -167,6 +172,7 @@ pub const ALL: &[Code] = &[
     DEVICE_NAME_EMPTY,
     DEVICE_NAME_INVALID,
     EXPORT_FAILED,
+    FEE_INVALID,
     GAME_ACCOUNT_NOT_FOUND,
     GAME_FIELD_LENGTH,
     GAME_FIELD_MISSING,

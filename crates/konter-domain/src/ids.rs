@@ -136,6 +136,14 @@ uuid7_id!(
     CashierId, "cashier_id"
 );
 uuid7_id!(
+    /// A cashier's shift at one counter, minted by the device when it opens.
+    ShiftId, "shift_id"
+);
+uuid7_id!(
+    /// A shop owner's account for the back office, minted by the server.
+    OwnerId, "owner_id"
+);
+uuid7_id!(
     /// A saldo deposit request, minted by the device or the owner's tool.
     DepositId, "id"
 );

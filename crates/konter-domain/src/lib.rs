@@ -14,6 +14,7 @@ pub mod codes;
 pub mod error;
 pub mod game;
 pub mod ids;
+pub mod journal;
 pub mod money;
 pub mod order;
 pub mod phone;
@@ -21,6 +22,6 @@ pub mod pln;
 pub mod target;
 
 pub use error::FieldError;
-pub use ids::{CashierId, DepositId, DeviceId, InquiryId, OrderId, ShopId};
+pub use ids::{CashierId, DepositId, DeviceId, InquiryId, OrderId, ShiftId, ShopId};
 pub use money::Rupiah;
 pub use order::OrderStatus;

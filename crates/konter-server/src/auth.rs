@@ -1,4 +1,5 @@
-//! Device credentials: one-time pairing codes and bearer tokens.
+//! Device credentials (one-time pairing codes and bearer tokens) and the limits on guessing
+//! them.
 //!
 //! A pairing code is short enough to read aloud and type (8 characters from an alphabet
 //! without look-alikes), expires quickly and works once. The token it is exchanged for has
@@ -57,24 +58,54 @@ pub fn new_token() -> String {
     format!("kt_{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
-/// Counts failed pairing attempts per address and in total, in fixed windows.
-#[derive(Default)]
-pub struct PairLimiter {
-    state: Mutex<LimiterState>,
+/// Counts failed attempts per key (an address, a phone number) and in total, in fixed
+/// windows: pairing codes per address, owner logins per phone and per address.
+pub struct Limiter<K> {
+    per_key: u32,
+    total: u32,
+    window: Duration,
+    state: Mutex<LimiterState<K>>,
 }
 
-#[derive(Default)]
-struct LimiterState {
+struct LimiterState<K> {
     window_start: Option<Instant>,
-    global: u32,
-    by_addr: HashMap<Option<IpAddr>, u32>,
+    total: u32,
+    by_key: HashMap<K, u32>,
 }
 
-impl PairLimiter {
-    fn with_window<T>(&self, now: Instant, f: impl FnOnce(&mut LimiterState) -> T) -> T {
+impl<K> Default for LimiterState<K> {
+    fn default() -> Self {
+        LimiterState {
+            window_start: None,
+            total: 0,
+            by_key: HashMap::new(),
+        }
+    }
+}
+
+/// Failed pairing attempts, per address.
+pub type PairLimiter = Limiter<Option<IpAddr>>;
+
+impl Default for PairLimiter {
+    fn default() -> Self {
+        Limiter::new(PAIR_FAILURES_PER_WINDOW, PAIR_FAILURES_GLOBAL, PAIR_WINDOW)
+    }
+}
+
+impl<K: std::hash::Hash + Eq> Limiter<K> {
+    pub fn new(per_key: u32, total: u32, window: Duration) -> Limiter<K> {
+        Limiter {
+            per_key,
+            total,
+            window,
+            state: Mutex::new(LimiterState::default()),
+        }
+    }
+
+    fn with_window<T>(&self, now: Instant, f: impl FnOnce(&mut LimiterState<K>) -> T) -> T {
         let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
         if s.window_start
-            .is_none_or(|start| now.duration_since(start) >= PAIR_WINDOW)
+            .is_none_or(|start| now.duration_since(start) >= self.window)
         {
             *s = LimiterState {
                 window_start: Some(now),
@@ -84,18 +115,23 @@ impl PairLimiter {
         f(&mut s)
     }
 
-    /// Whether this address may try now.
-    pub fn allowed(&self, addr: Option<IpAddr>, now: Instant) -> bool {
+    /// Whether every one of `keys` may try now.
+    pub fn allowed(&self, keys: &[K], now: Instant) -> bool {
         self.with_window(now, |s| {
-            s.global < PAIR_FAILURES_GLOBAL
-                && s.by_addr.get(&addr).copied().unwrap_or(0) < PAIR_FAILURES_PER_WINDOW
+            s.total < self.total
+                && keys
+                    .iter()
+                    .all(|k| s.by_key.get(k).copied().unwrap_or(0) < self.per_key)
         })
     }
 
-    pub fn failed(&self, addr: Option<IpAddr>, now: Instant) {
+    /// Counts a failure against each of `keys`.
+    pub fn failed(&self, keys: Vec<K>, now: Instant) {
         self.with_window(now, |s| {
-            s.global += 1;
-            *s.by_addr.entry(addr).or_default() += 1;
+            s.total += 1;
+            for k in keys {
+                *s.by_key.entry(k).or_default() += 1;
+            }
         });
     }
 }
@@ -124,11 +160,18 @@ mod tests {
         let a: Option<IpAddr> = "10.1.2.3".parse().ok();
         let b: Option<IpAddr> = "10.1.2.4".parse().ok();
         for _ in 0..PAIR_FAILURES_PER_WINDOW {
-            assert!(l.allowed(a, t0));
-            l.failed(a, t0);
+            assert!(l.allowed(&[a], t0));
+            l.failed(vec![a], t0);
         }
-        assert!(!l.allowed(a, t0), "the 11th try in the window is refused");
-        assert!(l.allowed(b, t0), "another address is not affected");
-        assert!(l.allowed(a, t0 + PAIR_WINDOW), "a new window starts fresh");
+        assert!(
+            !l.allowed(&[a], t0),
+            "the 11th try in the window is refused"
+        );
+        assert!(l.allowed(&[b], t0), "another address is not affected");
+        assert!(!l.allowed(&[b, a], t0), "every key must be allowed");
+        assert!(
+            l.allowed(&[a], t0 + PAIR_WINDOW),
+            "a new window starts fresh"
+        );
     }
 }

@@ -56,6 +56,18 @@ pub struct Config {
     pub fulfilment: Fulfilment,
     #[serde(default)]
     pub testing: Testing,
+    #[serde(default)]
+    pub owner: OwnerConfig,
+}
+
+/// The owner's back office at `/owner/`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerConfig {
+    /// Marks the session cookie `Secure` (only sent over HTTPS). Set it when a TLS proxy in
+    /// front does not say `X-Forwarded-Proto: https`; requests that say so get it anyway.
+    #[serde(default)]
+    pub secure_cookie: bool,
 }
 
 /// The fulfilment workers.
@@ -156,13 +168,14 @@ pub struct Testing {
 
 /// Top-level keys an environment variable may set; other `KONTER_*` variables belong to
 /// other programs (the device's `KONTER_TOKEN_STORE`, say) and are left alone.
-const TOP_LEVEL_KEYS: [&str; 6] = [
+const TOP_LEVEL_KEYS: [&str; 7] = [
     "db",
     "listen",
     "suppliers",
     "gateways",
     "fulfilment",
     "testing",
+    "owner",
 ];
 
 impl Config {

@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use konter_domain::api::v1::{CreateDeposit, Deposit, DepositMethod, DepositStatus};
+use konter_domain::ids::ShopId;
 use konter_domain::money::Rupiah;
 use serde::Deserialize;
 
@@ -11,7 +12,7 @@ use crate::http::error::{ApiFailure, ApiResult};
 use crate::metrics::Metrics;
 use crate::midtrans::{GatewayError, Status, gateway_order_id};
 use crate::orders::request_hash;
-use crate::store::{AuthDevice, Store, StoreResult, StoredDeposit};
+use crate::store::{Store, StoreResult, StoredDeposit};
 
 /// Smallest deposit: below this the gateway fee is out of proportion.
 pub const MIN_DEPOSIT_IDR: i64 = 10_000;
@@ -35,16 +36,17 @@ fn gateway_failure(e: GatewayError) -> ApiFailure {
     )
 }
 
-/// `POST /v1/deposits`: creates the charge and answers with how to pay. Retrying the same
+/// `POST /v1/deposits` (a device) and `POST /owner/api/deposits` (an owner, for one of their
+/// shops): creates the charge and answers with how to pay. Retrying the same
 /// request returns the same instructions; the same id with another body is a 409.
 pub async fn create<S: Store + Clone + 'static>(
     app: &App<S>,
-    device: AuthDevice,
+    shop: ShopId,
     req: CreateDeposit,
 ) -> ApiResult<(StatusCode, Deposit)> {
     let hash = request_hash(&req)?;
     if let Some(existing) = app.store.deposit(req.id).await? {
-        if existing.shop_id != device.shop_id || existing.request_hash != hash {
+        if existing.shop_id != shop || existing.request_hash != hash {
             return Err(ApiFailure::new(
                 StatusCode::CONFLICT,
                 "id_conflict",
@@ -113,7 +115,7 @@ pub async fn create<S: Store + Clone + 'static>(
         .await
         .map_err(gateway_failure)?;
     let stored = StoredDeposit {
-        shop_id: device.shop_id,
+        shop_id: shop,
         request_hash: hash.clone(),
         gateway_order_id: order_id,
         deposit: Deposit {
@@ -131,11 +133,11 @@ pub async fn create<S: Store + Clone + 'static>(
     match app.store.create_deposit(&stored).await? {
         None => {
             Metrics::inc(&app.metrics.deposits_created);
-            tracing::info!(shop_id = %device.shop_id, deposit_id = %req.id, amount_idr = amount, "deposit requested");
+            tracing::info!(shop_id = %shop, deposit_id = %req.id, amount_idr = amount, "deposit requested");
             Ok((StatusCode::CREATED, stored.deposit))
         }
         // A concurrent retry stored it first.
-        Some(existing) if existing.request_hash == hash && existing.shop_id == device.shop_id => {
+        Some(existing) if existing.request_hash == hash && existing.shop_id == shop => {
             Ok((StatusCode::OK, existing.deposit))
         }
         Some(_) => Err(ApiFailure::new(

@@ -18,6 +18,7 @@ pub mod http;
 pub mod metrics;
 pub mod midtrans;
 pub mod orders;
+pub mod owner;
 pub mod prices;
 pub mod pricing;
 pub mod store;
@@ -44,6 +45,8 @@ pub struct App<S> {
     pub metrics: Arc<Metrics>,
     pub catalogue: Arc<CatalogueCache>,
     pub pair_limiter: Arc<PairLimiter>,
+    /// Failed owner sign-ins, per phone and per address.
+    pub login_limiter: Arc<owner::session::LoginLimiter>,
     /// The payment gateway, when configured.
     pub midtrans: Option<Midtrans>,
     /// The configured suppliers.
@@ -84,6 +87,7 @@ impl<S: store::Store + Clone + 'static> App<S> {
             metrics: Arc::new(Metrics::default()),
             catalogue: Arc::new(CatalogueCache::default()),
             pair_limiter: Arc::new(PairLimiter::default()),
+            login_limiter: Arc::new(owner::session::LoginLimiter::default()),
             midtrans,
             suppliers,
             fulfil_wake: Wake::default(),

@@ -63,6 +63,11 @@ enum Command {
         #[command(subcommand)]
         command: SaldoCommand,
     },
+    /// Owners' accounts for the back office at /owner/.
+    Owner {
+        #[command(subcommand)]
+        command: OwnerCommand,
+    },
     /// Loads products, supplier offers and tier markups from a TOML file.
     Catalog {
         #[command(subcommand)]
@@ -139,6 +144,19 @@ enum DeviceCommand {
     PairCode { shop_code: String },
     /// Revokes a device: its token stops working at once.
     Revoke { device_id: String },
+}
+
+#[derive(Subcommand)]
+enum OwnerCommand {
+    /// Makes PHONE an owner of the shop (a new account, or another outlet for an existing
+    /// one) and prints a one-time setup code alone on stdout: the owner opens /owner/ and
+    /// sets a password with it. Valid 72 hours; a new code replaces the last one.
+    Create {
+        /// The owner's phone number, e.g. 0812-3456-7890.
+        phone: String,
+        #[arg(long = "shop", value_name = "CODE")]
+        shop_code: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -262,6 +280,34 @@ async fn run<S: Store + Clone + 'static>(
             eprintln!(
                 "pairing code for {} ({}), valid until {expires}",
                 shop.name, shop.code
+            );
+            println!("{code}");
+        }
+        Command::Owner {
+            command: OwnerCommand::Create { phone, shop_code },
+        } => {
+            let shop = shop_id(&store, &shop_code).await?;
+            let phone = konter_domain::phone::PhoneNumber::parse(&phone)
+                .map_err(|e| anyhow::anyhow!("phone: {e}"))?;
+            let code = konter_server::owner::session::new_setup_code();
+            let expires = now + konter_server::owner::session::SETUP_TTL;
+            let owner = store
+                .owner_setup_code(
+                    phone.local(),
+                    shop.id,
+                    &konter_server::owner::session::setup_code_hash(&code),
+                    expires,
+                    now,
+                )
+                .await?;
+            let state = if owner.password_hash.is_some() {
+                "its password stays until the code is used"
+            } else {
+                "open /owner/ and choose \"Punya kode pengaturan?\""
+            };
+            eprintln!(
+                "owner {} of {} ({}): setup code valid until {expires}; {state}",
+                owner.phone, shop.name, shop.code
             );
             println!("{code}");
         }

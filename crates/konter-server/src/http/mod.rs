@@ -5,6 +5,7 @@ pub mod error;
 pub mod extract;
 mod feed;
 mod hooks;
+mod journal;
 pub mod openapi;
 mod routes;
 
@@ -229,6 +230,18 @@ fn routes_table<S: Store + Clone + 'static>() -> Vec<(RouteDoc, MethodRouter<App
         (
             doc(
                 "POST",
+                "/v1/journal",
+                "Record sales and shift closes for the owner's figures (each entry idempotent by id)",
+                true,
+                Some(schema::<konter_domain::journal::Batch>),
+                Some(schema::<konter_domain::journal::BatchResult>),
+                200,
+            ),
+            post(journal::record::<S>),
+        ),
+        (
+            doc(
+                "POST",
                 "/hooks/digiflazz",
                 "Digiflazz transaction webhook (X-Hub-Signature, HMAC-SHA1)",
                 false,
@@ -275,6 +288,7 @@ pub fn app<S: Store + Clone + 'static>(state: App<S>) -> Router {
     for (doc, handler) in routes_table::<S>() {
         router = router.route(doc.path, handler);
     }
+    router = router.merge(crate::owner::routes::<S>());
     if state.config.testing.allow_manual_settle {
         router = router.route("/_test/orders/{id}/settle", post(routes::settle::<S>));
     }

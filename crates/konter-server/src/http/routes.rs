@@ -50,7 +50,7 @@ pub async fn pair<S: Store + Clone + 'static>(
     ApiJson(req): ApiJson<PairRequest>,
 ) -> ApiResult<Json<PairResponse>> {
     let now = Instant::now();
-    if !app.pair_limiter.allowed(addr, now) {
+    if !app.pair_limiter.allowed(&[addr], now) {
         return Err(ApiFailure::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
@@ -97,7 +97,7 @@ pub async fn pair<S: Store + Clone + 'static>(
             }))
         }
         PairOutcome::Refused => {
-            app.pair_limiter.failed(addr, now);
+            app.pair_limiter.failed(vec![addr], now);
             Metrics::inc(&app.metrics.pair_refused);
             Err(ApiFailure::new(
                 StatusCode::UNAUTHORIZED,
@@ -196,7 +196,7 @@ pub async fn create_deposit<S: Store + Clone + 'static>(
     Device(device): Device,
     ApiJson(req): ApiJson<CreateDeposit>,
 ) -> ApiResult<(StatusCode, Json<Deposit>)> {
-    let (status, deposit) = deposits::create(&app, device, req).await?;
+    let (status, deposit) = deposits::create(&app, device.shop_id, req).await?;
     Ok((status, Json(deposit)))
 }
 

@@ -642,3 +642,315 @@ async fn concurrent_holds_on_postgres() {
         concurrent_holds(store).await;
     }
 }
+
+/// The journal and the owners' accounts: the same story on every backend.
+async fn journal_story<S: Store>(store: S) {
+    use konter_domain::ids::{CashierId, ShiftId};
+    use konter_domain::journal::{Entry, Sale, ShiftClose};
+    use konter_server::store::journal::{Dimension, JournalWrite, ReportScope};
+
+    // The store keeps times to the millisecond.
+    let now = chrono::DateTime::from_timestamp_millis(Utc::now().timestamp_millis()).expect("now");
+    let shop = store
+        .create_shop("J01", "Konter J", Tier::Gold, now)
+        .await
+        .expect("shop");
+    seed_catalogue(&store).await;
+    store
+        .credit_manual(shop.id, rp(100_000), "modal", now)
+        .await
+        .expect("credit");
+    store
+        .add_pairing_code(shop.id, "code-hash", now + TimeDelta::minutes(5), now)
+        .await
+        .expect("code");
+    let device = DeviceId::new();
+    let paired = store
+        .pair_device("code-hash", device, "Kasir 1", "token-hash", now)
+        .await
+        .expect("pair");
+    assert!(matches!(paired, PairOutcome::Paired(_)));
+    let wib = chrono::FixedOffset::east_opt(7 * 3600).expect("WIB");
+    let day = now.with_timezone(&wib).date_naive();
+    let sale = |order: OrderId, cashier: &str, price: i64| Sale {
+        order_id: order,
+        cashier_id: Some(CashierId::new()),
+        cashier_name: cashier.into(),
+        sku: Sku::parse("tsel10").expect("sku"),
+        product_name: "Telkomsel 10.000".into(),
+        category: konter_domain::catalogue::Category::Pulsa,
+        price_idr: rp(price),
+        cost_idr: rp(10_650),
+        fee_idr: rp(0),
+        cash_idr: rp(price),
+        change_idr: rp(0),
+        sold_at: now,
+        day,
+        utc_offset_h: 7,
+    };
+    let mut ids = Vec::new();
+    for target in ["081234567890", "081234567891", "081234567892"] {
+        let new = NewOrder {
+            target: target.into(),
+            device_id: device,
+            ..NewOrder::sample(shop.id, rp(10_650), rp(10_150))
+        };
+        assert!(matches!(
+            store.place_order(&new).await.expect("place"),
+            PlaceOutcome::Created(_)
+        ));
+        ids.push(new.id);
+    }
+    let entries: Vec<Entry> = vec![
+        Entry::Sale(sale(ids[0], "Sri", 11_500)),
+        Entry::Sale(sale(ids[1], "Sri", 11_500)),
+        Entry::Sale(sale(ids[2], "Budi", 12_000)),
+        Entry::ShiftClose(ShiftClose {
+            shift_id: ShiftId::new(),
+            cashier_id: CashierId::new(),
+            cashier_name: "Sri".into(),
+            opened_at: now - TimeDelta::hours(8),
+            closed_at: now,
+            opening_cash_idr: rp(50_000),
+            expected_cash_idr: rp(73_000),
+            counted_cash_idr: rp(72_000),
+            difference_idr: rp(-1_000),
+            closed_by: "Sri".into(),
+            day,
+            utc_offset_h: 7,
+        }),
+    ];
+    let writes = store
+        .record_journal(shop.id, device, &entries, now)
+        .await
+        .expect("journal");
+    assert_eq!(writes, [JournalWrite::Stored; 4]);
+    let again = store
+        .record_journal(shop.id, device, &entries, now)
+        .await
+        .expect("journal");
+    assert_eq!(again, [JournalWrite::Exists; 4]);
+    let mut other = entries[0].clone();
+    if let Entry::Sale(s) = &mut other {
+        s.cashier_name = "Budi".into();
+    }
+    let conflict = store
+        .record_journal(shop.id, device, &[other], now)
+        .await
+        .expect("journal");
+    assert_eq!(conflict, [JournalWrite::Conflict]);
+
+    let success = |sn: &str| Settlement::Success {
+        sn: Some(sn.into()),
+        pln_token: None,
+        cost: rp(10_150),
+    };
+    store
+        .settle_order(ids[0], &success("SN0"), now)
+        .await
+        .expect("settle");
+    store
+        .settle_order(ids[2], &success("SN2"), now)
+        .await
+        .expect("settle");
+    let failed = Settlement::Failed {
+        code: "45".into(),
+        message: "Nomor salah".into(),
+    };
+    store
+        .settle_order(ids[1], &failed, now)
+        .await
+        .expect("settle");
+    let refund = Settlement::Refunded {
+        code: "R".into(),
+        message: "Refund".into(),
+    };
+    let later = now + TimeDelta::minutes(1);
+    store
+        .settle_order(ids[2], &refund, later)
+        .await
+        .expect("refund");
+
+    let scope = ReportScope {
+        shop: shop.id,
+        from: day,
+        to: day,
+    };
+    let by_cashier = store
+        .journal_sums(&scope, Dimension::Cashier)
+        .await
+        .expect("sums");
+    let mut seen: Vec<(String, String, i64, i64)> = by_cashier
+        .iter()
+        .map(|s| (s.key.clone(), s.status.clone(), s.count, s.price.idr()))
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("Budi".to_owned(), "refunded".to_owned(), 1, 12_000),
+            ("Sri".to_owned(), "failed".to_owned(), 1, 11_500),
+            ("Sri".to_owned(), "success".to_owned(), 1, 11_500),
+        ]
+    );
+    let hours = store
+        .journal_sums(&scope, Dimension::Hour)
+        .await
+        .expect("sums");
+    let hour = now.with_timezone(&wib).format("%-H").to_string();
+    assert!(hours.iter().all(|s| s.key == hour), "{hours:?}");
+    let products = store
+        .journal_sums(&scope, Dimension::Product)
+        .await
+        .expect("sums");
+    assert!(
+        products
+            .iter()
+            .all(|s| s.label.as_deref() == Some("Telkomsel 10.000"))
+    );
+    for by in [Dimension::Device, Dimension::Category, Dimension::Day] {
+        let total: i64 = store
+            .journal_sums(&scope, by)
+            .await
+            .expect("sums")
+            .iter()
+            .map(|s| s.count)
+            .sum();
+        assert_eq!(total, 3, "{by:?}");
+    }
+    let problems = store.journal_problems(&scope, 10).await.expect("problems");
+    assert_eq!(problems.len(), 2);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.reason.as_deref() == Some("Nomor salah"))
+    );
+    let refunds = store
+        .journal_refunds(shop.id, now, later + TimeDelta::seconds(1))
+        .await
+        .expect("refunds");
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(
+        refunds[0].status_at.timestamp_millis(),
+        later.timestamp_millis()
+    );
+    assert!(
+        store
+            .journal_refunds(shop.id, now - TimeDelta::days(2), now)
+            .await
+            .expect("refunds")
+            .is_empty()
+    );
+    assert_eq!(store.journal_sales(&scope).await.expect("sales").len(), 3);
+    let shifts = store.journal_shifts(&scope).await.expect("shifts");
+    assert_eq!(shifts.len(), 1);
+    assert_eq!(Entry::ShiftClose(shifts[0].close.clone()), entries[3]);
+    assert_eq!(
+        store.device_names(shop.id).await.expect("names"),
+        [(device, "Kasir 1".to_owned())]
+    );
+    let history = store.money_history(shop.id, 50).await.expect("history");
+    assert!(!history.is_empty());
+    assert!(
+        store
+            .deposits_of(shop.id, 10)
+            .await
+            .expect("deposits")
+            .is_empty()
+    );
+
+    // Owners: a setup code, a password set once, sessions that end.
+    let owner = store
+        .owner_setup_code(
+            "081211110001",
+            shop.id,
+            "setup-1",
+            now + TimeDelta::hours(1),
+            now,
+        )
+        .await
+        .expect("owner");
+    assert!(owner.password_hash.is_none());
+    assert_eq!(store.owner_shops(owner.id).await.expect("shops").len(), 1);
+    assert!(
+        !store
+            .set_owner_password(owner.id, "setup-other", "hash", now)
+            .await
+            .expect("set")
+    );
+    assert!(
+        !store
+            .set_owner_password(owner.id, "setup-1", "hash", now + TimeDelta::hours(2))
+            .await
+            .expect("set"),
+        "an expired code"
+    );
+    assert!(
+        store
+            .set_owner_password(owner.id, "setup-1", "hash", now)
+            .await
+            .expect("set")
+    );
+    assert!(
+        !store
+            .set_owner_password(owner.id, "setup-1", "hash2", now)
+            .await
+            .expect("set"),
+        "a code works once"
+    );
+    store
+        .start_owner_session(owner.id, "s1", "csrf1", now + TimeDelta::hours(1), now)
+        .await
+        .expect("session");
+    store
+        .start_owner_session(owner.id, "s2", "csrf2", now + TimeDelta::hours(1), now)
+        .await
+        .expect("session");
+    let s = store
+        .owner_session("s1", now)
+        .await
+        .expect("read")
+        .expect("session");
+    assert_eq!((s.owner.id, s.csrf_token.as_str()), (owner.id, "csrf1"));
+    assert!(
+        store
+            .owner_session("s1", now + TimeDelta::hours(2))
+            .await
+            .expect("read")
+            .is_none(),
+        "expired"
+    );
+    store.end_owner_session("s1").await.expect("end");
+    assert!(
+        store
+            .owner_session("s1", now)
+            .await
+            .expect("read")
+            .is_none()
+    );
+    assert_eq!(
+        store.end_owner_sessions(owner.id).await.expect("end all"),
+        1
+    );
+    assert!(
+        store
+            .owner_session("s2", now)
+            .await
+            .expect("read")
+            .is_none()
+    );
+    assert_audit_clean(&store, "the journal story").await;
+}
+
+#[tokio::test]
+async fn journal_story_on_sqlite() {
+    let (store, _dir) = sqlite().await;
+    journal_story(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn journal_story_on_postgres() {
+    if let Some(store) = postgres().await {
+        journal_story(store).await;
+    }
+}

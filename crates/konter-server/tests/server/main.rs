@@ -10,4 +10,5 @@ mod crash;
 mod deposits;
 mod feed;
 mod fulfil;
+mod owner;
 mod suppliers;

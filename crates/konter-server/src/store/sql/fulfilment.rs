@@ -10,7 +10,7 @@ use konter_ledger::{HoldState, Posting};
 
 use super::dialect::{Conn, Dialect, query};
 use super::ledger::{self, EventMeta};
-use super::{SqlStore, corrupt, feed, from_ms, ms, parse_id, rows};
+use super::{SqlStore, corrupt, feed, from_ms, journal, ms, parse_id, rows};
 use crate::store::{
     Attempt, AttemptResult, AttemptState, JobNext, Settlement, StoreError, StoreResult,
     StoredOrder, SupplierCall,
@@ -127,6 +127,7 @@ pub(super) async fn settle_in<D: Dialect>(
     .bind(ms(now))
     .execute(tx)
     .await?;
+    journal::order_moved(tx, shop, &order).await?;
     feed::append_change_in(
         tx,
         shop,
@@ -167,6 +168,7 @@ pub(super) async fn advance_in<D: Dialect>(
         .bind(ms(now))
         .execute(tx)
         .await?;
+    journal::order_moved(tx, stored.shop_id, &order).await?;
     feed::append_change_in(
         tx,
         stored.shop_id,

@@ -1,0 +1,131 @@
+//! The sales journal end to end: two counters of one shop, one selling online and one
+//! offline for hundreds of sales; when the second comes back, its journal arrives exactly
+//! once and the owner's figures on the server equal what the two devices' own reports say.
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use konter_domain::order::OrderStatus;
+use konter_server::owner::report;
+use konter_server::store::Store;
+use serde_json::json;
+
+use crate::harness::*;
+
+/// Offline sales on the second counter.
+const OFFLINE_SALES: usize = 500;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_counters_journal_every_sale_once_and_the_owner_sees_what_they_see() {
+    let mut server = Server::start().await;
+    let shop = server.shop().await;
+    server
+        .app
+        .store
+        .credit_manual(shop.id, rp(6_000_000), "modal besar", chrono::Utc::now())
+        .await
+        .expect("credit");
+    let (dir1, online) = paired(&server).await;
+    let (dir2, offline) = paired(&server).await;
+    online.sync_once(0).await.expect("sync");
+    offline.sync_once(0).await.expect("sync");
+
+    for i in 0..3 {
+        online
+            .place_order(&sale(&format!("0812555{i:05}")))
+            .expect("sells");
+    }
+    online.sync_once(0).await.expect("sync");
+
+    server.stop().await;
+    for i in 0..OFFLINE_SALES {
+        let o = offline
+            .place_order(&sale(&format!("0813{i:08}")))
+            .expect("sells offline");
+        assert_eq!(o.status, OrderStatus::Queued);
+    }
+    assert!(offline.sync_once(0).await.is_err(), "the server is down");
+    let waiting = offline.journal_waiting().expect("count");
+    assert_eq!(waiting, OFFLINE_SALES as i64);
+
+    server.restart().await;
+    let back = Instant::now();
+    offline.sync_once(0).await.expect("drains");
+    eprintln!(
+        "{OFFLINE_SALES} offline sales and their journal reached the server in {:.2} s",
+        back.elapsed().as_secs_f64()
+    );
+    assert_eq!(offline.journal_waiting().expect("count"), 0);
+    // Another round sends nothing again.
+    offline.sync_once(0).await.expect("sync");
+
+    // Every order delivered, except one that failed.
+    let (tok1, tok2) = (token(dir1.path()), token(dir2.path()));
+    let mut failed_one = None;
+    for (engine, tok) in [(&online, &tok1), (&offline, &tok2)] {
+        for o in engine.orders(1_000).expect("orders") {
+            let body = if failed_one.is_none() {
+                failed_one = Some(o.id);
+                json!({"outcome": "failed", "code": "45", "message": "Nomor salah"})
+            } else {
+                json!({"outcome": "success", "sn": "SN"})
+            };
+            server.settle(tok, &o.id.to_string(), body).await;
+        }
+    }
+    online.sync_once(0).await.expect("pull");
+    offline.sync_once(0).await.expect("pull");
+
+    let days: BTreeSet<NaiveDate> = [&online, &offline]
+        .iter()
+        .flat_map(|e| e.orders(1_000).expect("orders"))
+        .map(|o| {
+            o.created_at
+                .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("WIB"))
+                .date_naive()
+        })
+        .collect();
+    let mut journaled = 0;
+    for day in days {
+        let owner = report::build(
+            &server.app.store,
+            std::slice::from_ref(&shop),
+            day,
+            day,
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("report");
+        let (a, b) = (
+            online.daily_report(day).expect("report"),
+            offline.daily_report(day).expect("report"),
+        );
+        let t = &owner.totals;
+        assert_eq!(t.count, a.count + b.count, "{day}");
+        assert_eq!(
+            t.omzet_idr.idr(),
+            a.omzet_idr.idr() + b.omzet_idr.idr(),
+            "{day}"
+        );
+        assert_eq!(
+            t.modal_idr.idr(),
+            a.modal_idr.idr() + b.modal_idr.idr(),
+            "{day}"
+        );
+        assert_eq!(
+            t.laba_idr.idr(),
+            a.laba_idr.idr() + b.laba_idr.idr(),
+            "{day}"
+        );
+        assert_eq!(t.failed_count, a.failed_count + b.failed_count, "{day}");
+        assert_eq!(t.pending_count, a.pending_count + b.pending_count, "{day}");
+        assert_eq!(
+            owner.by_device.len(),
+            [a.count, b.count].iter().filter(|c| **c > 0).count()
+        );
+        journaled += t.count + t.failed_count + t.pending_count;
+    }
+    assert_eq!(journaled, (OFFLINE_SALES + 3) as i64, "every sale once");
+    server.assert_books().await;
+}
