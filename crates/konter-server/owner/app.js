@@ -16,7 +16,7 @@ const LS_VIEW = 'konter.owner.view';
 /** @typedef {{phone: string, shops: Shop[], csrf: string}} Me */
 /** @typedef {{key: string, label: string, count: number, omzet_idr: number, modal_idr: number, laba_idr: number}} Row */
 /** @typedef {{count: number, omzet_idr: number, modal_idr: number, laba_idr: number, fee_idr: number, pending_count: number, pending_idr: number, failed_count: number, refunded_count: number}} Totals */
-/** @typedef {{order_id: string, shop: string, device: string, cashier: string, product: string, target: string, price_idr: number, status: string, reason: string|null, sold_at: string}} Problem */
+/** @typedef {{order_id: string, shop: string, device: string, cashier: string, product: string, target: string|null, price_idr: number, status: string, reason: string|null, sold_at: string}} Problem */
 /** @typedef {{order_id: string, shop: string, product: string, price_idr: number, cost_idr: number, refunded_at: string}} Refund */
 /** @typedef {{id: string, shop: string, device: string, cashier: string, opened_at: string, closed_at: string, opening_cash_idr: number, expected_cash_idr: number, counted_cash_idr: number, difference_idr: number, closed_by: string}} Shift */
 /**
@@ -200,6 +200,10 @@ const WORDS = {
   'err.bank_unknown': ['Bank tidak dikenal.', 'Unknown bank.'],
   'err.range_invalid': ['Rentang tanggal tidak valid (maksimal 92 hari).', 'Invalid date range (at most 92 days).'],
   'err.shop_unknown': ['Outlet tidak dikenal.', 'Unknown outlet.'],
+  'err.date_invalid': ['Tanggal tidak valid.', 'That date is not valid.'],
+  'err.origin_invalid': ['Permintaan dari situs lain ditolak.', 'A request from another site was refused.'],
+  'err.deposits_unavailable': ['Isi saldo lewat gateway belum tersedia di server ini.', 'Gateway top-ups are not set up on this server.'],
+  'err.gateway_unavailable': ['Gateway pembayaran tidak bisa dihubungi. Coba lagi.', 'The payment gateway could not be reached. Try again.'],
   'err.network': ['Tidak tersambung ke server.', 'Cannot reach the server.'],
   'err.bad_response': ['Jawaban server tidak terbaca.', 'Could not read the server reply.'],
   'err.generic': ['Terjadi kesalahan (HTTP {status}).', 'Something went wrong (HTTP {status}).'],
@@ -209,7 +213,7 @@ const MONTHS = {
   id: ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'],
   en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
 };
-const BANKS = /** @type {Record<string, string>} */ ({ bca: 'BCA', bni: 'BNI', bri: 'BRI', mandiri: 'Mandiri', permata: 'Permata' });
+const BANKS = /** @type {Record<string, string>} */ ({ bca: 'BCA', bni: 'BNI', bri: 'BRI', permata: 'Permata' });
 const ROUTES = /** @type {Route[]} */ (['masuk', 'atur', 'ringkasan', 'saldo']);
 const PRESETS = /** @type {Preset[]} */ (['today', 'yesterday', '7', '30', 'custom']);
 
@@ -416,7 +420,11 @@ async function post(/** @type {string} */ path, /** @type {unknown} */ body) {
 function errorText(e) {
   if (!(e instanceof ApiError)) return t('err.generic', { status: '?' });
   if (hasWord(`err.${e.code}`)) return t(`err.${e.code}`);
-  return e.message && e.message !== e.code ? e.message : t('err.generic', { status: e.status });
+  if (!e.message || e.message === e.code) return t('err.generic', { status: e.status });
+  // The server writes "Bahasa Indonesia / English"; show the half in the page's language.
+  const halves = e.message.split(' / ');
+  const text = halves.length === 2 ? halves[state.lang === 'en' ? 1 : 0] : e.message;
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Shows an error under a form and marks the field the server named. @param {HTMLFormElement} form @param {unknown} e */

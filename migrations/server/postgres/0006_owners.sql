@@ -31,7 +31,7 @@ CREATE TABLE journal_sales (
 -- Reports read a shop's days; the index holds every column they sum or group by, so a
 -- month of a busy shop is read from the index alone.
 CREATE INDEX journal_sales_report ON journal_sales
-    (shop_id, day, status, device_id, cashier_name, category, sku, hour, price_idr, cost_idr, fee_idr);
+    (shop_id, day, status, device_id, cashier_name, category, sku, product_name, hour, price_idr, cost_idr, fee_idr);
 -- Refunds count on the day they happened.
 CREATE INDEX journal_sales_refunds ON journal_sales (shop_id, status_at) WHERE status = 'refunded';
 

@@ -12,7 +12,7 @@ use konter_domain::journal::zone;
 use konter_domain::money::Rupiah;
 use serde::Serialize;
 
-use crate::store::journal::{Dimension, ReportScope, SaleLine, Sum};
+use crate::store::journal::{Grouping, ReportScope, SaleLine, Sum};
 use crate::store::{Shop, Store, StoreResult};
 
 /// The longest range one report covers.
@@ -44,6 +44,32 @@ pub struct Totals {
     /// Failed or refunded, as the device's report counts them.
     pub failed_count: i64,
     pub refunded_count: i64,
+}
+
+impl Totals {
+    /// Counts a sum where its status says.
+    fn add(&mut self, sum: &Sum) {
+        let plus = |a: Rupiah, b: Rupiah| Rupiah::from_idr(a.idr() + b.idr());
+        match sum.status.as_str() {
+            "success" => {
+                self.count += sum.count;
+                self.omzet_idr = plus(self.omzet_idr, sum.price);
+                self.modal_idr = plus(self.modal_idr, sum.cost);
+                self.laba_idr = Rupiah::from_idr(self.omzet_idr.idr() - self.modal_idr.idr());
+                self.fee_idr = plus(self.fee_idr, sum.fee);
+            }
+            "failed" => self.failed_count += sum.count,
+            "refunded" => {
+                self.failed_count += sum.count;
+                self.refunded_count += sum.count;
+            }
+            s if PENDING.contains(&s) => {
+                self.pending_count += sum.count;
+                self.pending_idr = plus(self.pending_idr, sum.price);
+            }
+            _ => {}
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -204,13 +230,10 @@ pub async fn build<S: Store>(
             from,
             to,
         };
-        let (devices, cashiers, categories, products, days, hours) = tokio::try_join!(
-            store.journal_sums(&scope, Dimension::Device),
-            store.journal_sums(&scope, Dimension::Cashier),
-            store.journal_sums(&scope, Dimension::Category),
-            store.journal_sums(&scope, Dimension::Product),
-            store.journal_sums(&scope, Dimension::Day),
-            store.journal_sums(&scope, Dimension::Hour),
+        let (sellers, products, times) = tokio::try_join!(
+            store.journal_sums(&scope, Grouping::Seller),
+            store.journal_sums(&scope, Grouping::Product),
+            store.journal_sums(&scope, Grouping::Time),
         )?;
         let (names, shop_problems, shop_refunds, shop_shifts) = tokio::try_join!(
             store.device_names(shop.id),
@@ -231,53 +254,31 @@ pub async fn build<S: Store>(
                 label
             }
         };
-        for sum in &devices {
+        for sum in &sellers {
+            let (device, cashier) = &sum.keys;
             by_shop.add(shop.id.to_string(), shop.name.clone(), sum);
-            by_device.add(sum.key.clone(), outlet(device_label(&sum.key)), sum);
-            match sum.status.as_str() {
-                "success" => {
-                    totals.count += sum.count;
-                    totals.omzet_idr = Rupiah::from_idr(totals.omzet_idr.idr() + sum.price.idr());
-                    totals.modal_idr = Rupiah::from_idr(totals.modal_idr.idr() + sum.cost.idr());
-                    totals.fee_idr = Rupiah::from_idr(totals.fee_idr.idr() + sum.fee.idr());
-                }
-                "failed" => totals.failed_count += sum.count,
-                "refunded" => {
-                    totals.failed_count += sum.count;
-                    totals.refunded_count += sum.count;
-                }
-                s if PENDING.contains(&s) => {
-                    totals.pending_count += sum.count;
-                    totals.pending_idr =
-                        Rupiah::from_idr(totals.pending_idr.idr() + sum.price.idr());
-                }
-                _ => {}
-            }
-        }
-        for sum in &cashiers {
+            by_device.add(device.clone(), outlet(device_label(device)), sum);
             by_cashier.add(
-                format!("{}:{}", shop.id, sum.key),
-                outlet(sum.key.clone()),
+                format!("{}:{cashier}", shop.id),
+                outlet(cashier.clone()),
                 sum,
             );
-        }
-        for sum in &categories {
-            by_category.add(sum.key.clone(), category_label(&sum.key), sum);
+            totals.add(sum);
         }
         for sum in &products {
-            let label = sum.label.clone().unwrap_or_else(|| sum.key.clone());
-            by_product.add(sum.key.clone(), label, sum);
+            let (sku, category) = &sum.keys;
+            let label = sum.label.clone().unwrap_or_else(|| sku.clone());
+            by_product.add(sku.clone(), label, sum);
+            by_category.add(category.clone(), category_label(category), sum);
         }
-        for sum in days.iter().filter(|s| s.status == "success") {
-            if let Ok(day) = sum.key.parse::<NaiveDate>() {
+        for sum in times.iter().filter(|s| s.status == "success") {
+            if let Ok(day) = sum.keys.0.parse::<NaiveDate>() {
                 let d = daily.entry(day).or_default();
                 d.0 += sum.count;
                 d.1 += sum.price.idr();
                 d.2 += sum.price.idr() - sum.cost.idr();
             }
-        }
-        for sum in hours.iter().filter(|s| s.status == "success") {
-            if let Ok(hour) = sum.key.parse::<u32>() {
+            if let Ok(hour) = sum.keys.1.parse::<u32>() {
                 let h = hourly.entry(hour).or_default();
                 h.0 += sum.count;
                 h.1 += sum.price.idr();
@@ -317,7 +318,6 @@ pub async fn build<S: Store>(
             closed_by: s.close.closed_by,
         }));
     }
-    totals.laba_idr = Rupiah::from_idr(totals.omzet_idr.idr() - totals.modal_idr.idr());
     problems.sort_by_key(|p| std::cmp::Reverse(p.sold_at));
     refunds.sort_by_key(|r| std::cmp::Reverse(r.refunded_at));
     shifts.sort_by_key(|s| std::cmp::Reverse(s.closed_at));
@@ -460,7 +460,7 @@ mod tests {
     #[test]
     fn a_fold_counts_delivered_sales_only() {
         let sum = |status: &str, count, price, cost| Sum {
-            key: "tsel10".into(),
+            keys: ("tsel10".into(), "pulsa".into()),
             label: Some("Telkomsel 10.000".into()),
             status: status.into(),
             count,

@@ -31,23 +31,23 @@ pub struct ReportScope {
     pub to: NaiveDate,
 }
 
-/// What a report groups a shop's sales by.
+/// What a report groups a shop's sales by: two keys at once, so one pass over the rows
+/// feeds two of the report's tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dimension {
-    Device,
-    Cashier,
-    Category,
+pub enum Grouping {
+    /// The device's id, the cashier's name.
+    Seller,
+    /// The SKU (labelled with the product's name), the category's code.
     Product,
-    Day,
-    Hour,
+    /// The day, the hour (0–23) in the shop's zone.
+    Time,
 }
 
-/// Sales summed over one value of a [`Dimension`] and one status.
+/// Sales summed over one pair of keys of a [`Grouping`] and one status.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sum {
-    /// The value grouped by (a device id, a name, a category code, a SKU, a day, an hour).
-    pub key: String,
-    /// A label for `key` where the journal has one (the product's name).
+    pub keys: (String, String),
+    /// A label for the first key where the journal has one (the product's name).
     pub label: Option<String>,
     pub status: String,
     pub count: i64,
@@ -105,7 +105,7 @@ pub trait Journal: Send + Sync {
     fn journal_sums(
         &self,
         scope: &ReportScope,
-        by: Dimension,
+        by: Grouping,
     ) -> impl Future<Output = StoreResult<Vec<Sum>>> + Send;
 
     /// The scope's sales whose order is not (yet) delivered, newest first, at most `limit`.

@@ -647,7 +647,7 @@ async fn concurrent_holds_on_postgres() {
 async fn journal_story<S: Store>(store: S) {
     use konter_domain::ids::{CashierId, ShiftId};
     use konter_domain::journal::{Entry, Sale, ShiftClose};
-    use konter_server::store::journal::{Dimension, JournalWrite, ReportScope};
+    use konter_server::store::journal::{Grouping, JournalWrite, ReportScope};
 
     // The store keeps times to the millisecond.
     let now = chrono::DateTime::from_timestamp_millis(Utc::now().timestamp_millis()).expect("now");
@@ -776,39 +776,60 @@ async fn journal_story<S: Store>(store: S) {
         from: day,
         to: day,
     };
-    let by_cashier = store
-        .journal_sums(&scope, Dimension::Cashier)
+    let sellers = store
+        .journal_sums(&scope, Grouping::Seller)
         .await
         .expect("sums");
-    let mut seen: Vec<(String, String, i64, i64)> = by_cashier
+    let mut seen: Vec<(String, String, String, i64, i64)> = sellers
         .iter()
-        .map(|s| (s.key.clone(), s.status.clone(), s.count, s.price.idr()))
+        .map(|s| {
+            (
+                s.keys.0.clone(),
+                s.keys.1.clone(),
+                s.status.clone(),
+                s.count,
+                s.price.idr(),
+            )
+        })
         .collect();
     seen.sort();
+    let d = device.to_string();
     assert_eq!(
         seen,
         [
-            ("Budi".to_owned(), "refunded".to_owned(), 1, 12_000),
-            ("Sri".to_owned(), "failed".to_owned(), 1, 11_500),
-            ("Sri".to_owned(), "success".to_owned(), 1, 11_500),
+            (
+                d.clone(),
+                "Budi".to_owned(),
+                "refunded".to_owned(),
+                1,
+                12_000
+            ),
+            (d.clone(), "Sri".to_owned(), "failed".to_owned(), 1, 11_500),
+            (d, "Sri".to_owned(), "success".to_owned(), 1, 11_500),
         ]
     );
-    let hours = store
-        .journal_sums(&scope, Dimension::Hour)
+    let times = store
+        .journal_sums(&scope, Grouping::Time)
         .await
         .expect("sums");
     let hour = now.with_timezone(&wib).format("%-H").to_string();
-    assert!(hours.iter().all(|s| s.key == hour), "{hours:?}");
+    assert!(
+        times
+            .iter()
+            .all(|s| s.keys == (day.to_string(), hour.clone())),
+        "{times:?}"
+    );
     let products = store
-        .journal_sums(&scope, Dimension::Product)
+        .journal_sums(&scope, Grouping::Product)
         .await
         .expect("sums");
     assert!(
         products
             .iter()
-            .all(|s| s.label.as_deref() == Some("Telkomsel 10.000"))
+            .all(|s| s.label.as_deref() == Some("Telkomsel 10.000")
+                && s.keys == ("tsel10".to_owned(), "pulsa".to_owned()))
     );
-    for by in [Dimension::Device, Dimension::Category, Dimension::Day] {
+    for by in [Grouping::Seller, Grouping::Product, Grouping::Time] {
         let total: i64 = store
             .journal_sums(&scope, by)
             .await

@@ -11,7 +11,7 @@ use konter_domain::order::OrderStatus;
 use super::dialect::{Conn, Dialect, Row, query};
 use super::{SqlStore, corrupt, from_ms, ms, parse_id, rows};
 use crate::store::journal::{
-    Dimension, JournalWrite, Owner, OwnerSession, ReportScope, SaleLine, ShiftLine, Sum,
+    Grouping, JournalWrite, Owner, OwnerSession, ReportScope, SaleLine, ShiftLine, Sum,
 };
 use crate::store::{Shop, StoreResult};
 
@@ -206,31 +206,25 @@ async fn record_close<D: Dialect>(
     })
 }
 
-fn column(by: Dimension) -> (&'static str, &'static str) {
-    match by {
-        Dimension::Device => ("device_id", "NULL"),
-        Dimension::Cashier => ("cashier_name", "NULL"),
-        Dimension::Category => ("category", "NULL"),
-        Dimension::Product => ("sku", "MAX(product_name)"),
-        Dimension::Day => ("day", "NULL"),
-        Dimension::Hour => ("hour", "NULL"),
-    }
-}
-
 pub(super) async fn journal_sums<D: Dialect>(
     store: &SqlStore<D>,
     scope: &ReportScope,
-    by: Dimension,
+    by: Grouping,
 ) -> StoreResult<Vec<Sum>> {
-    let (key, label) = column(by);
-    let key_text = match by {
-        Dimension::Hour => "CAST(hour AS TEXT)",
-        _ => key,
+    let (first, second, label, group) = match by {
+        Grouping::Seller => (
+            "device_id",
+            "cashier_name",
+            "NULL",
+            "device_id, cashier_name",
+        ),
+        Grouping::Product => ("sku", "category", "MAX(product_name)", "sku, category"),
+        Grouping::Time => ("day", "CAST(hour AS TEXT)", "NULL", "day, hour"),
     };
     let sql = format!(
-        "SELECT {key_text}, {label}, status, COUNT(*), CAST(SUM(price_idr) AS BIGINT), \
+        "SELECT {first}, {second}, {label}, status, COUNT(*), CAST(SUM(price_idr) AS BIGINT), \
          CAST(SUM(cost_idr) AS BIGINT), CAST(SUM(fee_idr) AS BIGINT) FROM journal_sales \
-         WHERE shop_id = $1 AND day >= $2 AND day <= $3 GROUP BY {key}, status"
+         WHERE shop_id = $1 AND day >= $2 AND day <= $3 GROUP BY {group}, status"
     );
     let rows = query(sql)
         .bind(scope.shop.to_string())
@@ -241,13 +235,13 @@ pub(super) async fn journal_sums<D: Dialect>(
     rows.iter()
         .map(|r| {
             Ok(Sum {
-                key: r.try_get(0)?,
-                label: r.try_get(1)?,
-                status: r.try_get(2)?,
-                count: r.try_get(3)?,
-                price: Rupiah::from_idr(r.try_get(4)?),
-                cost: Rupiah::from_idr(r.try_get(5)?),
-                fee: Rupiah::from_idr(r.try_get(6)?),
+                keys: (r.try_get(0)?, r.try_get(1)?),
+                label: r.try_get(2)?,
+                status: r.try_get(3)?,
+                count: r.try_get(4)?,
+                price: Rupiah::from_idr(r.try_get(5)?),
+                cost: Rupiah::from_idr(r.try_get(6)?),
+                fee: Rupiah::from_idr(r.try_get(7)?),
             })
         })
         .collect()

@@ -54,8 +54,8 @@ use konter_domain::ids::OwnerId;
 use konter_domain::journal::Entry;
 
 use super::journal::{
-    Dimension, Journal, JournalWrite, Owner, OwnerSession, Owners, ReportScope, SaleLine,
-    ShiftLine, Sum,
+    Grouping, Journal, JournalWrite, Owner, OwnerSession, Owners, ReportScope, SaleLine, ShiftLine,
+    Sum,
 };
 
 use super::{
@@ -584,7 +584,7 @@ impl<D: Dialect> Journal for SqlStore<D> {
         journal::record_journal(self, shop, device, entries, now).await
     }
 
-    async fn journal_sums(&self, scope: &ReportScope, by: Dimension) -> StoreResult<Vec<Sum>> {
+    async fn journal_sums(&self, scope: &ReportScope, by: Grouping) -> StoreResult<Vec<Sum>> {
         journal::journal_sums(self, scope, by).await
     }
 
