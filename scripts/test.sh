@@ -53,5 +53,12 @@ say "UI: type check, unit tests, browser tests (screenshots in ui/artifacts/scre
   timeout 600 npm run --silent e2e
 )
 
+say "the owner's back office in Chromium: a real server and sandbox, three paired counters selling, two owners (screenshots in ui/artifacts/owner)"
+(
+  cd ui
+  cargo build --locked -p konter-server -p konter-sandbox -p konter-client --bins
+  KONTER_BIN="$CARGO_TARGET_DIR/debug" timeout 300 node e2e/owner.mjs
+)
+
 say "the real app under Xvfb: paired to a real server and sandbox, one pulsa sold, receipt printed"
 timeout 900 bash scripts/app_smoke.sh

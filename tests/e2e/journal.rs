@@ -129,3 +129,105 @@ async fn two_counters_journal_every_sale_once_and_the_owner_sees_what_they_see()
     assert_eq!(journaled, (OFFLINE_SALES + 3) as i64, "every sale once");
     server.assert_books().await;
 }
+
+fn tsel10_price(engine: &konter_client::Engine) -> i64 {
+    engine
+        .products(konter_domain::catalogue::Category::Pulsa)
+        .expect("products")
+        .into_iter()
+        .find(|p| p.sku == "tsel10")
+        .expect("tsel10")
+        .price_idr
+        .idr()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_price_set_once_reaches_every_counter_and_an_offline_counter_keeps_the_last() {
+    use konter_domain::catalogue::{Markup, RuleScope, SellingRule};
+    use konter_server::store::SettingsStore;
+    use konter_server::store::journal::SettingsWrite;
+
+    let mut server = Server::start().await;
+    let shop = server.shop().await;
+    let (_d1, first) = paired(&server).await;
+    let (_d2, second) = paired(&server).await;
+    for e in [&first, &second] {
+        e.sync_once(0).await.expect("sync");
+    }
+    // The first counter's own settings became the shop's when it paired; the second
+    // received them.
+    let shared = server.app.store.shop_settings(shop.id).await.expect("read");
+    assert_eq!(shared.version, 1, "{shared:?}");
+    // Saldo price 10.500 + the counter's default Rp2.000, up to Rp500.
+    assert_eq!(
+        (tsel10_price(&first), tsel10_price(&second)),
+        (12_500, 12_500)
+    );
+
+    // The owner sets pulsa at +Rp1.000 in the back office (the same store call).
+    let rule = |idr: i64| SellingRule {
+        scope: RuleScope::Category,
+        key: "pulsa".into(),
+        markup: Markup::Fixed { idr: rp(idr) },
+        round_to: rp(500),
+    };
+    let mut settings = shared.clone();
+    settings.price_rules.push(rule(1_000));
+    let saved = server
+        .app
+        .store
+        .save_shop_settings(shop.id, &settings, chrono::Utc::now())
+        .await
+        .expect("save");
+    assert!(
+        matches!(saved, SettingsWrite::Saved(ref s) if s.version == 2),
+        "{saved:?}"
+    );
+    for e in [&first, &second] {
+        e.sync_once(0).await.expect("sync");
+    }
+    assert_eq!(
+        (tsel10_price(&first), tsel10_price(&second)),
+        (11_500, 11_500)
+    );
+    let sold = second.place_order(&sale("081234567890")).expect("sells");
+    assert_eq!(sold.price_idr, rp(11_500), "sold at the new price");
+
+    // An owner's edit at the first counter reaches the second.
+    first.save_price_rule(&rule(3_000)).expect("edit");
+    assert_eq!(
+        tsel10_price(&first),
+        13_500,
+        "the counter sells with it at once"
+    );
+    first.sync_once(0).await.expect("sends the edit");
+    second.sync_once(0).await.expect("receives it");
+    assert_eq!(tsel10_price(&second), 13_500);
+    assert_eq!(
+        server
+            .app
+            .store
+            .shop_settings(shop.id)
+            .await
+            .expect("read")
+            .version,
+        3
+    );
+
+    // Offline, a counter keeps the last settings it had; a change made meanwhile arrives
+    // when it is back.
+    server.stop().await;
+    assert_eq!(tsel10_price(&second), 13_500);
+    let mut later = server.app.store.shop_settings(shop.id).await.expect("read");
+    later.price_rules.retain(|r| r.scope != RuleScope::Category);
+    server
+        .app
+        .store
+        .save_shop_settings(shop.id, &later, chrono::Utc::now())
+        .await
+        .expect("save");
+    assert_eq!(tsel10_price(&second), 13_500);
+    server.restart().await;
+    second.sync_once(0).await.expect("sync");
+    assert_eq!(tsel10_price(&second), 12_500, "back to the default rule");
+}

@@ -21,8 +21,7 @@ pub use crate::orders::LocalBill;
 use crate::orders::{LocalOrder, NewLocalOrder, available, commit_order};
 use konter_domain::codes::{self, Code};
 
-/// The setting that holds the shop's fees (JSON of [`ShopFees`]).
-const FEES_SETTING: &str = "bill_fees";
+use crate::shop::FEES_SETTING;
 
 /// A bill product as the counter offers it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -65,7 +64,12 @@ impl Engine {
     pub fn set_bill_fees(&self, fees: &ShopFees) -> EngineResult<()> {
         fees.check().map_err(|e| EngineError::from_field(&e))?;
         let text = serde_json::to_string(fees).map_err(|e| EngineError::Corrupt(e.to_string()))?;
-        db::set_setting(&self.db(), FEES_SETTING, &text)
+        let mut conn = self.db();
+        let tx = conn.transaction()?;
+        db::set_setting(&tx, FEES_SETTING, &text)?;
+        crate::shop::edited(&tx)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Every bill product of the catalogue, with the shop's fee for its kind.

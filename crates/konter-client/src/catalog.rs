@@ -8,11 +8,12 @@
 use chrono::{DateTime, Utc};
 use konter_domain::api::v1::{Catalog, CatalogItem};
 use konter_domain::catalogue::{Category, Markup, PriceRule};
+pub use konter_domain::catalogue::{RuleScope, SellingRule};
 use konter_domain::money::Rupiah;
 use konter_domain::phone::Operator;
 use konter_domain::target::{Detected, InputSchema, detect};
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::Engine;
 use crate::db::{self, from_ms};
@@ -28,26 +29,6 @@ pub const DEFAULT_RULE: PriceRule = PriceRule {
     },
     round_to: Rupiah::from_idr(500),
 };
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RuleScope {
-    Default,
-    Category,
-    Brand,
-    Product,
-}
-
-impl RuleScope {
-    fn code(self) -> &'static str {
-        match self {
-            RuleScope::Default => "default",
-            RuleScope::Category => "category",
-            RuleScope::Brand => "brand",
-            RuleScope::Product => "product",
-        }
-    }
-}
 
 /// A rule's id, its scope and key (`brand:DANA`): the same rule has the same id on every
 /// screen and after every edit of its markup.
@@ -66,16 +47,6 @@ pub fn parse_rule_id(id: &str) -> Option<(RuleScope, &str)> {
         _ => return None,
     };
     Some((scope, key))
-}
-
-/// One of the owner's selling-price rules.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SellingRule {
-    pub scope: RuleScope,
-    /// Category code, brand, or SKU; empty for the default rule.
-    pub key: String,
-    pub markup: Markup,
-    pub round_to: Rupiah,
 }
 
 /// A product as the counter offers it.
@@ -160,14 +131,7 @@ pub(crate) fn upsert_item(conn: &Connection, item: &CatalogItem) -> EngineResult
     Ok(())
 }
 
-pub(crate) fn rules(conn: &Connection) -> EngineResult<Vec<SellingRule>> {
-    let mut stmt = conn.prepare_cached("SELECT rule FROM price_rules")?;
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-    rows.map(|r| {
-        serde_json::from_str(&r?).map_err(|e| EngineError::Corrupt(format!("price rule: {e}")))
-    })
-    .collect()
-}
+pub(crate) use crate::shop::rules;
 
 /// The rule for an item: product, then brand, then category, then the default.
 fn rule_for<'a>(rules: &'a [SellingRule], item: &CatalogItem) -> PriceRule {
@@ -304,7 +268,9 @@ impl Engine {
             ));
         }
         let text = serde_json::to_string(rule).map_err(|e| EngineError::Corrupt(e.to_string()))?;
-        self.db().execute(
+        let mut conn = self.db();
+        let tx = conn.transaction()?;
+        tx.execute(
             "INSERT INTO price_rules (id, scope, key, rule) VALUES (?1, ?2, ?3, ?4) \
              ON CONFLICT (scope, key) DO UPDATE SET rule = excluded.rule",
             params![
@@ -314,6 +280,8 @@ impl Engine {
                 text
             ],
         )?;
+        crate::shop::edited(&tx)?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -348,10 +316,17 @@ impl Engine {
     }
 
     pub fn delete_price_rule(&self, scope: RuleScope, key: &str) -> EngineResult<bool> {
-        Ok(self.db().execute(
+        let mut conn = self.db();
+        let tx = conn.transaction()?;
+        let deleted = tx.execute(
             "DELETE FROM price_rules WHERE scope = ?1 AND key = ?2",
             params![scope.code(), key],
-        )? == 1)
+        )? == 1;
+        if deleted {
+            crate::shop::edited(&tx)?;
+        }
+        tx.commit()?;
+        Ok(deleted)
     }
 }
 

@@ -23,6 +23,7 @@ pub mod report;
 pub mod sell;
 pub mod session;
 pub mod settings;
+mod shop;
 pub mod sync;
 pub mod token;
 

@@ -110,6 +110,12 @@ impl Engine {
         for (key, value) in changes {
             db::set_setting(&tx, key, value)?;
         }
+        if changes
+            .iter()
+            .any(|(key, _)| crate::shop::SHARED_KEYS.contains(key))
+        {
+            crate::shop::edited(&tx)?;
+        }
         tx.commit()?;
         Ok(())
     }

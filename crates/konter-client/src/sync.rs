@@ -15,6 +15,7 @@ use konter_domain::api::v1::{
     BatchOrdersResult, Change, ChangeKind, Changes, CreateOrder, MAX_BATCH_ORDERS, PairResponse,
 };
 use konter_domain::journal::{BatchResult as JournalResult, Entry, MAX_JOURNAL_BATCH};
+use konter_domain::shop::ShopSettings;
 use rusqlite::{Transaction, params};
 use serde::Serialize;
 
@@ -25,6 +26,7 @@ use crate::error::{EngineError, EngineResult};
 use crate::journal;
 use crate::lifecycle::{apply_order, reject_order};
 use crate::link::{Call, Method, credentials, json_or_error};
+use crate::shop;
 use konter_domain::codes;
 
 pub use crate::link::LONG_POLL_S;
@@ -104,6 +106,9 @@ impl Engine {
             db::set_setting(&conn, "shop_name", &paired.shop_name)?;
             db::set_setting(&conn, "shop_id", &paired.shop_id.to_string())?;
             db::set_setting(&conn, "device_id", &paired.device_id.to_string())?;
+            // This counter's settings become the shop's if the shop has none yet; the
+            // pull below replaces them with the shop's where it has.
+            shop::edited(&conn)?;
         }
         self.refresh_catalog().await?;
         // The saldo and the shop's history so far; a failure here is retried by sync.
@@ -283,6 +288,44 @@ impl Engine {
         }
     }
 
+    /// Sends the owner's edits of the shop-wide settings made on this counter, from the
+    /// version it held. The server keeps them as the next version and gives them to every
+    /// counter; when someone changed them first, the server's current ones replace this
+    /// counter's edit. Returns whether anything was sent.
+    pub async fn push_settings(&self) -> EngineResult<bool> {
+        let (edits, settings) = {
+            let conn = self.db();
+            (shop::edits(&conn)?, shop::local(&conn)?)
+        };
+        if edits == 0 {
+            return Ok(false);
+        }
+        let (base, token) = credentials(self)?;
+        let call = Call {
+            method: Method::Post,
+            path: "/v1/settings".into(),
+            token: Some(token.clone()),
+            body: Some(
+                serde_json::to_value(&settings).map_err(|e| EngineError::Corrupt(e.to_string()))?,
+            ),
+        };
+        let answer = self.send(&base, call).await?;
+        if answer.status == 409 {
+            let call = Call {
+                method: Method::Get,
+                path: "/v1/settings".into(),
+                token: Some(token),
+                body: None,
+            };
+            let current: ShopSettings = json_or_error(&self.send(&base, call).await?)?;
+            shop::apply(&self.db(), &current)?;
+            return Ok(true);
+        }
+        let saved: ShopSettings = json_or_error(&answer)?;
+        shop::sent(&self.db(), &saved, edits)?;
+        Ok(true)
+    }
+
     /// Takes back the count of a request that never reached the server.
     fn not_sent(&self, rows: &[(i64, String, String)]) {
         let conn = self.db();
@@ -353,9 +396,10 @@ impl Engine {
         }
         let result = async {
             let (sent, rejected) = self.push().await?;
-            // The owner's figures: what the server cannot take now goes next round (the
-            // rows keep why), and never holds up orders or the feed.
+            // The owner's figures and shop-wide settings: what the server cannot take now
+            // goes next round, and never holds up orders or the feed.
             let _ = self.push_journal().await;
+            let _ = self.push_settings().await;
             if sent + rejected > 0 {
                 let queue = db::outbox_len(&self.db()).unwrap_or(0);
                 self.set_sync_state(|s| {
@@ -455,6 +499,7 @@ fn apply_change(tx: &Transaction<'_>, change: &Change) -> EngineResult<()> {
             )?;
         }
         ChangeKind::Catalog { item } => catalog::upsert_item(tx, item)?,
+        ChangeKind::Settings { settings } => shop::apply(tx, settings)?,
         ChangeKind::Deposit { deposit } => {
             let body =
                 serde_json::to_string(deposit).map_err(|e| EngineError::Corrupt(e.to_string()))?;

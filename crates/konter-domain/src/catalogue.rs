@@ -258,6 +258,37 @@ pub struct Product {
     pub active: bool,
 }
 
+/// What a selling-price rule applies to: the most specific rule wins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleScope {
+    Default,
+    Category,
+    Brand,
+    Product,
+}
+
+impl RuleScope {
+    pub fn code(self) -> &'static str {
+        match self {
+            RuleScope::Default => "default",
+            RuleScope::Category => "category",
+            RuleScope::Brand => "brand",
+            RuleScope::Product => "product",
+        }
+    }
+}
+
+/// One of the owner's selling-price rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SellingRule {
+    pub scope: RuleScope,
+    /// Category code, brand, or SKU; empty for the default rule.
+    pub key: String,
+    pub markup: Markup,
+    pub round_to: Rupiah,
+}
+
 /// A markup on a price.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -866,7 +866,7 @@ const SUMMARY_TABLES = [
   /** @type {TableDef<Row & {fee_idr: number}>} */ ({
     name: 'bills', file: 'tagihan', title: 'table.bills', csv: true,
     cols: [...rowCols('col.name'), { head: 'col.fee', kind: 'money', get: (r) => r.fee_idr }],
-    rows: (r) => (r.bills ? [{ ...r.bills, fee_idr: r.totals.fee_idr }] : []),
+    rows: (r) => (r.bills ? [{ ...r.bills, label: categoryLabel(r.bills), fee_idr: r.totals.fee_idr }] : []),
   }),
   /** @type {TableDef<Refund>} */ ({
     name: 'refunds', file: 'refund', title: 'table.refunds', csv: true,
@@ -932,7 +932,7 @@ const SALDO_TABLES = [
     name: 'history', file: 'mutasi-saldo', title: 'table.history', wide: true, csv: false, rows: () => [],
     cols: [
       { head: 'col.time', kind: 'time', get: (x) => x.at },
-      { head: 'col.amount', kind: 'money', get: (x) => x.amount_idr, show: (x) => h('span', { class: x.amount_idr < 0 ? 'minus' : 'plus' }, signedMoney(x.amount_idr)) },
+      { head: 'col.amount', kind: 'money', get: (x) => x.amount_idr, show: (x) => h('span', { class: x.amount_idr < 0 ? 'minus' : x.amount_idr > 0 ? 'plus' : '' }, signedMoney(x.amount_idr)) },
       { head: 'col.ref', kind: 'text', get: (x) => (hasWord(`reason.${x.reason}`) ? t(`reason.${x.reason}`) : x.reason), wrap: true },
       { head: 'col.available_after', kind: 'money', get: (x) => x.saldo.available_idr },
       { head: 'col.balance_after', kind: 'money', get: (x) => x.saldo.balance_idr },

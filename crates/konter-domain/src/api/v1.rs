@@ -219,10 +219,26 @@ pub struct SaldoMovement {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ChangeKind {
-    Order { order: Order },
-    Saldo { movement: SaldoMovement },
-    Catalog { item: CatalogItem },
-    Deposit { deposit: Deposit },
+    Order {
+        order: Order,
+    },
+    Saldo {
+        movement: SaldoMovement,
+    },
+    Catalog {
+        item: CatalogItem,
+    },
+    Deposit {
+        deposit: Deposit,
+    },
+    /// The shop-wide settings changed (docs/owners.md): every counter applies them whole.
+    Settings {
+        #[cfg_attr(
+            feature = "schema",
+            schemars(schema_with = "crate::shop::settings_schema")
+        )]
+        settings: crate::shop::ShopSettings,
+    },
 }
 
 /// One entry of a shop's change feed. `seq` is strictly increasing per shop, in commit

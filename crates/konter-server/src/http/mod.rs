@@ -8,6 +8,7 @@ mod hooks;
 mod journal;
 pub mod openapi;
 mod routes;
+pub mod settings;
 
 use std::time::Duration;
 
@@ -238,6 +239,30 @@ fn routes_table<S: Store + Clone + 'static>() -> Vec<(RouteDoc, MethodRouter<App
                 200,
             ),
             post(journal::record::<S>),
+        ),
+        (
+            doc(
+                "GET",
+                "/v1/settings",
+                "The shop-wide settings (price rules, bill fees, receipt texts, zone)",
+                true,
+                None,
+                None,
+                200,
+            ),
+            get(settings::get::<S>),
+        ),
+        (
+            doc(
+                "POST",
+                "/v1/settings",
+                "Save the shop-wide settings made from their version (409 when changed meanwhile)",
+                true,
+                None,
+                None,
+                200,
+            ),
+            post(settings::post::<S>),
         ),
         (
             doc(

@@ -20,6 +20,7 @@ use konter_domain::api::v1::{Change, CreateDeposit, Deposit, DepositMethod, Sald
 use konter_domain::ids::DepositId;
 use konter_domain::money::Rupiah;
 use konter_domain::phone::PhoneNumber;
+use konter_domain::shop::ShopSettings;
 use serde::{Deserialize, Serialize};
 
 use crate::App;
@@ -60,6 +61,10 @@ pub fn routes<S: Store + Clone + 'static>() -> Router<App<S>> {
         .route("/owner/api/sales.csv", get(sales_csv::<S>))
         .route("/owner/api/saldo", get(saldo::<S>))
         .route("/owner/api/deposits", post(create_deposit::<S>))
+        .route(
+            "/owner/api/settings",
+            get(settings::<S>).post(save_settings::<S>),
+        )
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {
@@ -539,4 +544,26 @@ async fn create_deposit<S: Store + Clone + 'static>(
     .await?;
     tracing::info!(owner_id = %signed.session.owner.id, shop_id = %shop.id, deposit_id = %deposit.id, "owner requested a deposit");
     Ok((status, Json(deposit)))
+}
+
+async fn settings<S: Store + Clone + 'static>(
+    State(app): State<App<S>>,
+    signed: SignedIn,
+    Query(q): Query<ShopQuery>,
+) -> ApiResult<Json<ShopSettings>> {
+    let shop = one_shop(&app, &signed, q.shop.as_deref()).await?;
+    Ok(Json(app.store.shop_settings(shop.id).await?))
+}
+
+/// Saves one outlet's settings; every counter of it receives them through the change feed.
+async fn save_settings<S: Store + Clone + 'static>(
+    State(app): State<App<S>>,
+    signed: SignedIn,
+    Query(q): Query<ShopQuery>,
+    ApiJson(settings): ApiJson<ShopSettings>,
+) -> ApiResult<Json<ShopSettings>> {
+    let shop = one_shop(&app, &signed, q.shop.as_deref()).await?;
+    let saved = crate::http::settings::save(&app, shop.id, &settings).await?;
+    tracing::info!(owner_id = %signed.session.owner.id, shop_id = %shop.id, version = saved.version, "owner saved the shop's settings");
+    Ok(Json(saved))
 }

@@ -372,8 +372,9 @@ pub async fn build<S: Store>(
     })
 }
 
-/// Every sale of the shops in the range as CSV: one line a sale, local times, amounts as
-/// plain integers.
+/// Every sale of the shops in the range as CSV (RFC 4180 line ends): one line a sale, local
+/// times, amounts as plain integers. Laba is the sale's only while it is delivered, so the
+/// column adds up to the report's laba.
 pub async fn sales_csv<S: Store>(
     store: &S,
     shops: &[Shop],
@@ -381,7 +382,7 @@ pub async fn sales_csv<S: Store>(
     to: NaiveDate,
 ) -> StoreResult<String> {
     let mut out = String::from(
-        "waktu,hari,outlet,perangkat,kasir,produk,kategori,tujuan,status,harga_idr,modal_idr,laba_idr,biaya_tagihan_idr,tunai_idr,kembalian_idr,alasan,order_id\n",
+        "waktu,hari,outlet,perangkat,kasir,produk,kategori,tujuan,status,harga_idr,modal_idr,laba_idr,biaya_tagihan_idr,tunai_idr,kembalian_idr,alasan,order_id\r\n",
     );
     let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     for shop in shops {
@@ -399,7 +400,7 @@ pub async fn sales_csv<S: Store>(
             );
             let device = names.get(&l.device_id).cloned().unwrap_or_default();
             out.push_str(&format!(
-                "{local},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                "{local},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n",
                 l.day,
                 quote(&shop.name),
                 quote(&device),
@@ -410,7 +411,11 @@ pub async fn sales_csv<S: Store>(
                 l.status,
                 l.price.idr(),
                 l.cost.idr(),
-                l.price.idr() - l.cost.idr(),
+                if l.status == "success" {
+                    l.price.idr() - l.cost.idr()
+                } else {
+                    0
+                },
                 l.fee.idr(),
                 l.cash.idr(),
                 l.change.idr(),

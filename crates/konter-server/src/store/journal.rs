@@ -8,6 +8,7 @@ use konter_domain::api::v1::{Change, Deposit};
 use konter_domain::ids::{DeviceId, OwnerId, ShopId};
 use konter_domain::journal::Entry;
 use konter_domain::money::Rupiah;
+use konter_domain::shop::ShopSettings;
 
 use super::{Shop, StoreResult};
 
@@ -227,4 +228,29 @@ pub trait Owners: Send + Sync {
 
     /// Ends every session of the owner ("log out everywhere").
     fn end_owner_sessions(&self, owner: OwnerId) -> impl Future<Output = StoreResult<u64>> + Send;
+}
+
+/// What saving the shop-wide settings did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SettingsWrite {
+    /// Saved as the returned version, and announced on the shop's change feed.
+    Saved(ShopSettings),
+    /// Someone saved another version first; nothing changed. The current settings.
+    Stale(ShopSettings),
+}
+
+/// The shop-wide settings.
+pub trait Settings: Send + Sync {
+    /// The shop's settings; version 0 with the defaults while none were saved.
+    fn shop_settings(&self, shop: ShopId)
+    -> impl Future<Output = StoreResult<ShopSettings>> + Send;
+
+    /// Saves `settings` (checked) as the next version if the shop is still at
+    /// `settings.version`, with a change-feed entry, in one transaction.
+    fn save_shop_settings(
+        &self,
+        shop: ShopId,
+        settings: &ShopSettings,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = StoreResult<SettingsWrite>> + Send;
 }

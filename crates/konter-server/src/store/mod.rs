@@ -12,7 +12,7 @@ mod sql;
 
 use std::future::Future;
 
-pub use journal::{Journal, Owners};
+pub use journal::{Journal, Owners, Settings as SettingsStore};
 
 use chrono::{DateTime, NaiveTime, Utc};
 use konter_domain::api::v1::{BillInquiry, Change, ChangeKind, Deposit, Order, Saldo};
@@ -370,7 +370,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// The server's domain operations. Implemented for SQLite and PostgreSQL; the conformance
 /// suite in `tests/` runs the same script against both.
-pub trait Store: Journal + Owners + Send + Sync {
+pub trait Store: Journal + Owners + SettingsStore + Send + Sync {
     fn migrate(&self) -> impl Future<Output = StoreResult<()>> + Send;
 
     fn create_shop(

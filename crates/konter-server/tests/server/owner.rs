@@ -669,3 +669,83 @@ async fn the_page_is_served_with_strict_headers() {
     let body = resp.into_body().collect().await.expect("body").to_bytes();
     assert!(String::from_utf8_lossy(&body).contains("app.js"));
 }
+
+#[tokio::test]
+async fn shop_wide_settings_are_saved_once_per_version_and_reach_every_counter() {
+    let w = world().await;
+    let mut owner = Browser::set_up(&w, OWNER_A).await;
+    let uri = format!("/owner/api/settings?shop={}", w.a.id);
+    let (status, current) = owner.get(&uri).await;
+    assert_eq!(status, StatusCode::OK, "{current}");
+    assert_eq!(current["version"], 0);
+    let mut edit = current.clone();
+    edit["price_rules"] = json!([
+        {"scope": "default", "key": "", "markup": {"kind": "fixed", "idr": 1500}, "round_to": 500},
+        {"scope": "category", "key": "pulsa", "markup": {"kind": "percent", "percent": "5"}, "round_to": 100}
+    ]);
+    edit["receipt_footer"] = json!("Terima kasih\nSampai jumpa");
+    let (status, saved) = owner.post(&uri, edit.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["version"], 1);
+    // The same edit again, from the version it was made from: someone saved first.
+    let (status, stale) = owner.post(&uri, edit.clone()).await;
+    assert_eq!(
+        (status, stale["code"].as_str()),
+        (StatusCode::CONFLICT, Some("settings_changed"))
+    );
+    // Bad input names its field and changes nothing.
+    let mut bad = saved.clone();
+    bad["receipt_header"] = json!("DUA\nBARIS");
+    let (status, body) = owner.post(&uri, bad).await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("receipt_header"))
+    );
+    let mut unknown = saved.clone();
+    unknown["colour"] = json!("red");
+    let (status, _) = owner.post(&uri, unknown).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Without the CSRF token: refused.
+    let (status, _, _) = owner.send("POST", &uri, Some(saved.clone()), false).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The counters of A read them, and find them on their change feed; B's do not.
+    let (status, on_device) = call(&w.router, "GET", "/v1/settings", Some(&w.token_a), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(on_device, saved);
+    let (_, feed) = call(
+        &w.router,
+        "GET",
+        "/v1/changes?limit=500",
+        Some(&w.token_a),
+        None,
+    )
+    .await;
+    let settings: Vec<&Value> = feed["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| c["type"] == "settings")
+        .collect();
+    assert_eq!(settings.len(), 1, "{feed}");
+    assert_eq!(settings[0]["settings"]["version"], 1);
+    let (_, other) = call(&w.router, "GET", "/v1/settings", Some(&w.token_b), None).await;
+    assert_eq!(other["version"], 0);
+    // A counter's own edit (its owner's PIN was asked there) from version 1.
+    let mut from_counter = saved.clone();
+    from_counter["shop_phone"] = json!("0812-0000-1111");
+    let (status, v2) = call(
+        &w.router,
+        "POST",
+        "/v1/settings",
+        Some(&w.token_a),
+        Some(from_counter),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v2}");
+    assert_eq!(v2["version"], 2);
+    // The other owner cannot touch A's outlet.
+    let mut b = Browser::set_up(&w, OWNER_B).await;
+    let (status, _) = b.post(&uri, v2.clone()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -7,11 +7,13 @@ use konter_domain::ids::{DeviceId, OwnerId, ShopId};
 use konter_domain::journal::{Entry, Sale, ShiftClose, local_day_hour};
 use konter_domain::money::Rupiah;
 use konter_domain::order::OrderStatus;
+use konter_domain::shop::ShopSettings;
 
 use super::dialect::{Conn, Dialect, Row, query};
 use super::{SqlStore, corrupt, from_ms, ms, parse_id, rows};
 use crate::store::journal::{
-    Grouping, JournalWrite, Owner, OwnerSession, ReportScope, SaleLine, ShiftLine, Sum,
+    Grouping, JournalWrite, Owner, OwnerSession, ReportScope, SaleLine, SettingsWrite, ShiftLine,
+    Sum,
 };
 use crate::store::{Shop, StoreResult};
 
@@ -637,4 +639,88 @@ pub(super) async fn end_owner_sessions<D: Dialect>(
         .bind(id.to_string())
         .execute(&mut store.writer().await?)
         .await
+}
+
+fn settings_of(body: &str, version: i64) -> StoreResult<ShopSettings> {
+    let mut s: ShopSettings =
+        serde_json::from_str(body).map_err(|e| corrupt("shop settings", e.to_string()))?;
+    s.version = version;
+    Ok(s)
+}
+
+async fn settings_in<D: Dialect>(
+    conn: &mut Conn<D>,
+    shop: ShopId,
+    lock: bool,
+) -> StoreResult<ShopSettings> {
+    let sql = format!(
+        "SELECT version, body FROM shop_settings WHERE shop_id = $1{}",
+        if lock { D::FOR_UPDATE } else { "" }
+    );
+    match query(sql)
+        .bind(shop.to_string())
+        .fetch_optional(conn)
+        .await?
+    {
+        Some(row) => settings_of(&row.try_get::<String, _>(1)?, row.try_get(0)?),
+        None => Ok(ShopSettings::default()),
+    }
+}
+
+pub(super) async fn shop_settings<D: Dialect>(
+    store: &SqlStore<D>,
+    shop: ShopId,
+) -> StoreResult<ShopSettings> {
+    settings_in(&mut store.read().await?, shop, false).await
+}
+
+pub(super) async fn save_shop_settings<D: Dialect>(
+    store: &SqlStore<D>,
+    shop: ShopId,
+    settings: &ShopSettings,
+    now: DateTime<Utc>,
+) -> StoreResult<SettingsWrite> {
+    let mut tx = store.write(Some(D::BEGIN_WRITE)).await?;
+    // The shop row's lock (PostgreSQL) or the single writer (SQLite): two saves from the
+    // same version cannot both win.
+    query(format!(
+        "SELECT id FROM shops WHERE id = $1{}",
+        D::FOR_UPDATE
+    ))
+    .bind(shop.to_string())
+    .fetch_optional(&mut tx)
+    .await?
+    .ok_or(crate::store::StoreError::NotFound("shop"))?;
+    let current = settings_in(&mut tx, shop, true).await?;
+    if current.version != settings.version {
+        tx.rollback().await?;
+        return Ok(SettingsWrite::Stale(current));
+    }
+    let saved = ShopSettings {
+        version: current.version + 1,
+        ..settings.clone()
+    };
+    let body =
+        serde_json::to_string(&saved).map_err(|e| corrupt("shop settings", e.to_string()))?;
+    query(
+        "INSERT INTO shop_settings (shop_id, version, body, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (shop_id) DO UPDATE SET version = excluded.version, body = excluded.body, updated_at = excluded.updated_at",
+    )
+    .bind(shop.to_string())
+    .bind(saved.version)
+    .bind(body)
+    .bind(ms(now))
+    .execute(&mut tx)
+    .await?;
+    super::feed::append_change_in(
+        &mut tx,
+        shop,
+        &ChangeKind::Settings {
+            settings: saved.clone(),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(SettingsWrite::Saved(saved))
 }

@@ -54,9 +54,10 @@ use konter_domain::ids::OwnerId;
 use konter_domain::journal::Entry;
 
 use super::journal::{
-    Grouping, Journal, JournalWrite, Owner, OwnerSession, Owners, ReportScope, SaleLine, ShiftLine,
-    Sum,
+    Grouping, Journal, JournalWrite, Owner, OwnerSession, Owners, ReportScope, SaleLine, Settings,
+    SettingsWrite, ShiftLine, Sum,
 };
+use konter_domain::shop::ShopSettings;
 
 use super::{
     Attempt, AttemptResult, AuditReport, AuthDevice, CatalogueEntry, JobNext, NewOrder,
@@ -681,5 +682,20 @@ impl<D: Dialect> Owners for SqlStore<D> {
 
     async fn end_owner_sessions(&self, owner: OwnerId) -> StoreResult<u64> {
         journal::end_owner_sessions(self, owner).await
+    }
+}
+
+impl<D: Dialect> Settings for SqlStore<D> {
+    async fn shop_settings(&self, shop: ShopId) -> StoreResult<ShopSettings> {
+        journal::shop_settings(self, shop).await
+    }
+
+    async fn save_shop_settings(
+        &self,
+        shop: ShopId,
+        settings: &ShopSettings,
+        now: DateTime<Utc>,
+    ) -> StoreResult<SettingsWrite> {
+        journal::save_shop_settings(self, shop, settings, now).await
     }
 }
