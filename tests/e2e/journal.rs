@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::time::Instant;
 
 use chrono::NaiveDate;
+use konter_client::report::Reach;
 use konter_domain::order::OrderStatus;
 use konter_server::owner::report;
 use konter_server::store::Store;
@@ -125,9 +126,22 @@ async fn two_counters_journal_every_sale_once_and_the_owner_sees_what_they_see()
             [a.count, b.count].iter().filter(|c| **c > 0).count()
         );
         journaled += t.count + t.failed_count + t.pending_count;
+        // The desktop app's Laporan: the whole shop while the server answers.
+        let whole = online.shop_report(day).await.expect("report");
+        assert_eq!(whole.reach, Reach::Shop);
+        assert_eq!(
+            (whole.count, whole.omzet_idr, whole.failed_count),
+            (t.count, t.omzet_idr, t.failed_count)
+        );
     }
     assert_eq!(journaled, (OFFLINE_SALES + 3) as i64, "every sale once");
     server.assert_books().await;
+    // Offline, this counter's own day, and it says so.
+    server.stop().await;
+    let today = online.today().expect("today");
+    let own = online.shop_report(today).await.expect("report");
+    assert_eq!(own.reach, Reach::Device);
+    assert_eq!(own, online.daily_report(today).expect("report"));
 }
 
 fn tsel10_price(engine: &konter_client::Engine) -> i64 {

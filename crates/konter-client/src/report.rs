@@ -10,27 +10,10 @@ use serde::Serialize;
 
 use crate::Engine;
 use crate::error::EngineResult;
+use crate::link::{Call, Method, credentials, json_or_error};
+use konter_domain::report::OwnerReport;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "ts", ts(rename = "ReportRow"))]
-pub struct Row {
-    pub key: String,
-    pub label: String,
-    pub count: i64,
-    pub omzet_idr: Rupiah,
-    pub modal_idr: Rupiah,
-    pub laba_idr: Rupiah,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "ts", ts(rename = "HourRow"))]
-pub struct Hour {
-    pub hour: u32,
-    pub count: i64,
-    pub omzet_idr: Rupiah,
-}
+pub use konter_domain::report::{Hour, Row};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -55,6 +38,21 @@ pub struct DailyReport {
     /// Bill payments apart (they are in the totals above too): omzet holds the bills paid
     /// (customer totals), modal what the saldo paid for them, laba only the shop's fees.
     pub bills: Row,
+    /// Whose sales these are: the whole shop (every counter, from the server) or only this
+    /// counter's (offline).
+    pub reach: Reach,
+}
+
+/// Whose sales a report counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ReportReach"))]
+pub enum Reach {
+    /// Every counter of the shop, as the server's sales journal has them.
+    Shop,
+    /// This counter only.
+    Device,
 }
 
 const DELIVERED: &str = "status = 'success'";
@@ -166,7 +164,30 @@ pub fn daily(conn: &Connection, date: NaiveDate) -> EngineResult<DailyReport> {
         by_cashier: rows(conn, &day, "cashier_name", "cashier_name")?,
         hourly,
         bills,
+        reach: Reach::Device,
     })
+}
+
+/// The shop's day from the server's report, in the shape of this counter's: cash expected
+/// is every sale not given back (delivered and pending).
+fn from_shop(date: NaiveDate, r: OwnerReport) -> DailyReport {
+    let t = r.totals;
+    DailyReport {
+        date: date.format("%Y-%m-%d").to_string(),
+        count: t.count,
+        omzet_idr: t.omzet_idr,
+        modal_idr: t.modal_idr,
+        laba_idr: t.laba_idr,
+        pending_count: t.pending_count,
+        failed_count: t.failed_count,
+        cash_expected_idr: Rupiah::from_idr(t.omzet_idr.idr() + t.pending_idr.idr()),
+        by_category: r.by_category,
+        by_product: r.by_product,
+        by_cashier: r.by_cashier,
+        hourly: r.hourly,
+        bills: r.bills,
+        reach: Reach::Shop,
+    }
 }
 
 /// The day's delivered orders as CSV (comma-separated, amounts as plain integers).
@@ -208,8 +229,28 @@ pub fn csv(conn: &Connection, date: NaiveDate) -> EngineResult<String> {
 }
 
 impl Engine {
+    /// This counter's day, from its own books.
     pub fn daily_report(&self, date: NaiveDate) -> EngineResult<DailyReport> {
         daily(&self.db(), date)
+    }
+
+    /// The whole shop's day (every counter) from the server when it answers; this
+    /// counter's own day otherwise. `reach` says which.
+    pub async fn shop_report(&self, date: NaiveDate) -> EngineResult<DailyReport> {
+        let from_server = async {
+            let (base, token) = credentials(self)?;
+            let call = Call {
+                method: Method::Get,
+                path: format!("/v1/report?date={}", date.format("%Y-%m-%d")),
+                token: Some(token),
+                body: None,
+            };
+            json_or_error::<OwnerReport>(&self.send(&base, call).await?)
+        };
+        match from_server.await {
+            Ok(r) => Ok(from_shop(date, r)),
+            Err(_) => self.daily_report(date),
+        }
     }
 
     pub fn report_csv(&self, date: NaiveDate) -> EngineResult<String> {

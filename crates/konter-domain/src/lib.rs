@@ -19,6 +19,7 @@ pub mod money;
 pub mod order;
 pub mod phone;
 pub mod pln;
+pub mod report;
 pub mod shop;
 pub mod target;
 

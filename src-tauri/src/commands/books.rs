@@ -102,7 +102,7 @@ pub async fn request_deposit(
 pub async fn report(state: Shared<'_>, date: Option<String>) -> CommandResult<wire::Report> {
     state.require_owner()?;
     let day = state.engine.parse_day(date.as_deref())?;
-    Ok(state.engine.daily_report(day)?)
+    Ok(state.engine.shop_report(day).await?)
 }
 
 #[tauri::command]

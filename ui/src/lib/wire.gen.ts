@@ -90,6 +90,9 @@ export type Failure = { code: string, message: string, };
 
 export type GameInquiry = { nickname?: string, available: boolean, };
 
+/**
+ * One hour of the shop's day.
+ */
 export type HourRow = { hour: number, count: number, omzet_idr: Rupiah, };
 
 /**
@@ -206,8 +209,21 @@ cash_expected_idr: Rupiah, by_category: Array<ReportRow>, by_product: Array<Repo
  * Bill payments apart (they are in the totals above too): omzet holds the bills paid
  * (customer totals), modal what the saldo paid for them, laba only the shop's fees.
  */
-bills: ReportRow, };
+bills: ReportRow, 
+/**
+ * Whose sales these are: the whole shop (every counter, from the server) or only this
+ * counter's (offline).
+ */
+reach: ReportReach, };
 
+/**
+ * Whose sales a report counts.
+ */
+export type ReportReach = "shop" | "device";
+
+/**
+ * One line of a report table: a device, cashier, category or product.
+ */
 export type ReportRow = { key: string, label: string, count: number, omzet_idr: Rupiah, modal_idr: Rupiah, laba_idr: Rupiah, };
 
 export type Role = "owner" | "cashier";

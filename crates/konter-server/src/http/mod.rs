@@ -241,6 +241,21 @@ fn routes_table<S: Store + Clone + 'static>() -> Vec<(RouteDoc, MethodRouter<App
             post(journal::record::<S>),
         ),
         (
+            RouteDoc {
+                query: &[("date", "the shop's day, YYYY-MM-DD")],
+                ..doc(
+                    "GET",
+                    "/v1/report",
+                    "The shop's day over every counter (the sales journal), for the counter's report",
+                    true,
+                    None,
+                    None,
+                    200,
+                )
+            },
+            get(settings::report::<S>),
+        ),
+        (
             doc(
                 "GET",
                 "/v1/settings",

@@ -1,4 +1,5 @@
-//! `GET`/`POST /v1/settings`: the shop-wide settings for a counter (docs/owners.md,
+//! What a counter reads and sets for its whole shop: `GET /v1/report` (the shop's day over
+//! every counter) and `GET`/`POST /v1/settings`: the shop-wide settings for a counter (docs/owners.md,
 //! "Shop-wide settings"). A counter sends the owner's edits made there (its engine asks for
 //! the owner's PIN first), from the version it held; the back office saves through
 //! [`save`] too.
@@ -62,4 +63,35 @@ pub async fn save<S: Store>(
             Some("version"),
         )),
     }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReportQuery {
+    pub date: String,
+}
+
+/// `GET /v1/report?date=YYYY-MM-DD`: the shop's day over every counter, for the desktop
+/// app's Laporan (the counter asks for its owner's PIN first).
+pub async fn report<S: Store + Clone + 'static>(
+    State(app): State<App<S>>,
+    Device(device): Device,
+    axum::extract::Query(q): axum::extract::Query<ReportQuery>,
+) -> ApiResult<Json<konter_domain::report::OwnerReport>> {
+    let day: chrono::NaiveDate = q.date.parse().map_err(|_| {
+        ApiFailure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "date_invalid",
+            "tanggal harus YYYY-MM-DD",
+            "a date is YYYY-MM-DD",
+            Some("date"),
+        )
+    })?;
+    let shop = app
+        .store
+        .shop(device.shop_id)
+        .await?
+        .ok_or_else(|| ApiFailure::not_found("toko", "shop"))?;
+    Ok(Json(
+        crate::owner::report::build(&app.store, &[shop], day, day, app.clock.now()).await?,
+    ))
 }

@@ -10,7 +10,7 @@ use konter_domain::catalogue::Category;
 use konter_domain::ids::{DeviceId, ShopId};
 use konter_domain::journal::zone;
 use konter_domain::money::Rupiah;
-use serde::Serialize;
+pub use konter_domain::report::{Day, Hour, OwnerReport, Problem, Refund, Row, Shift, Totals};
 
 use crate::store::journal::{Grouping, ReportScope, SaleLine, Sum};
 use crate::store::{Shop, Store, StoreResult};
@@ -20,129 +20,28 @@ pub const MAX_RANGE_DAYS: u64 = 92;
 /// Problems (pending and failed sales) listed at most, per outlet.
 const MAX_PROBLEMS: i64 = 200;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Row {
-    pub key: String,
-    pub label: String,
-    pub count: i64,
-    pub omzet_idr: Rupiah,
-    pub modal_idr: Rupiah,
-    pub laba_idr: Rupiah,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Totals {
-    /// Delivered sales.
-    pub count: i64,
-    pub omzet_idr: Rupiah,
-    pub modal_idr: Rupiah,
-    pub laba_idr: Rupiah,
-    /// The shops' bill fees in the delivered sales.
-    pub fee_idr: Rupiah,
-    pub pending_count: i64,
-    pub pending_idr: Rupiah,
-    /// Failed or refunded, as the device's report counts them.
-    pub failed_count: i64,
-    pub refunded_count: i64,
-}
-
-impl Totals {
-    /// Counts a sum where its status says.
-    fn add(&mut self, sum: &Sum) {
-        let plus = |a: Rupiah, b: Rupiah| Rupiah::from_idr(a.idr() + b.idr());
-        match sum.status.as_str() {
-            "success" => {
-                self.count += sum.count;
-                self.omzet_idr = plus(self.omzet_idr, sum.price);
-                self.modal_idr = plus(self.modal_idr, sum.cost);
-                self.laba_idr = Rupiah::from_idr(self.omzet_idr.idr() - self.modal_idr.idr());
-                self.fee_idr = plus(self.fee_idr, sum.fee);
-            }
-            "failed" => self.failed_count += sum.count,
-            "refunded" => {
-                self.failed_count += sum.count;
-                self.refunded_count += sum.count;
-            }
-            s if PENDING.contains(&s) => {
-                self.pending_count += sum.count;
-                self.pending_idr = plus(self.pending_idr, sum.price);
-            }
-            _ => {}
+/// Counts a sum into the totals where its status says.
+fn add_to(totals: &mut Totals, sum: &Sum) {
+    let plus = |a: Rupiah, b: Rupiah| Rupiah::from_idr(a.idr() + b.idr());
+    match sum.status.as_str() {
+        "success" => {
+            totals.count += sum.count;
+            totals.omzet_idr = plus(totals.omzet_idr, sum.price);
+            totals.modal_idr = plus(totals.modal_idr, sum.cost);
+            totals.laba_idr = Rupiah::from_idr(totals.omzet_idr.idr() - totals.modal_idr.idr());
+            totals.fee_idr = plus(totals.fee_idr, sum.fee);
         }
+        "failed" => totals.failed_count += sum.count,
+        "refunded" => {
+            totals.failed_count += sum.count;
+            totals.refunded_count += sum.count;
+        }
+        s if PENDING.contains(&s) => {
+            totals.pending_count += sum.count;
+            totals.pending_idr = plus(totals.pending_idr, sum.price);
+        }
+        _ => {}
     }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Hour {
-    pub hour: u32,
-    pub count: i64,
-    pub omzet_idr: Rupiah,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Day {
-    pub day: NaiveDate,
-    pub count: i64,
-    pub omzet_idr: Rupiah,
-    pub laba_idr: Rupiah,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    pub order_id: String,
-    pub shop: String,
-    pub device: String,
-    pub cashier: String,
-    pub product: String,
-    pub target: Option<String>,
-    pub price_idr: Rupiah,
-    pub status: String,
-    pub reason: Option<String>,
-    pub sold_at: DateTime<Utc>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Refund {
-    pub order_id: String,
-    pub shop: String,
-    pub product: String,
-    pub price_idr: Rupiah,
-    pub cost_idr: Rupiah,
-    pub refunded_at: DateTime<Utc>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Shift {
-    pub id: String,
-    pub shop: String,
-    pub device: String,
-    pub cashier: String,
-    pub opened_at: DateTime<Utc>,
-    pub closed_at: DateTime<Utc>,
-    pub opening_cash_idr: Rupiah,
-    pub expected_cash_idr: Rupiah,
-    pub counted_cash_idr: Rupiah,
-    pub difference_idr: Rupiah,
-    pub closed_by: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct OwnerReport {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub generated_at: DateTime<Utc>,
-    pub totals: Totals,
-    pub by_shop: Vec<Row>,
-    pub by_device: Vec<Row>,
-    pub by_cashier: Vec<Row>,
-    pub by_category: Vec<Row>,
-    pub by_product: Vec<Row>,
-    pub bills: Row,
-    pub hourly: Vec<Hour>,
-    pub daily: Vec<Day>,
-    pub problems: Vec<Problem>,
-    pub refunds: Vec<Refund>,
-    pub shifts: Vec<Shift>,
 }
 
 /// A range of days that is not one.
@@ -263,7 +162,7 @@ pub async fn build<S: Store>(
                 outlet(cashier.clone()),
                 sum,
             );
-            totals.add(sum);
+            add_to(&mut totals, sum);
         }
         for sum in &products {
             let (sku, category) = &sum.keys;

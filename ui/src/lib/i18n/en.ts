@@ -283,6 +283,8 @@ export const en: Readonly<Record<keyof typeof id, string>> = {
   'laporan.export': 'Export CSV',
   'laporan.exported': 'CSV saved',
   'laporan.savedTo': 'Saved to {path}',
+  'laporan.reachShop': 'Whole shop: every counter, from the server',
+  'laporan.reachDevice': 'This device only: offline; the whole shop\'s figures show once connected',
   'laporan.count': 'Successful sales',
   'laporan.omzet': 'Revenue',
   'laporan.modal': 'Cost',

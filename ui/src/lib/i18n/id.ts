@@ -303,6 +303,8 @@ export const id = {
   'laporan.export': 'Ekspor CSV',
   'laporan.exported': 'CSV tersimpan',
   'laporan.savedTo': 'Tersimpan di {path}',
+  'laporan.reachShop': 'Seluruh toko: semua kasir, dari server',
+  'laporan.reachDevice': 'Hanya perangkat ini: sedang offline; angka seluruh toko muncul saat tersambung',
   'laporan.count': 'Transaksi sukses',
   'laporan.omzet': 'Omzet',
   'laporan.modal': 'Modal',

@@ -167,6 +167,9 @@ export function report(ctx: Ctx, args: { date?: string }): Report {
       return { hour, count: h.length, omzet_idr: h.reduce((a, o) => a + o.price_idr, 0) };
     }),
     bills: rows(bills, () => ['bill', 'Tagihan'])[0] ?? { key: 'bill', label: 'Tagihan', count: 0, omzet_idr: 0, modal_idr: 0, laba_idr: 0 },
+    // Online, the engine reads the whole shop's day from the server (this stand-in is the
+    // shop's only counter, so the figures are the same); offline, its own.
+    reach: db.online ? 'shop' : 'device',
   };
 }
 
