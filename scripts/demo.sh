@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: builds Konter, starts the sandbox suppliers and the server on embedded
-# SQLite with a demo shop and saldo, pairs a counter and opens the desktop app on it.
+# SQLite with a demo shop and saldo, pairs two counters with a few sales and a demo owner
+# for the back office at /owner/, and opens the desktop app on the first counter.
 # With no display the app runs under Xvfb and its first screen is saved as a screenshot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +40,7 @@ if ! "${SERVER[@]}" shop list 2>/dev/null | grep -q '^DEMO'; then
   "${SERVER[@]}" shop create DEMO --name "Konter Maju Jaya" --tier gold >/dev/null
   "${SERVER[@]}" saldo credit DEMO 1000000 --ref demo-modal >/dev/null
   # A counter paired with an earlier demo database would hold a token this one never issued.
-  rm -rf "$KONTER_DATA_DIR"
+  rm -rf "$KONTER_DATA_DIR" "$DEMO/device2" "$DEMO/owner-ready"
 fi
 # Every start: a demo database from an earlier version gets the products added since.
 "${SERVER[@]}" catalog load demo/catalogue.toml
@@ -57,7 +58,36 @@ if [ ! -f "$KONTER_DATA_DIR/device-token" ]; then
   # The owner, so the app opens at the PIN login.
   "$BIN/konter" cashier "Bu Sari" --role owner --pin 123456 >/dev/null
 fi
-# For a second counter (the `konter` CLI or another app).
+# The owner's back office: the demo owner, and a second counter, both counters with a few
+# sales, once.
+OWNER_PHONE=081200001234
+OWNER_PASSWORD=konter-demo
+if [ ! -f "$DEMO/owner-ready" ]; then
+  say "setting up the demo owner ($OWNER_PHONE) and a second counter with a few sales"
+  setup_code="$("${SERVER[@]}" owner create "$OWNER_PHONE" --shop DEMO 2>/dev/null)"
+  curl -fsS -o /dev/null -H 'content-type: application/json' \
+    -d "{\"phone\":\"$OWNER_PHONE\",\"code\":\"$setup_code\",\"password\":\"$OWNER_PASSWORD\"}" \
+    http://127.0.0.1:8080/owner/api/setup
+  D2="$DEMO/device2"
+  rm -rf "$D2"
+  "$BIN/konter" --data-dir "$D2" pair http://127.0.0.1:8080 \
+    "$("${SERVER[@]}" device pair-code DEMO 2>/dev/null)" --name "Kasir 2" >/dev/null
+  "$BIN/konter" --data-dir "$D2" cashier "Pak Budi" --role owner --pin 654321 >/dev/null
+  "$BIN/konter" --data-dir "$D2" login "Pak Budi" --pin 654321 >/dev/null
+  "$BIN/konter" login "Bu Sari" --pin 123456 >/dev/null
+  for n in 081234567890 081234567891 081311112228; do
+    "$BIN/konter" sell "$n" tsel10 --cash 20000 --wait >/dev/null 2>&1 || true
+  done
+  "$BIN/konter" logout >/dev/null
+  for n in 081298765430 081298765431; do
+    "$BIN/konter" --data-dir "$D2" sell "$n" tsel10 --cash 50000 --wait >/dev/null 2>&1 || true
+  done
+  for d in "$KONTER_DATA_DIR" "$D2"; do
+    "$BIN/konter" --data-dir "$d" sync --once >/dev/null 2>&1 || true
+  done
+  touch "$DEMO/owner-ready"
+fi
+# For a third counter (the `konter` CLI or another app).
 CODE="$("${SERVER[@]}" device pair-code DEMO 2>/dev/null)"
 
 free_port() {
@@ -96,6 +126,8 @@ Konter demo is running (Ctrl-C stops it; data stays in .demo/):
   server   http://127.0.0.1:8080   (API: /openapi.json, logs: .demo/server.log)
   sandbox  http://127.0.0.1:8090   (Digiflazz, IAK and Midtrans simulators, logs: .demo/sandbox.log)
   shop     DEMO "Konter Maju Jaya", gold tier, saldo Rp1.000.000
+  owner    http://127.0.0.1:8080/owner/   the back office: phone $OWNER_PHONE, password $OWNER_PASSWORD
+           (two counters' sales in it: "Kasir 1", the app below, and "Kasir 2", .demo/device2)
   app      Konter, paired as "Kasir 1": $APP_LINE
            (device data: .demo/device, logs: .demo/app.log, receipts: .demo/struk.bin)
 
@@ -108,7 +140,7 @@ Orders are fulfilled through the sandbox suppliers. The last digit of the number
   5           pending (router issue), success   6  wrong number     7  product down
 For example 0812-3456-7890 (Telkomsel) succeeds, 0812-3456-7893 waits a few seconds first.
 
-Another counter: pairing code $CODE (valid 15 minutes), in the app's Setup or with
+A third counter: pairing code $CODE (valid 15 minutes), in the app's Setup or with
   KONTER_TOKEN_STORE=file konter --data-dir DIR pair http://127.0.0.1:8080 $CODE
 Bills are paid in Tagihan (F5): PLN pascabayar 5300-0000-0001 (one month) or
 5300-0000-0002 (two, one late) pay; 5300-0000-0003 has no bill; 5300-0000-0006 is refused by

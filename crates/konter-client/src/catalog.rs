@@ -267,19 +267,9 @@ impl Engine {
                 "key",
             ));
         }
-        let text = serde_json::to_string(rule).map_err(|e| EngineError::Corrupt(e.to_string()))?;
         let mut conn = self.db();
         let tx = conn.transaction()?;
-        tx.execute(
-            "INSERT INTO price_rules (id, scope, key, rule) VALUES (?1, ?2, ?3, ?4) \
-             ON CONFLICT (scope, key) DO UPDATE SET rule = excluded.rule",
-            params![
-                uuid::Uuid::now_v7().to_string(),
-                rule.scope.code(),
-                rule.key,
-                text
-            ],
-        )?;
+        crate::shop::put_rule(&tx, rule)?;
         crate::shop::edited(&tx)?;
         tx.commit()?;
         Ok(())

@@ -51,6 +51,22 @@ pub(crate) fn rules(conn: &Connection) -> EngineResult<Vec<SellingRule>> {
     .collect()
 }
 
+/// Adds a selling-price rule, or replaces the one of its scope and key.
+pub(crate) fn put_rule(conn: &Connection, rule: &SellingRule) -> EngineResult<()> {
+    let text = serde_json::to_string(rule).map_err(|e| EngineError::Corrupt(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO price_rules (id, scope, key, rule) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (scope, key) DO UPDATE SET rule = excluded.rule",
+        params![
+            uuid::Uuid::now_v7().to_string(),
+            rule.scope.code(),
+            rule.key,
+            text
+        ],
+    )?;
+    Ok(())
+}
+
 /// The shop-wide settings as this counter has them, with the server version they start
 /// from.
 pub(crate) fn local(conn: &Connection) -> EngineResult<ShopSettings> {
@@ -91,16 +107,7 @@ pub(crate) fn apply(conn: &Connection, s: &ShopSettings) -> EngineResult<()> {
     }
     conn.execute("DELETE FROM price_rules", [])?;
     for rule in &s.price_rules {
-        let text = serde_json::to_string(rule).map_err(|e| EngineError::Corrupt(e.to_string()))?;
-        conn.execute(
-            "INSERT INTO price_rules (id, scope, key, rule) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                uuid::Uuid::now_v7().to_string(),
-                rule.scope.code(),
-                rule.key,
-                text
-            ],
-        )?;
+        put_rule(conn, rule)?;
     }
     let fees =
         serde_json::to_string(&s.bill_fees).map_err(|e| EngineError::Corrupt(e.to_string()))?;

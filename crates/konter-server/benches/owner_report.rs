@@ -109,10 +109,42 @@ async fn measure<S: Store>(store: &S, shops: &[Shop], backend: &str) {
     }
 }
 
-fn args(shops: &[Shop], devices: &[DeviceId]) -> Vec<String> {
-    let mut a: Vec<String> = shops.iter().map(|s| s.id.to_string()).collect();
-    a.extend(devices.iter().map(ToString::to_string));
-    a
+/// Writes the million rows with `sql` (from [`generating_insert`]) on `pool`, then lets the
+/// planner see them (`analyze`).
+async fn load<DB: sqlx::Database>(
+    pool: &sqlx::Pool<DB>,
+    sql: &str,
+    shops: &[Shop],
+    devices: &[DeviceId],
+    analyze: &str,
+) where
+    for<'q> <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'c> &'c mut <DB as sqlx::Database>::Connection: sqlx::Executor<'c, Database = DB>,
+    for<'q> String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    let started = Instant::now();
+    let mut q = sqlx::query::<DB>(sql);
+    for id in shops
+        .iter()
+        .map(|s| s.id.to_string())
+        .chain(devices.iter().map(ToString::to_string))
+    {
+        q = q.bind(id);
+    }
+    q.bind(Utc::now().timestamp_millis())
+        .bind(today().to_string())
+        .execute(pool)
+        .await
+        .expect("load");
+    sqlx::query::<DB>(analyze)
+        .execute(pool)
+        .await
+        .expect("analyze");
+    eprintln!(
+        "{ROWS} journal rows in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 fn main() {
@@ -121,28 +153,16 @@ fn main() {
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let now_ms = Utc::now().timestamp_millis();
         let dir = tempfile::tempdir().expect("dir");
         let url = format!("sqlite://{}", dir.path().join("bench.db").display());
         let store = SqliteStore::open(&url).await.expect("sqlite");
         let (shops, devices) = setup(&store).await;
-        let load = Instant::now();
         let raw = sqlx::SqlitePool::connect(&url).await.expect("raw");
         let sql = generating_insert(
             &format!("date($8, '-' || (i % {DAYS}) || ' days')"),
             &format!("(WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {}) SELECT i FROM n)", ROWS - 1),
         );
-        let mut q = sqlx::query(&sql);
-        for a in args(&shops, &devices) {
-            q = q.bind(a);
-        }
-        q.bind(now_ms)
-            .bind(today().to_string())
-            .execute(&raw)
-            .await
-            .expect("load");
-        sqlx::query("ANALYZE").execute(&raw).await.expect("analyze");
-        eprintln!("sqlite: {ROWS} journal rows in {:.0} s", load.elapsed().as_secs_f64());
+        load(&raw, &sql, &shops, &devices, "ANALYZE").await;
         measure(&store, &shops, "sqlite").await;
 
         let Some(pg) = konter_tests::postgres_url().await else {
@@ -151,7 +171,6 @@ fn main() {
         };
         let store = PgStore::open(&pg).await.expect("postgres");
         let (shops, devices) = setup(&store).await;
-        let load = Instant::now();
         let raw = sqlx::PgPool::connect(&pg).await.expect("raw");
         let sql = generating_insert(
             &format!("to_char($8::date - (i % {DAYS})::int, 'YYYY-MM-DD')"),
@@ -162,20 +181,7 @@ fn main() {
             "substr('000000000000' || i, -12, 12)",
             "lpad(i::text, 12, '0')",
         );
-        let mut q = sqlx::query(&sql);
-        for a in args(&shops, &devices) {
-            q = q.bind(a);
-        }
-        q.bind(now_ms)
-            .bind(today().to_string())
-            .execute(&raw)
-            .await
-            .expect("load");
-        sqlx::query("VACUUM ANALYZE journal_sales")
-            .execute(&raw)
-            .await
-            .expect("vacuum");
-        eprintln!("postgres: {ROWS} journal rows in {:.0} s", load.elapsed().as_secs_f64());
+        load(&raw, &sql, &shops, &devices, "VACUUM ANALYZE journal_sales").await;
         measure(&store, &shops, "postgres").await;
     });
 }
