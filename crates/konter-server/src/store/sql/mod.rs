@@ -13,7 +13,8 @@
 //! | `deposits.rs`   | deposits and bill inquiries                                       |
 //! | `feed.rs`       | each shop's change feed                                           |
 //! | `audit.rs`      | the books' self-check                                             |
-//! | `journal.rs`    | the sales journal, the owners' reads of it, owners and sessions   |
+//! | `journal.rs`    | the sales journal and the owners' reads of it                     |
+//! | `owners.rs`     | owners' accounts and sessions, the shop-wide settings             |
 //! | `rows.rs`       | stored rows back into domain values                               |
 //!
 //! SQLite gets one writer connection (SQLite allows one writer at a time anyway, and a
@@ -30,6 +31,7 @@ mod fulfilment;
 mod intake;
 mod journal;
 mod ledger;
+mod owners;
 mod rows;
 mod shops;
 
@@ -49,15 +51,6 @@ use tokio::sync::{mpsc, oneshot};
 
 use dialect::Conn;
 pub use dialect::Dialect;
-use konter_domain::api::v1::Deposit;
-use konter_domain::ids::OwnerId;
-use konter_domain::journal::Entry;
-
-use super::journal::{
-    Grouping, Journal, JournalWrite, Owner, OwnerSession, Owners, ReportScope, SaleLine, Settings,
-    SettingsWrite, ShiftLine, Sum,
-};
-use konter_domain::shop::ShopSettings;
 
 use super::{
     Attempt, AttemptResult, AuditReport, AuthDevice, CatalogueEntry, JobNext, NewOrder,
@@ -571,131 +564,5 @@ impl<D: Dialect> Store for SqlStore<D> {
 
     fn audit(&self) -> impl Future<Output = StoreResult<AuditReport>> + Send {
         audit::audit(self)
-    }
-}
-
-impl<D: Dialect> Journal for SqlStore<D> {
-    async fn record_journal(
-        &self,
-        shop: ShopId,
-        device: DeviceId,
-        entries: &[Entry],
-        now: DateTime<Utc>,
-    ) -> StoreResult<Vec<JournalWrite>> {
-        journal::record_journal(self, shop, device, entries, now).await
-    }
-
-    async fn journal_sums(&self, scope: &ReportScope, by: Grouping) -> StoreResult<Vec<Sum>> {
-        journal::journal_sums(self, scope, by).await
-    }
-
-    async fn journal_problems(
-        &self,
-        scope: &ReportScope,
-        limit: i64,
-    ) -> StoreResult<Vec<SaleLine>> {
-        journal::journal_problems(self, scope, limit).await
-    }
-
-    async fn journal_refunds(
-        &self,
-        shop: ShopId,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> StoreResult<Vec<SaleLine>> {
-        journal::journal_refunds(self, shop, from, to).await
-    }
-
-    async fn journal_sales(&self, scope: &ReportScope) -> StoreResult<Vec<SaleLine>> {
-        journal::journal_sales(self, scope).await
-    }
-
-    async fn journal_shifts(&self, scope: &ReportScope) -> StoreResult<Vec<ShiftLine>> {
-        journal::journal_shifts(self, scope).await
-    }
-
-    async fn device_names(&self, shop: ShopId) -> StoreResult<Vec<(DeviceId, String)>> {
-        journal::device_names(self, shop).await
-    }
-
-    async fn money_history(&self, shop: ShopId, limit: i64) -> StoreResult<Vec<Change>> {
-        journal::money_history(self, shop, limit).await
-    }
-
-    async fn deposits_of(&self, shop: ShopId, limit: i64) -> StoreResult<Vec<Deposit>> {
-        journal::deposits_of(self, shop, limit).await
-    }
-}
-
-impl<D: Dialect> Owners for SqlStore<D> {
-    async fn owner_setup_code(
-        &self,
-        phone: &str,
-        shop: ShopId,
-        setup_hash: &str,
-        expires_at: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Owner> {
-        journal::owner_setup_code(self, phone, shop, setup_hash, expires_at, now).await
-    }
-
-    async fn owner_by_phone(&self, phone: &str) -> StoreResult<Option<Owner>> {
-        journal::owner_by_phone(self, phone).await
-    }
-
-    async fn set_owner_password(
-        &self,
-        owner: OwnerId,
-        setup_hash: &str,
-        password_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        journal::set_owner_password(self, owner, setup_hash, password_hash, now).await
-    }
-
-    async fn owner_shops(&self, owner: OwnerId) -> StoreResult<Vec<Shop>> {
-        journal::owner_shops(self, owner).await
-    }
-
-    async fn start_owner_session(
-        &self,
-        owner: OwnerId,
-        token_hash: &str,
-        csrf_token: &str,
-        expires_at: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        journal::start_owner_session(self, owner, token_hash, csrf_token, expires_at, now).await
-    }
-
-    async fn owner_session(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<OwnerSession>> {
-        journal::owner_session(self, token_hash, now).await
-    }
-
-    async fn end_owner_session(&self, token_hash: &str) -> StoreResult<()> {
-        journal::end_owner_session(self, token_hash).await
-    }
-
-    async fn end_owner_sessions(&self, owner: OwnerId) -> StoreResult<u64> {
-        journal::end_owner_sessions(self, owner).await
-    }
-}
-
-impl<D: Dialect> Settings for SqlStore<D> {
-    async fn shop_settings(&self, shop: ShopId) -> StoreResult<ShopSettings> {
-        journal::shop_settings(self, shop).await
-    }
-
-    async fn save_shop_settings(
-        &self,
-        shop: ShopId,
-        settings: &ShopSettings,
-        now: DateTime<Utc>,
-    ) -> StoreResult<SettingsWrite> {
-        journal::save_shop_settings(self, shop, settings, now).await
     }
 }
