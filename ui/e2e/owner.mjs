@@ -3,8 +3,14 @@
 // a real konter-server and the supplier sandbox, in Debian's Chromium through
 // playwright-core (no downloaded browser). Two owners, three outlets, three paired devices
 // (the `konter` CLI) selling through the sandbox; the page's figures must equal the sums of
-// the devices' own reports. Screenshots go to artifacts/owner/; the run ends with
-// "N passed, M failed" (exit 1 on any failure).
+// the devices' own reports, and a selling-price rule saved on the page's Pengaturan toko must
+// reach both counters of the outlet (and not the other outlet's). Screenshots go to
+// artifacts/owner/; the run ends with "N passed, M failed" (exit 1 on any failure).
+//
+// konter-server embeds the page (crates/konter-server/owner/) when it is built; a binary whose
+// copy differs from the working tree's fails the run (the rest still runs, against the tree's
+// files with the server's own headers, CSP included, so one stale build shows every other
+// result too).
 //
 //   node e2e/owner.mjs
 //   KONTER_BIN=DIR node …      where konter-server, konter-sandbox and konter are
@@ -26,6 +32,9 @@ const SHOTS = join(UI, 'artifacts', 'owner');
 const CHROMIUM = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
 const BIN = process.env['KONTER_BIN'] ?? join(homedir(), '.cache', 'konter', 'target', 'debug');
 const CATALOGUE = join(REPO, 'demo', 'catalogue.toml');
+const OWNER_DIR = join(REPO, 'crates', 'konter-server', 'owner');
+/** The page's files by the path the server serves them at. @type {Record<string, string>} */
+const OWNER_FILES = { '/owner/': 'index.html', '/owner/app.js': 'app.js', '/owner/style.css': 'style.css' };
 /** One check may take this long; a hung check fails, the run goes on. */
 const CHECK_TIMEOUT_MS = 60_000;
 /** The whole run ends by then whatever happens. */
@@ -43,6 +52,8 @@ const PASSWORD_B = 'kata-sandi-pemilik-B';
 const PIN = '123456';
 const CASHIER = 'Bu Sari';
 const SKU = 'tsel10';
+/** demo/catalogue.toml: tsel10 costs Rp10.300 at digiflazz; the gold tier adds Rp500, rounded up to Rp100. */
+const SALDO_TSEL10 = 10_800;
 /** @type {{w: number, h: number}[]} */
 const SIZES = [
   { w: 390, h: 844 },
@@ -52,6 +63,7 @@ const SIZES = [
 /** @typedef {{count: number, omzet_idr: number, modal_idr: number, laba_idr: number, failed_count: number, pending_count: number, date: string}} DeviceReport */
 /** @typedef {{name: string, shop: string, dir: string, sales: string[], report: DeviceReport | null}} Device */
 /** @typedef {import('playwright-core').Page} Page */
+/** @typedef {{id: string, sku: string, target: string, status: string, price_idr: number, cost_idr: number}} DeviceOrder */
 
 // ---------------------------------------------------------------------------------------------
 // Processes: everything started here is killed at the end, on failure and by the watchdog.
@@ -207,6 +219,8 @@ const groupThousands = (/** @type {string} */ digits) => digits.replace(/\B(?=(\
 const money = (idr) => `${idr < 0 ? '-' : ''}Rp${groupThousands(String(Math.abs(Math.round(idr))))}`;
 /** @param {number} n */
 const count = (n) => (n < 0 ? '-' : '') + groupThousands(String(Math.abs(n)));
+/** A price rounded up to a step, as the counters' price rules do. @param {number} idr @param {number} step */
+const roundUp = (idr, step) => Math.ceil(idr / step) * step;
 
 /** Sums of the devices' own reports. @param {Device[]} devices */
 function sums(devices) {
@@ -322,9 +336,48 @@ function watchErrors(page) {
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
     if (/Failed to load resource: the server responded with a status of (401|404)/.test(m.text())) return;
+    // the settings checks provoke a 422 (two-line header) and a 409 (saved meanwhile)
+    if (/Failed to load resource: the server responded with a status of (409|422)/.test(m.text()) && m.location().url.includes('/owner/api/settings')) return;
     errors.push(`console: ${m.text()}`);
   });
   return errors;
+}
+
+/**
+ * Whether the server's embedded page differs from the working tree's files.
+ * @param {string} base
+ */
+async function pageIsStale(base) {
+  for (const [path, file] of Object.entries(OWNER_FILES)) {
+    const served = await (await fetch(`${base}${path}`)).text();
+    if (served !== readFileSync(join(OWNER_DIR, file), 'utf8')) return true;
+  }
+  return false;
+}
+
+/**
+ * A browser context; when `tree`, the page's files come from the working tree with the
+ * server's headers (so its CSP still holds).
+ * @param {import('playwright-core').Browser} browser @param {import('playwright-core').BrowserContextOptions} options
+ * @param {string} base @param {boolean} tree
+ */
+async function newContext(browser, options, base, tree) {
+  const ctx = await browser.newContext(options);
+  if (tree) {
+    await ctx.route((url) => url.origin === base && url.pathname in OWNER_FILES, async (route) => {
+      const response = await route.fetch();
+      const file = OWNER_FILES[new URL(route.request().url()).pathname];
+      await route.fulfill({ response, body: readFileSync(join(OWNER_DIR, file), 'utf8') });
+    });
+  }
+  return ctx;
+}
+
+/** Settings as /owner/api/settings gives them. @param {Page} page @param {string} shop */
+async function apiSettings(page, shop) {
+  const res = await pageFetch(page, `/owner/api/settings?shop=${shop}`);
+  equal(res.status, 200, `GET /owner/api/settings (body ${res.text.slice(0, 200)})`);
+  return JSON.parse(res.text);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -496,7 +549,16 @@ async function main() {
     });
     /** The server's "today" is WIB; so is the page's. */
     const contextOptions = { viewport: { width: SIZES[0].w, height: SIZES[0].h }, locale: 'id-ID', timezoneId: 'Asia/Jakarta', acceptDownloads: true };
-    const ctxA = await browser.newContext(contextOptions);
+    // The page under test must be the one the server serves; a binary built from older files
+    // fails here (build it again: cargo build -p konter-server).
+    let tree = false;
+    await check('the server serves the owner page in the tree', async () => {
+      if (await pageIsStale(base)) {
+        tree = true;
+        throw new Error('konter-server embeds another owner page than crates/konter-server/owner/; rebuild it');
+      }
+    });
+    const ctxA = await newContext(browser, contextOptions, base, tree);
     const pageA = await ctxA.newPage();
     pageA.setDefaultTimeout(WAIT_MS);
     const errorsA = watchErrors(pageA);
@@ -525,7 +587,7 @@ async function main() {
     });
     // The setup screen, shot on its own (a fresh context, so the valid code is not used up).
     await check('setup screen screenshot', async () => {
-      const ctx = await /** @type {import('playwright-core').Browser} */ (browser).newContext(contextOptions);
+      const ctx = await newContext(/** @type {import('playwright-core').Browser} */ (browser), contextOptions, base, tree);
       try {
         const page = await ctx.newPage();
         await page.goto(`${base}/owner/#/atur`);
@@ -653,10 +715,142 @@ async function main() {
         equal(mark, 'still the same document', 'the page was not reloaded');
         console.log(`     (shown ${((Date.now() - startedLive) / 1000).toFixed(1)}s after the sale was synced)`);
       });
+
+      // 6. Shop settings: a selling-price rule saved on the page reaches both counters of A01.
+      /** The newest order of SKU on a device. @param {Device} d @returns {Promise<DeviceOrder>} */
+      const lastOrder = async (d) => {
+        /** @type {DeviceOrder[]} */
+        const orders = JSON.parse(await device(d, 'orders', '--json', '--limit', '10'));
+        const o = orders.find((x) => x.sku === SKU);
+        assert(o, `no ${SKU} order on ${d.name}: ${JSON.stringify(orders)}`);
+        return o;
+      };
+      const shopA02 = devices.filter((d) => d.shop === 'A02');
+      const defaultPrice = roundUp(SALDO_TSEL10 + 2000, 500);
+      const rulePrice = roundUp(SALDO_TSEL10 + 1000, 500);
+      await check(`before any rule, every counter sells ${SKU} at saldo ${money(SALDO_TSEL10)} + Rp2.000 rounded up to Rp500 = ${money(defaultPrice)}`, async () => {
+        for (const d of [...shopA01, ...shopA02]) {
+          const o = await lastOrder(d);
+          equal(o.cost_idr, SALDO_TSEL10, `${d.name}'s saldo price of ${SKU} (order ${o.target})`);
+          equal(o.price_idr, defaultPrice, `${d.name}'s price of ${SKU} (order ${o.target})`);
+        }
+      });
+      let savedVersion = -1;
+      await check('A: Pengaturan toko (outlet A01): a category rule Pulsa +Rp1.000 rounded up to Rp500 saves; the version goes up by one (settings screenshots)', async () => {
+        await pageA.selectOption(tid('shop-picker'), shopIds['A01']);
+        await pageA.click(tid('nav-settings'));
+        await visible(pageA, tid('settings-version'));
+        assert(pageA.url().endsWith('#/pengaturan'), `url ${pageA.url()}`);
+        const title = (await pageA.locator('#settings-title').textContent()) ?? '';
+        assert(title.includes('Konter Maju') && !title.includes('Dua'), `title ${JSON.stringify(title)}`);
+        const before = Number(await pageA.locator(tid('settings-version')).textContent());
+        equal(before, (await apiSettings(pageA, shopIds['A01'])).version, 'the version shown vs the API');
+        const row = pageA.locator(`${tid('rule-row')}[data-scope="category"][data-key="pulsa"]`);
+        if (await row.count()) await row.locator(tid('rule-edit')).click();
+        else await pageA.click(tid('rule-add'));
+        await pageA.selectOption(tid('rule-scope'), 'category');
+        await pageA.selectOption(tid('rule-key'), 'pulsa');
+        await pageA.selectOption(tid('rule-kind'), 'fixed');
+        await pageA.fill(tid('rule-amount'), '1000');
+        await pageA.selectOption(tid('rule-round'), '500');
+        await pageA.click(tid('rule-save'));
+        await row.waitFor();
+        const cells = await row.locator('td').allTextContents();
+        equal(cells.slice(0, 3).join(' | '), 'Kategori · Pulsa | +Rp1.000 | Rp500', 'the rule row');
+        await pageA.click(tid('settings-save'));
+        await visible(pageA, tid('settings-saved'));
+        await waitCards(pageA, { 'settings-version': String(before + 1) });
+        const note = (await pageA.locator(tid('settings-saved')).textContent()) ?? '';
+        assert(note.startsWith('Tersimpan') && note.includes('semua kasir menerima dalam beberapa detik') && note.includes(String(before + 1)), `saved note ${JSON.stringify(note)}`);
+        const now = await apiSettings(pageA, shopIds['A01']);
+        equal(now.version, before + 1, 'version after saving');
+        const rule = now.price_rules.find((/** @type {any} */ r) => r.scope === 'category' && r.key === 'pulsa');
+        equal(JSON.stringify(rule), JSON.stringify({ scope: 'category', key: 'pulsa', markup: { kind: 'fixed', idr: 1000 }, round_to: 500 }), 'the saved rule');
+        const other = await apiSettings(pageA, shopIds['A02']);
+        assert(!other.price_rules.some((/** @type {any} */ r) => r.scope === 'category'), `A02 got a rule: ${JSON.stringify(other.price_rules)}`);
+        await shoot(pageA, 'settings');
+        savedVersion = before + 1;
+      });
+      if (savedVersion > 0) {
+        await check(`after sync --once (twice), both A01 counters sell ${SKU} at ${money(SALDO_TSEL10)} + Rp1.000 rounded up to Rp500 = ${money(rulePrice)}; A02's still at ${money(defaultPrice)}`, async () => {
+          /** @type {Record<string, string>} */
+          const targets = { 'Kasir 1': '081234560040', 'Kasir 2': '081234560041', 'Kasir Dua': '081234560050' };
+          for (const d of [...shopA01, ...shopA02]) await syncTwice(d);
+          for (const d of [...shopA01, ...shopA02]) {
+            const target = targets[d.name];
+            await sell(d, target);
+            d.sales.push(target);
+            const o = await lastOrder(d);
+            equal(o.target, target, `${d.name}'s newest ${SKU} order`);
+            equal(o.cost_idr, SALDO_TSEL10, `${d.name}'s saldo price`);
+            equal(o.price_idr, d.shop === 'A01' ? rulePrice : defaultPrice, `${d.name} (${d.shop}) sells ${SKU} to ${target} at`);
+          }
+        });
+        await check('A: a two-line receipt header is refused; the words name the header in the receipt section; nothing saved (same version after a reload)', async () => {
+          // The header is an <input>, which drops line breaks; the request gets one on its way,
+          // as an older page or a script could send it, so the server's refusal is what shows.
+          const isSave = (/** @type {URL} */ url) => url.pathname === '/owner/api/settings';
+          await pageA.route(isSave, async (route) => {
+            if (route.request().method() !== 'POST') return route.continue();
+            const body = JSON.parse(route.request().postData() ?? '{}');
+            body.receipt_header = 'Konter Maju\nCabang Pasar Baru';
+            return route.continue({ postData: JSON.stringify(body) });
+          });
+          try {
+            await pageA.fill(tid('receipt-header'), 'Konter Maju');
+            const answer = pageA.waitForResponse((r) => r.url().includes('/owner/api/settings') && r.request().method() === 'POST');
+            await pageA.click(tid('settings-save'));
+            const res = await answer;
+            equal(res.status(), 422, 'POST /owner/api/settings');
+            const body = await res.json();
+            equal(`${body.code} ${body.field}`, 'one_line receipt_header', 'code and field');
+          } finally {
+            await pageA.unroute(isSave);
+          }
+          await visible(pageA, `#sec-receipt ${tid('settings-error')}`);
+          const text = (await pageA.locator(tid('settings-error')).textContent()) ?? '';
+          assert(text.includes('Kepala struk'), `the error does not name the header: ${JSON.stringify(text)}`);
+          equal(await pageA.getAttribute(tid('receipt-header'), 'aria-invalid'), 'true', 'the header marked');
+          equal(await pageA.locator(tid('settings-saved')).isVisible(), false, 'settings-saved shown');
+          equal(await pageA.locator(tid('settings-version')).textContent(), String(savedVersion), 'version on the page');
+          await pageA.reload();
+          await visible(pageA, tid('settings-version'));
+          await waitCards(pageA, { 'settings-version': String(savedVersion) });
+          equal(await pageA.inputValue(tid('receipt-header')), '', 'the header after a reload');
+          const now = await apiSettings(pageA, shopIds['A01']);
+          equal(`${now.version} ${JSON.stringify(now.receipt_header)}`, `${savedVersion} ""`, 'version and header on the server');
+        });
+        await check('A: a save made from an older version is refused (409) with a Reload offer; Reload shows the newer version', async () => {
+          await pageA.fill(tid('shop-address'), 'Jl. Merdeka 1');
+          // Someone else saves first (another browser, straight through the API).
+          const other = await pageA.evaluate(async (shop) => {
+            const me = await (await fetch('/owner/api/me')).json();
+            const cur = await (await fetch(`/owner/api/settings?shop=${shop}`)).json();
+            const res = await fetch(`/owner/api/settings?shop=${shop}`, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf },
+              body: JSON.stringify({ ...cur, shop_phone: '0812-3456-7890' }),
+            });
+            return { status: res.status, body: await res.text() };
+          }, shopIds['A01']);
+          equal(other.status, 200, `the other save (${other.body})`);
+          const answer = pageA.waitForResponse((r) => r.url().includes('/owner/api/settings') && r.request().method() === 'POST');
+          await pageA.click(tid('settings-save'));
+          equal((await answer).status(), 409, 'POST from the older version');
+          await visible(pageA, `#savebar ${tid('settings-reload')}`);
+          const text = (await pageA.locator(tid('settings-error')).textContent()) ?? '';
+          assert(text.includes('diubah di tempat lain'), `409 words ${JSON.stringify(text)}`);
+          await pageA.click(tid('settings-reload'));
+          await waitCards(pageA, { 'settings-version': String(savedVersion + 1) });
+          equal(await pageA.inputValue(tid('shop-phone')), '0812-3456-7890', 'the other save shows');
+          equal(await pageA.inputValue(tid('shop-address')), '', 'the dropped edit');
+          equal(await pageA.locator(tid('settings-error')).isVisible(), false, 'settings-error after Reload');
+        });
+      }
     }
 
-    // 6. Owner B sees nothing of A's.
-    const ctxB = await browser.newContext(contextOptions);
+    // 7. Owner B sees nothing of A's.
+    const ctxB = await newContext(browser, contextOptions, base, tree);
     const pageB = await ctxB.newPage();
     pageB.setDefaultTimeout(WAIT_MS);
     const errorsB = watchErrors(pageB);
@@ -691,7 +885,7 @@ async function main() {
       equal(res.status, 401, `status (body ${await res.text()})`);
     });
 
-    // 7. Log out everywhere.
+    // 8. Log out everywhere.
     if (loggedIn) {
       await check('A: logout-all returns to Masuk; /owner/api/me then answers 401', async () => {
         await pageA.click(tid('logout-all'));

@@ -19,7 +19,9 @@ use crate::Engine;
 use crate::db::{self, from_ms};
 use crate::error::{EngineError, EngineResult};
 use crate::link::{self, Call, Method};
+use konter_domain::FieldError;
 use konter_domain::codes;
+use konter_domain::shop::SettingsError;
 
 /// The selling rule when the owner set none: Rp2.000 on the saldo price, rounded up to
 /// Rp500 — the common margin on pulsa at a konter.
@@ -264,6 +266,16 @@ impl Engine {
                 codes::RULE_KEY,
                 "aturan bawaan tanpa kunci; aturan lain perlu kategori, merek atau SKU",
                 "the default rule has no key; other rules need a category, brand or SKU",
+                "key",
+            ));
+        }
+        // The shop's settings take only keys a counter can match (the server refuses others).
+        if let Err(e @ SettingsError::RuleKeyInvalid { .. }) = konter_domain::shop::check_rule(rule)
+        {
+            return Err(EngineError::input(
+                codes::RULE_KEY,
+                &e.message_id(),
+                &e.to_string(),
                 "key",
             ));
         }

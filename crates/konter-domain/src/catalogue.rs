@@ -24,6 +24,8 @@ pub const MAX_SKU_LEN: usize = 40;
 
 /// Largest percent markup accepted (100 = doubling the price). Anything above is a typo.
 pub const MAX_MARKUP_PERCENT: i64 = 100;
+/// The largest fixed markup: far above any konter's margin on a single sale.
+pub const MAX_MARKUP_IDR: i64 = 1_000_000;
 
 /// What the counter sells.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -134,6 +136,8 @@ pub enum CatalogueError {
     NegativeMarkup,
     #[error("markup: a percent markup must be at most {MAX_MARKUP_PERCENT}%")]
     MarkupTooLarge,
+    #[error("markup: a fixed markup must be at most Rp1.000.000")]
+    FixedMarkupTooLarge,
     #[error("round_to: rounding must be to 1, 100, 500 or 1000 rupiah")]
     InvalidRounding,
     #[error(transparent)]
@@ -145,7 +149,9 @@ impl FieldError for CatalogueError {
         match self {
             CatalogueError::InvalidSku { .. } => "sku",
             CatalogueError::UnknownTier { .. } => "tier",
-            CatalogueError::NegativeMarkup | CatalogueError::MarkupTooLarge => "markup",
+            CatalogueError::NegativeMarkup
+            | CatalogueError::MarkupTooLarge
+            | CatalogueError::FixedMarkupTooLarge => "markup",
             CatalogueError::InvalidRounding => "round_to",
             CatalogueError::Money(e) => e.field(),
         }
@@ -155,7 +161,9 @@ impl FieldError for CatalogueError {
             CatalogueError::InvalidSku { .. } => codes::SKU_INVALID,
             CatalogueError::UnknownTier { .. } => codes::TIER_UNKNOWN,
             CatalogueError::NegativeMarkup => codes::MARKUP_NEGATIVE,
-            CatalogueError::MarkupTooLarge => codes::MARKUP_TOO_LARGE,
+            CatalogueError::MarkupTooLarge | CatalogueError::FixedMarkupTooLarge => {
+                codes::MARKUP_TOO_LARGE
+            }
             CatalogueError::InvalidRounding => codes::ROUNDING_INVALID,
             CatalogueError::Money(e) => e.code(),
         }
@@ -167,6 +175,7 @@ impl FieldError for CatalogueError {
                 format!("'{input}' bukan tier (basic, silver, gold, platinum)")
             }
             CatalogueError::NegativeMarkup => "markup tidak boleh negatif".into(),
+            CatalogueError::FixedMarkupTooLarge => "markup tetap paling besar Rp1.000.000".into(),
             CatalogueError::MarkupTooLarge => {
                 format!("markup persen paling besar {MAX_MARKUP_PERCENT}%")
             }
@@ -308,6 +317,9 @@ impl Markup {
     pub fn check(&self) -> Result<(), CatalogueError> {
         match self {
             Markup::Fixed { idr } if idr.is_negative() => Err(CatalogueError::NegativeMarkup),
+            Markup::Fixed { idr } if idr.idr() > MAX_MARKUP_IDR => {
+                Err(CatalogueError::FixedMarkupTooLarge)
+            }
             Markup::Percent { percent } if percent.is_sign_negative() => {
                 Err(CatalogueError::NegativeMarkup)
             }

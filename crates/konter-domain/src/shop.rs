@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::bill::ShopFees;
-use crate::catalogue::{PriceRule, RuleScope, SellingRule};
+use crate::catalogue::{Category, PriceRule, RuleScope, SellingRule, Sku};
 use crate::codes::{self, Code};
 use crate::error::FieldError;
 
@@ -65,6 +65,24 @@ pub fn settings_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     })
 }
 
+/// An inner check's words and code, carried whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    pub id: String,
+    pub en: String,
+    pub code: Code,
+}
+
+impl Said {
+    fn of(e: &dyn FieldError) -> Said {
+        Said {
+            id: e.message_id(),
+            en: e.message_en(),
+            code: e.code(),
+        }
+    }
+}
+
 /// A shop-wide setting that does not hold.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SettingsError {
@@ -80,10 +98,14 @@ pub enum SettingsError {
     RuleKey,
     #[error("price_rules: two rules for {scope} '{key}'")]
     DuplicateRule { scope: &'static str, key: String },
-    #[error("price_rules: {0}")]
-    Rule(String, Code),
-    #[error("bill_fees: {0}")]
-    Fees(String, Code),
+    #[error(
+        "price_rules: a category rule names one of pulsa, data, game, emoney, pln, bill; a brand rule the brand as the catalogue spells it; a product rule a SKU ('{key}')"
+    )]
+    RuleKeyInvalid { key: String },
+    #[error("price_rules: {}", .0.en)]
+    Rule(Said),
+    #[error("bill_fees: {}", .0.en)]
+    Fees(Said),
 }
 
 impl FieldError for SettingsError {
@@ -95,6 +117,7 @@ impl FieldError for SettingsError {
             SettingsError::TooManyRules
             | SettingsError::RuleKey
             | SettingsError::DuplicateRule { .. }
+            | SettingsError::RuleKeyInvalid { .. }
             | SettingsError::Rule(..) => "price_rules",
             SettingsError::Fees(..) => "bill_fees",
         }
@@ -107,8 +130,8 @@ impl FieldError for SettingsError {
             SettingsError::TooManyRules | SettingsError::DuplicateRule { .. } => {
                 codes::SETTING_INVALID
             }
-            SettingsError::RuleKey => codes::RULE_KEY,
-            SettingsError::Rule(_, code) | SettingsError::Fees(_, code) => *code,
+            SettingsError::RuleKey | SettingsError::RuleKeyInvalid { .. } => codes::RULE_KEY,
+            SettingsError::Rule(said) | SettingsError::Fees(said) => said.code,
         }
     }
     fn message_id(&self) -> String {
@@ -123,7 +146,10 @@ impl FieldError for SettingsError {
             SettingsError::DuplicateRule { scope, key } => {
                 format!("dua aturan untuk {scope} '{key}'")
             }
-            SettingsError::Rule(m, _) | SettingsError::Fees(m, _) => m.clone(),
+            SettingsError::RuleKeyInvalid { key } => format!(
+                "kunci aturan '{key}' tidak sah: kategori (pulsa, data, game, emoney, pln, bill), merek seperti di katalog, atau SKU"
+            ),
+            SettingsError::Rule(said) | SettingsError::Fees(said) => said.id.clone(),
         }
     }
 }
@@ -136,9 +162,19 @@ pub fn check_rule(rule: &SellingRule) -> Result<(), SettingsError> {
         round_to: rule.round_to,
     }
     .check()
-    .map_err(|e| SettingsError::Rule(e.message_id(), e.code()))?;
+    .map_err(|e| SettingsError::Rule(Said::of(&e)))?;
     if (rule.scope == RuleScope::Default) != rule.key.is_empty() {
         return Err(SettingsError::RuleKey);
+    }
+    let key = rule.key.as_str();
+    let fits = match rule.scope {
+        RuleScope::Default => true,
+        RuleScope::Category => Category::from_code(key).is_some(),
+        RuleScope::Brand => key.trim() == key && key.chars().count() <= 40,
+        RuleScope::Product => Sku::parse(key).is_ok(),
+    };
+    if !fits {
+        return Err(SettingsError::RuleKeyInvalid { key: key.into() });
     }
     Ok(())
 }
@@ -156,7 +192,7 @@ impl ShopSettings {
                 return Err(SettingsError::TooLong { field });
             }
         }
-        if self.receipt_header.lines().count() > 1 {
+        if self.receipt_header.contains(['\n', '\r']) {
             return Err(SettingsError::OneLine);
         }
         if !(7..=9).contains(&self.utc_offset_h) {
@@ -177,7 +213,7 @@ impl ShopSettings {
         }
         self.bill_fees
             .check()
-            .map_err(|e| SettingsError::Fees(e.message_id(), e.code()))
+            .map_err(|e| SettingsError::Fees(Said::of(&e)))
     }
 }
 
@@ -261,6 +297,10 @@ mod tests {
         }
         let mut fees = good.clone();
         fees.bill_fees.cap_idr = Rupiah::from_idr(1_000);
-        assert_eq!(fees.check().map_err(|e| e.field()), Err("bill_fees"));
+        let e = fees.check().expect_err("a fee above the cap");
+        assert_eq!(e.field(), "bill_fees");
+        // Each language in its own words.
+        assert_ne!(e.message_id(), e.to_string());
+        assert!(e.to_string().starts_with("bill_fees: "), "{e}");
     }
 }

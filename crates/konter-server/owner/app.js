@@ -1,5 +1,5 @@
 // @ts-check
-// Konter owner back office: summary report, saldo and top-up. Served at /owner/ by
+// Konter owner back office: summary report, saldo and top-up, shop settings. Served at /owner/ by
 // konter-server; no build step. The session cookie is HttpOnly; JS only holds the CSRF token.
 
 const API = '/owner/api';
@@ -10,7 +10,7 @@ const LS_LANG = 'konter.owner.lang';
 const LS_VIEW = 'konter.owner.view';
 
 /** @typedef {'id'|'en'} Lang */
-/** @typedef {'masuk'|'atur'|'ringkasan'|'saldo'} Route */
+/** @typedef {'masuk'|'atur'|'ringkasan'|'saldo'|'pengaturan'} Route */
 /** @typedef {'today'|'yesterday'|'7'|'30'|'custom'} Preset */
 /** @typedef {{id: string, code: string, name: string}} Shop */
 /** @typedef {{phone: string, shops: Shop[], csrf: string}} Me */
@@ -30,6 +30,22 @@ const LS_VIEW = 'konter.owner.view';
 /** @typedef {{at: string, reason: string, amount_idr: number, saldo: Saldo, order_id: string|null, deposit_id: string|null, reference: string|null}} HistoryEntry */
 /** @typedef {{id: string, amount_idr: number, method: 'va'|'qris', status: string, bank?: string, va_number?: string, qr_string?: string, expires_at?: string, created_at: string}} Deposit */
 /** @typedef {{saldo: Saldo, history: HistoryEntry[], deposits: Deposit[]}} SaldoResponse */
+/** @typedef {'default'|'category'|'brand'|'product'} RuleScope */
+/** A markup on the saldo price; a percent is a decimal string (`"2.5"`). @typedef {{kind: 'fixed', idr: number} | {kind: 'percent', percent: string}} Markup */
+/** @typedef {{scope: RuleScope, key: string, markup: Markup, round_to: number}} SellingRule */
+/** @typedef {{cap_idr: number, fees: Record<string, number>}} BillFees */
+/**
+ * Everything the counters of one outlet share; `version` 0 = never saved (defaults).
+ * @typedef {{version: number, price_rules: SellingRule[], bill_fees: BillFees, receipt_header: string, receipt_footer: string,
+ *   shop_address: string, shop_phone: string, utc_offset_h: number}} ShopSettings
+ */
+/** The settings form's fields as typed, by input name (`cap`, `fee.<key>`, `receipt_header`, …, `zone`). @typedef {Record<string, string>} SettingsForm */
+/** The rule being added (`index` -1) or edited, as typed. @typedef {{index: number, scope: RuleScope, key: string, kind: 'fixed'|'percent', amount: string, round: string}} RuleDraft */
+/** What the save bar says: saved (new version), an error, or a newer version seen while editing. @typedef {{saved: number} | {error: unknown} | {newer: number}} SettingsMsg */
+/**
+ * One outlet's settings as loaded (`base`) and the owner's edits on top, kept per outlet until saved or discarded.
+ * @typedef {{base: ShopSettings, rules: SellingRule[], form: SettingsForm, draft: RuleDraft|null, ruleError: string, msg: SettingsMsg|null}} SettingsEdit
+ */
 
 // ---------------------------------------------------------------------------------------------
 // Words. One table: key -> [Bahasa Indonesia, English]. `{name}` placeholders are filled by t().
@@ -44,6 +60,7 @@ const WORDS = {
   'nav.menu': ['Menu', 'Menu'],
   'nav.summary': ['Ringkasan', 'Summary'],
   'nav.saldo': ['Saldo', 'Balance'],
+  'nav.settings': ['Pengaturan', 'Settings'],
   'nav.logout': ['Keluar', 'Log out'],
   'nav.logout_all': ['Keluar dari semua perangkat', 'Log out everywhere'],
   'login.title': ['Masuk', 'Log in'],
@@ -154,11 +171,99 @@ const WORDS = {
   'ref.order': ['Pesanan {id}', 'Order {id}'],
   'ref.deposit': ['Isi saldo {id}', 'Top-up {id}'],
   'cat.pulsa': ['Pulsa', 'Airtime'],
-  'cat.data': ['Paket data', 'Data'],
+  'cat.data': ['Paket Data', 'Data'],
   'cat.pln': ['Token PLN', 'PLN electricity'],
-  'cat.emoney': ['E-money', 'E-money'],
-  'cat.game': ['Voucher game', 'Game top-up'],
+  'cat.emoney': ['E-Money', 'E-money'],
+  'cat.game': ['Voucher Game', 'Game top-up'],
   'cat.bill': ['Tagihan', 'Bills'],
+  'set.title': ['Pengaturan toko {shop}', 'Shop settings — {shop}'],
+  'set.version': ['Versi', 'Version'],
+  'set.never': ['(belum pernah disimpan; nilai bawaan)', '(never saved; defaults)'],
+  'set.rules': ['Harga jual', 'Selling prices'],
+  'set.rules_hint': [
+    'Harga jual = harga saldo + markup, dibulatkan ke atas. Aturan paling khusus yang dipakai: produk > merek > kategori > bawaan; kasir tanpa aturan bawaan menambah Rp2.000, dibulatkan ke atas ke Rp500.',
+    'Selling price = saldo price + markup, rounded up. The most specific rule wins: product > brand > category > default; a counter without a default rule adds Rp2.000, rounded up to Rp500.',
+  ],
+  'set.rules_empty': ['Belum ada aturan: kasir menambah Rp2.000, dibulatkan ke atas ke Rp500.', 'No rules yet: counters add Rp2.000, rounded up to Rp500.'],
+  'set.col_rule': ['Aturan', 'Rule'],
+  'set.col_markup': ['Markup', 'Markup'],
+  'set.col_round': ['Dibulatkan ke atas', 'Rounded up to'],
+  'set.round_short': ['dibulatkan ke', 'rounded to'],
+  'set.col_actions': ['Tindakan', 'Actions'],
+  'set.rule_add': ['+ Aturan baru', '+ New rule'],
+  'set.rule_new': ['Aturan baru', 'New rule'],
+  'set.rule_change': ['Ubah aturan', 'Edit rule'],
+  'set.rule_edit': ['Ubah', 'Edit'],
+  'set.rule_delete': ['Hapus', 'Delete'],
+  'set.rule_apply_new': ['Tambahkan ke daftar', 'Add to the list'],
+  'set.rule_apply_edit': ['Perbarui', 'Update'],
+  'set.rule_cancel': ['Batal', 'Cancel'],
+  'set.rule_unsaved': ['Daftar aturan berlaku setelah Anda menekan Simpan di bawah.', 'The rules take effect when you press Save below.'],
+  'set.scope': ['Berlaku untuk', 'Applies to'],
+  'scope.default': ['Bawaan (semua produk)', 'Default (every product)'],
+  'scope.category': ['Kategori', 'Category'],
+  'scope.brand': ['Merek', 'Brand'],
+  'scope.product': ['Produk (SKU)', 'Product (SKU)'],
+  'scope.default_short': ['Bawaan', 'Default'],
+  'scope.product_short': ['Produk', 'Product'],
+  'scope.all_products': ['semua produk', 'every product'],
+  'set.key_category': ['Kategori', 'Category'],
+  'set.key_brand': ['Merek (seperti di katalog, mis. TELKOMSEL, DANA)', 'Brand (as in the catalogue, e.g. TELKOMSEL, DANA)'],
+  'set.key_product': ['Kode produk (SKU, mis. tsel10)', 'Product code (SKU, e.g. tsel10)'],
+  'set.kind': ['Jenis markup', 'Markup type'],
+  'kind.fixed': ['Rupiah tetap', 'Fixed rupiah'],
+  'kind.percent': ['Persen dari harga saldo', 'Percent of the saldo price'],
+  'set.amount_fixed': ['Tambah (Rp)', 'Add (Rp)'],
+  'set.amount_percent': ['Tambah (%)', 'Add (%)'],
+  'set.round': ['Bulatkan ke atas ke', 'Round up to'],
+  'set.fees': ['Biaya admin tagihan', 'Bill fees'],
+  'set.fees_hint': ['Ditambahkan ke setiap tagihan yang dibayar di kasir; tidak boleh melebihi batas.', 'Added to every bill paid at the counter; never above the cap.'],
+  'set.fee_cap': ['Batas biaya admin (Rp)', 'Fee cap (Rp)'],
+  'set.fee_cap_name': ['Batas biaya admin', 'Fee cap'],
+  'set.fee_of': ['{name} (Rp)', '{name} (Rp)'],
+  'fee.pln_pasca': ['PLN Pascabayar', 'PLN postpaid'],
+  'fee.bpjs': ['BPJS Kesehatan', 'BPJS Kesehatan'],
+  'fee.pdam': ['PDAM', 'PDAM (water)'],
+  'fee.internet': ['Internet & TV', 'Internet & TV'],
+  'fee.multifinance': ['Angsuran', 'Instalments'],
+  'set.receipt': ['Struk', 'Receipt'],
+  'set.header': ['Kepala struk (satu baris)', 'Receipt header (one line)'],
+  'set.header_name': ['Kepala struk', 'Receipt header'],
+  'set.header_hint': ['Kosong: nama toko ({shop}).', "Empty: the shop's name ({shop})."],
+  'set.footer': ['Kaki struk (satu baris per baris)', 'Receipt footer (one line per line)'],
+  'set.footer_name': ['Kaki struk', 'Receipt footer'],
+  'set.address': ['Alamat toko', 'Shop address'],
+  'set.phone': ['Telepon toko', 'Shop phone'],
+  'set.zone': ['Zona waktu', 'Time zone'],
+  'set.zone_label': ['Waktu di struk dan laporan kasir', 'Time on receipts and counter reports'],
+  'zone.7': ['WIB (UTC+7)', 'WIB (UTC+7)'],
+  'zone.8': ['WITA (UTC+8)', 'WITA (UTC+8)'],
+  'zone.9': ['WIT (UTC+9)', 'WIT (UTC+9)'],
+  'set.save': ['Simpan', 'Save'],
+  'set.discard': ['Batalkan perubahan', 'Discard changes'],
+  'set.dirty': ['Ada perubahan yang belum disimpan', 'Unsaved changes'],
+  'set.saved': ['Tersimpan (versi {v}) — semua kasir menerima dalam beberapa detik.', 'Saved (version {v}) — every counter gets it within seconds.'],
+  'set.newer': ['Pengaturan outlet ini baru diubah di tempat lain (versi {v}); menyimpan akan ditolak. Muat ulang untuk melihatnya (perubahan Anda di sini hilang).', "This outlet's settings were just changed elsewhere (version {v}); saving would be refused. Reload to see them (your changes here are dropped)."],
+  'set.reload': ['Muat ulang', 'Reload'],
+  'serr.settings_changed': ['Pengaturan outlet ini sudah diubah di tempat lain sejak dimuat, jadi tidak disimpan. Muat ulang, lalu ubah lagi.', "This outlet's settings were changed elsewhere since they were loaded, so nothing was saved. Reload, then edit again."],
+  'serr.one_line': ['Kepala struk hanya boleh satu baris.', 'The receipt header must be one line.'],
+  'serr.too_long': ['{field}: paling banyak 200 huruf.', '{field}: at most 200 characters.'],
+  'serr.zone_unknown': ['Zona waktu harus WIB, WITA atau WIT.', 'The time zone must be WIB, WITA or WIT.'],
+  'serr.rule_key': ['Aturan bawaan tanpa kunci; aturan lain perlu kategori, merek atau SKU.', 'The default rule has no key; other rules need a category, brand or SKU.'],
+  'serr.markup_negative': ['Markup tidak boleh negatif.', 'A markup cannot be negative.'],
+  'serr.markup_too_large': ['Markup persen paling besar 100%.', 'A percent markup is at most 100%.'],
+  'serr.rounding_invalid': ['Pembulatan harus ke Rp1, Rp100, Rp500 atau Rp1.000.', 'Rounding must be to Rp1, Rp100, Rp500 or Rp1.000.'],
+  'serr.bill_fee_above_cap': ['{field}: biaya admin tidak boleh melebihi batas.', '{field}: a fee cannot be above the cap.'],
+  'serr.bill_fee_negative': ['{field}: biaya admin tidak boleh negatif.', '{field}: a fee cannot be negative.'],
+  'serr.bill_fee_cap_invalid': ['Batas biaya admin harus antara Rp0 dan Rp50.000.', 'The fee cap must be between Rp0 and Rp50.000.'],
+  'serr.number_invalid': ['{field}: isi angka rupiah bulat.', '{field}: enter a whole number of rupiah.'],
+  'serr.key_missing': ['Isi kategori, merek atau SKU untuk aturan ini.', 'Fill in the category, brand or SKU of this rule.'],
+  'serr.sku_invalid': ['SKU hanya huruf, angka, - dan _ (paling banyak 40).', 'A SKU is letters, digits, - and _ (at most 40).'],
+  'serr.key_too_long': ['Merek paling banyak 200 huruf.', 'A brand is at most 200 characters.'],
+  'serr.amount_fixed': ['Isi markup dalam rupiah bulat, mis. 1500.', 'Enter the markup in whole rupiah, e.g. 1500.'],
+  'serr.amount_percent': ['Isi markup dalam persen, mis. 2,5.', 'Enter the markup as a percent, e.g. 2.5.'],
+  'serr.rule_duplicate': ['Sudah ada aturan untuk {rule}; ubah aturan itu saja.', 'There already is a rule for {rule}; edit that one instead.'],
+  'serr.default_twice': ['Hanya boleh satu aturan bawaan.', 'There can be only one default rule.'],
   'saldo.title': ['Saldo {shop}', 'Balance — {shop}'],
   'saldo.first_hint': ['Menampilkan outlet pertama. Pilih outlet lain di atas.', 'Showing the first outlet. Pick another outlet above.'],
   'saldo.no_shop': ['Belum ada outlet.', 'No outlets yet.'],
@@ -214,7 +319,17 @@ const MONTHS = {
   en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
 };
 const BANKS = /** @type {Record<string, string>} */ ({ bca: 'BCA', bni: 'BNI', bri: 'BRI', permata: 'Permata' });
-const ROUTES = /** @type {Route[]} */ (['masuk', 'atur', 'ringkasan', 'saldo']);
+const ROUTES = /** @type {Route[]} */ (['masuk', 'atur', 'ringkasan', 'saldo', 'pengaturan']);
+const SCOPES = /** @type {RuleScope[]} */ (['default', 'category', 'brand', 'product']);
+const CATEGORIES = ['pulsa', 'data', 'pln', 'emoney', 'game', 'bill'];
+const ROUNDINGS = [1, 100, 500, 1000];
+/** The bill kinds in the order the page lists their fees; a key the server adds later follows them. */
+const FEE_KEYS = ['pln_pasca', 'bpjs', 'pdam', 'internet', 'multifinance'];
+const ZONES = [7, 8, 9];
+const SETTINGS_TEXTS = /** @type {const} */ (['receipt_header', 'receipt_footer', 'shop_address', 'shop_phone']);
+const MAX_TEXT_CHARS = 200;
+const MAX_FEE_IDR = 50_000;
+const MAX_MARKUP_PERCENT = 100;
 const PRESETS = /** @type {Preset[]} */ (['today', 'yesterday', '7', '30', 'custom']);
 
 // ---------------------------------------------------------------------------------------------
@@ -234,7 +349,9 @@ const state = {
   /** @type {SaldoResponse|null} */ saldo: null,
   saldoShop: '',
   /** @type {{deposit: Deposit, shop: string}|null} */ created: null,
-  /** @type {{ringkasan: Date|null, saldo: Date|null}} */ updated: { ringkasan: null, saldo: null },
+  /** @type {{ringkasan: Date|null, saldo: Date|null, pengaturan: Date|null}} */ updated: { ringkasan: null, saldo: null, pengaturan: null },
+  /** Per outlet id. @type {Record<string, SettingsEdit>} */ settings: {},
+  settingsSaving: false,
 };
 
 /**
@@ -479,13 +596,16 @@ function clearSession() {
   state.saldo = null;
   state.saldoShop = '';
   state.created = null;
-  state.updated = { ringkasan: null, saldo: null };
+  state.settings = {};
+  state.updated = { ringkasan: null, saldo: null, pengaturan: null };
   window.clearTimeout(pollTimer);
   reportSeq++; // answers still on their way belong to the old session
   saldoSeq++;
+  settingsSeq++;
   renderHeader();
   renderSummary();
   renderSaldo();
+  renderSettings();
 }
 
 function sessionEnded() {
@@ -514,7 +634,7 @@ function showRoute() {
   /** @type {Route} */
   let route = ROUTES.includes(asked) ? asked : 'ringkasan';
   if (!state.me) route = route === 'atur' ? 'atur' : 'masuk';
-  else if (route !== 'saldo') route = 'ringkasan';
+  else if (route !== 'saldo' && route !== 'pengaturan') route = 'ringkasan';
   if (location.hash !== `#/${route}`) history.replaceState(null, '', `#/${route}`);
   const changed = state.route !== route;
   state.route = route;
@@ -524,6 +644,7 @@ function showRoute() {
   byId('view-app').hidden = !state.me;
   byId('view-ringkasan').hidden = route !== 'ringkasan';
   byId('view-saldo').hidden = route !== 'saldo';
+  byId('view-pengaturan').hidden = route !== 'pengaturan';
   byId('range-controls').hidden = route !== 'ringkasan';
   byId('sales-csv').hidden = route !== 'ringkasan';
   for (const a of document.querySelectorAll('#nav a')) {
@@ -546,6 +667,7 @@ function showRoute() {
 let pollTimer = 0;
 let reportSeq = 0;
 let saldoSeq = 0;
+let settingsSeq = 0;
 
 function schedulePoll() {
   window.clearTimeout(pollTimer);
@@ -558,6 +680,7 @@ function schedulePoll() {
 
 function refresh() {
   if (!state.me) return Promise.resolve();
+  if (state.route === 'pengaturan') return loadSettings(false);
   return state.route === 'saldo' ? loadSaldo() : loadReport();
 }
 
@@ -708,6 +831,7 @@ function applyLang() {
   renderStatus();
   renderSummary();
   renderSaldo();
+  renderSettings();
 }
 
 function renderHeader() {
@@ -744,7 +868,7 @@ function renderRangeControls() {
 }
 
 function renderStatus() {
-  const when = state.route === 'saldo' ? state.updated.saldo : state.updated.ringkasan;
+  const when = state.route === 'saldo' ? state.updated.saldo : state.route === 'pengaturan' ? state.updated.pengaturan : state.updated.ringkasan;
   byId('updated-at').textContent = when ? t('status.updated', { time: clock(when, true) }) : state.me ? t('status.never') : '';
   const r = state.report;
   byId('period').textContent =
@@ -1126,6 +1250,517 @@ function legacyCopy(text) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Shop settings: one outlet's selling-price rules, bill fees, receipt texts and zone. The owner's
+// edits are kept per outlet (picking another outlet keeps them) until saved or discarded; Save
+// sends the whole object with the version it was loaded at (409 when someone saved first).
+
+/** @param {ShopSettings} s @returns {SettingsForm} */
+function formOf(s) {
+  /** @type {SettingsForm} */
+  const form = { cap: String(s.bill_fees.cap_idr) };
+  for (const key of feeKeys(s)) form[`fee.${key}`] = String(s.bill_fees.fees[key]);
+  for (const name of SETTINGS_TEXTS) form[name] = s[name];
+  // The header is one line; one with a line break (older data) shows, and is saved, as one line.
+  if (/[\r\n]/.test(form.receipt_header)) form.receipt_header = form.receipt_header.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  form.zone = String(s.utc_offset_h);
+  return form;
+}
+
+/** The fee keys the server sent, the known ones in their order first. @param {ShopSettings} s */
+function feeKeys(s) {
+  const keys = Object.keys(s.bill_fees.fees);
+  return [...FEE_KEYS.filter((k) => keys.includes(k)), ...keys.filter((k) => !FEE_KEYS.includes(k)).sort()];
+}
+
+/** @param {ShopSettings} s @returns {SettingsEdit} */
+const editOf = (s) => ({ base: s, rules: structuredClone(s.price_rules), form: formOf(s), draft: null, ruleError: '', msg: null });
+
+/** @param {SettingsEdit} edit */
+const settingsDirty = (edit) =>
+  edit.draft !== null ||
+  JSON.stringify(edit.rules) !== JSON.stringify(edit.base.price_rules) ||
+  JSON.stringify(edit.form) !== JSON.stringify(formOf(edit.base));
+
+/** The shown outlet's settings, once loaded. */
+function currentEdit() {
+  const shop = saldoShop();
+  return shop ? state.settings[shop.id] ?? null : null;
+}
+
+/** @param {string} key */
+const feeName = (key) => (hasWord(`fee.${key}`) ? t(`fee.${key}`) : key);
+/** @param {string} key */
+const categoryName = (key) => (CATEGORIES.includes(key) ? t(`cat.${key}`) : key);
+/** @param {RuleScope} scope */
+const scopeShort = (scope) => t(scope === 'default' ? 'scope.default_short' : scope === 'product' ? 'scope.product_short' : `scope.${scope}`);
+/** `Kategori · Pulsa`, `Merek · DANA`. @param {{scope: RuleScope, key: string}} r */
+const ruleName = (r) =>
+  `${scopeShort(r.scope)} · ${r.scope === 'default' ? t('scope.all_products') : r.scope === 'category' ? categoryName(r.key) : r.key}`;
+/** `+Rp1.500`, `+2,5%`. @param {Markup} m */
+const markupText = (m) => (m.kind === 'fixed' ? `+${money(m.idr)}` : `+${state.lang === 'id' ? m.percent.replace('.', ',') : m.percent}%`);
+
+/** What a field the server (or the page) names is called on the page. @param {string|null} f */
+function fieldName(f) {
+  if (!f) return '';
+  /** @type {Record<string, string>} */
+  const words = {
+    receipt_header: 'set.header_name', receipt_footer: 'set.footer_name', shop_address: 'set.address', shop_phone: 'set.phone',
+    utc_offset_h: 'set.zone', price_rules: 'set.rules', bill_fees: 'set.fees', bill_fee_cap_idr: 'set.fee_cap_name',
+  };
+  if (f.startsWith('bill_fees.')) return feeName(f.slice('bill_fees.'.length));
+  return words[f] ? t(words[f]) : f;
+}
+
+/** The section and the input a field belongs to. @param {string|null} f */
+function settingsPlace(f) {
+  const form = byId('settings-form');
+  if (!f) return { section: null, input: null };
+  /** @type {Record<string, string>} */
+  const inputs = { receipt_header: 'receipt_header', receipt_footer: 'receipt_footer', shop_address: 'shop_address', shop_phone: 'shop_phone', utc_offset_h: 'zone', bill_fee_cap_idr: 'cap' };
+  const name = f.startsWith('bill_fees.') ? `fee.${f.slice('bill_fees.'.length)}` : inputs[f];
+  const input = name ? /** @type {HTMLElement|null} */ (form.querySelector(`[name="${CSS.escape(name)}"]`)) : null;
+  const texts = /** @type {readonly string[]} */ (SETTINGS_TEXTS);
+  const id = f === 'price_rules' ? 'sec-price_rules' : f.startsWith('bill_fee') ? 'sec-bill_fees' : f === 'utc_offset_h' ? 'sec-utc_offset_h' : texts.includes(f) ? 'sec-receipt' : '';
+  return { section: id ? byId(id) : null, input };
+}
+
+/** Words for a settings error: ours for the codes we know, else the server's half in the page's language. @param {unknown} e */
+function settingsErrorText(e) {
+  if (!(e instanceof ApiError)) return errorText(e);
+  const name = fieldName(e.field);
+  if (hasWord(`serr.${e.code}`)) return t(`serr.${e.code}`, { field: name });
+  if (hasWord(`err.${e.code}`) || !e.message || e.message === e.code) return errorText(e);
+  const halves = e.message.split(' / ');
+  const text = (halves.length === 2 ? halves[state.lang === 'en' ? 1 : 0] : e.message).replace(/^[a-z_.]+: /, '');
+  return name ? `${name}: ${text}` : text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function renderSettings() {
+  const shops = state.me?.shops ?? [];
+  const shop = saldoShop();
+  byId('settings-title').textContent = shop ? t('set.title', { shop: shop.name }) : t('saldo.no_shop');
+  const hint = byId('settings-hint');
+  hint.textContent = t('saldo.first_hint');
+  hint.hidden = !(shop && state.shop === '' && shops.length > 1);
+  const edit = currentEdit();
+  const form = /** @type {HTMLFormElement} */ (byId('settings-form'));
+  form.hidden = !edit;
+  if (!edit || !shop) return;
+  byId('settings-version').textContent = String(edit.base.version);
+  byId('settings-never').hidden = edit.base.version !== 0;
+  byId('header-hint').textContent = t('set.header_hint', { shop: shop.name });
+  renderRules(edit);
+  renderRuleEditor(edit);
+  renderFees(edit);
+  for (const name of ['cap', ...SETTINGS_TEXTS, 'zone']) field(form, name).value = edit.form[name] ?? '';
+  renderSettingsMsg(edit);
+  renderDirty(edit);
+  setBusy(form, state.settingsSaving);
+}
+
+/** @param {SettingsEdit} edit */
+function renderRules(edit) {
+  const order = (/** @type {SellingRule} */ r) => SCOPES.indexOf(r.scope);
+  const rows = edit.rules
+    .map((rule, index) => ({ rule, index }))
+    .sort((a, b) => order(a.rule) - order(b.rule) || a.rule.key.localeCompare(b.rule.key));
+  const head = h('thead', {}, h('tr', {},
+    h('th', { scope: 'col' }, t('set.col_rule')),
+    h('th', { scope: 'col', class: 'num' }, t('set.col_markup')),
+    h('th', { scope: 'col', class: 'num' }, t('set.col_round')),
+    h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t('set.col_actions')))));
+  const body = h('tbody', {});
+  for (const { rule, index } of rows) {
+    const name = ruleName(rule);
+    const change = h('button', { type: 'button', class: 'small', 'data-testid': 'rule-edit', 'aria-label': `${t('set.rule_edit')}: ${name}` }, t('set.rule_edit'));
+    const remove = h('button', { type: 'button', class: 'small', 'data-testid': 'rule-delete', 'aria-label': `${t('set.rule_delete')}: ${name}` }, t('set.rule_delete'));
+    change.addEventListener('click', () => openRule(index));
+    remove.addEventListener('click', () => deleteRule(index));
+    body.append(h('tr', { 'data-testid': 'rule-row', 'data-scope': rule.scope, 'data-key': rule.key, class: edit.draft?.index === index ? 'editing' : null },
+      h('td', { class: 'wrap' }, name),
+      h('td', { class: 'num' }, markupText(rule.markup)),
+      h('td', { class: 'num', 'data-label': t('set.round_short') }, money(rule.round_to)),
+      h('td', { class: 'actions' }, change, remove)));
+  }
+  if (!rows.length) body.append(h('tr', {}, h('td', { colspan: 4, class: 'empty wrap' }, t('set.rules_empty'))));
+  byId('rules-table').replaceChildren(head, body);
+  byTest('rule-add').hidden = edit.draft !== null;
+}
+
+/** Opens the rule editor on rule `index`, or on a new rule (-1). @param {number} index */
+function openRule(index) {
+  const edit = currentEdit();
+  if (!edit) return;
+  const rule = edit.rules[index];
+  edit.draft = rule
+    ? { index, scope: rule.scope, key: rule.key, kind: rule.markup.kind, amount: rule.markup.kind === 'fixed' ? String(rule.markup.idr) : rule.markup.percent, round: String(rule.round_to) }
+    : { index: -1, scope: edit.rules.some((r) => r.scope === 'default') ? 'category' : 'default', key: '', kind: 'fixed', amount: '', round: '500' };
+  if (edit.draft.scope === 'category' && !CATEGORIES.includes(edit.draft.key)) edit.draft.key = CATEGORIES[0];
+  edit.ruleError = '';
+  if (edit.msg && 'saved' in edit.msg) edit.msg = null;
+  renderRules(edit);
+  renderRuleEditor(edit);
+  renderSettingsMsg(edit);
+  renderDirty(edit);
+  byTest('rule-scope').focus();
+}
+
+/** @param {number} index */
+function deleteRule(index) {
+  const edit = currentEdit();
+  if (!edit) return;
+  edit.rules.splice(index, 1);
+  if (edit.draft?.index === index) edit.draft = null;
+  else if (edit.draft && edit.draft.index > index) edit.draft.index -= 1;
+  rulesChanged(edit);
+  renderRules(edit);
+  renderRuleEditor(edit);
+  renderSettingsMsg(edit);
+  renderDirty(edit);
+  byTest('rule-add').focus();
+}
+
+/** @param {SettingsEdit} edit */
+function closeRule(edit) {
+  edit.draft = null;
+  edit.ruleError = '';
+  renderRules(edit);
+  renderRuleEditor(edit);
+  renderDirty(edit);
+  byTest('rule-add').focus();
+}
+
+/**
+ * @param {string} label
+ * @param {HTMLElement} control
+ */
+const labelled = (label, control) => h('label', { class: 'field' }, h('span', {}, label), control);
+
+/** The rule editor, rebuilt from the draft (a change of scope or kind changes its fields). @param {SettingsEdit} edit */
+function renderRuleEditor(edit) {
+  const box = byId('rule-editor');
+  const d = edit.draft;
+  box.hidden = !d;
+  if (!d) return box.replaceChildren();
+  const otherDefault = edit.rules.some((r, i) => r.scope === 'default' && i !== d.index);
+  const scope = /** @type {HTMLSelectElement} */ (h('select', { 'data-testid': 'rule-scope' },
+    ...SCOPES.map((s) => h('option', { value: s, disabled: s === 'default' && otherDefault }, t(`scope.${s}`)))));
+  scope.value = d.scope;
+  scope.addEventListener('change', () => {
+    const next = /** @type {RuleScope} */ (scope.value);
+    if (next === 'category' && !CATEGORIES.includes(d.key)) d.key = CATEGORIES[0];
+    else if (d.scope === 'category' && next !== 'category') d.key = '';
+    d.scope = next;
+    edit.ruleError = '';
+    renderRuleEditor(edit);
+    byTest('rule-scope').focus();
+  });
+  /** @type {HTMLElement|null} */
+  let keyField = null;
+  if (d.scope === 'category') {
+    const key = /** @type {HTMLSelectElement} */ (h('select', { 'data-testid': 'rule-key' }, ...CATEGORIES.map((c) => h('option', { value: c }, categoryName(c)))));
+    key.value = d.key;
+    key.addEventListener('change', () => (d.key = key.value));
+    keyField = labelled(t('set.key_category'), key);
+  } else if (d.scope !== 'default') {
+    const brand = d.scope === 'brand';
+    const key = /** @type {HTMLInputElement} */ (h('input', {
+      type: 'text', 'data-testid': 'rule-key', autocomplete: 'off', spellcheck: 'false', maxlength: brand ? MAX_TEXT_CHARS : 40,
+      autocapitalize: brand ? 'characters' : 'none', placeholder: brand ? 'TELKOMSEL' : 'tsel10',
+    }));
+    key.value = d.key;
+    key.addEventListener('input', () => (d.key = key.value));
+    keyField = labelled(t(brand ? 'set.key_brand' : 'set.key_product'), key);
+  }
+  const kind = /** @type {HTMLSelectElement} */ (h('select', { 'data-testid': 'rule-kind' },
+    h('option', { value: 'fixed' }, t('kind.fixed')), h('option', { value: 'percent' }, t('kind.percent'))));
+  kind.value = d.kind;
+  kind.addEventListener('change', () => {
+    d.kind = kind.value === 'percent' ? 'percent' : 'fixed';
+    renderRuleEditor(edit);
+    byTest('rule-kind').focus();
+  });
+  const amount = /** @type {HTMLInputElement} */ (h('input', {
+    type: 'text', 'data-testid': 'rule-amount', autocomplete: 'off', inputmode: d.kind === 'fixed' ? 'numeric' : 'decimal',
+    placeholder: d.kind === 'fixed' ? '1500' : state.lang === 'id' ? '2,5' : '2.5',
+  }));
+  amount.value = d.amount;
+  amount.addEventListener('input', () => (d.amount = amount.value));
+  const round = /** @type {HTMLSelectElement} */ (h('select', { 'data-testid': 'rule-round' }, ...ROUNDINGS.map((v) => h('option', { value: v }, money(v)))));
+  round.value = d.round;
+  round.addEventListener('change', () => (d.round = round.value));
+  const cancel = h('button', { type: 'button', class: 'small', 'data-testid': 'rule-cancel' }, t('set.rule_cancel'));
+  cancel.addEventListener('click', () => closeRule(edit));
+  const apply = h('button', { type: 'button', class: 'small primary', 'data-testid': 'rule-save' }, t(d.index < 0 ? 'set.rule_apply_new' : 'set.rule_apply_edit'));
+  apply.addEventListener('click', () => applyRule(edit));
+  box.replaceChildren(
+    h('h3', {}, t(d.index < 0 ? 'set.rule_new' : 'set.rule_change')),
+    h('div', { class: 'rule-grid' },
+      labelled(t('set.scope'), scope),
+      keyField,
+      labelled(t('set.kind'), kind),
+      labelled(t(d.kind === 'fixed' ? 'set.amount_fixed' : 'set.amount_percent'), amount),
+      labelled(t('set.round'), round)),
+    h('p', { class: 'error', role: 'alert', 'data-testid': 'rule-error', hidden: !edit.ruleError }, edit.ruleError),
+    h('div', { class: 'rule-actions' }, cancel, apply));
+}
+
+/** Checks the open rule and puts it in the list; false (and words in the editor) when it does not hold. @param {SettingsEdit} edit */
+function applyRule(edit) {
+  const d = edit.draft;
+  if (!d) return true;
+  /** @param {string} key @param {Record<string, string>} [vars] */
+  const fail = (key, vars) => {
+    edit.ruleError = t(key, vars);
+    renderRuleEditor(edit);
+    byTest('rule-error').scrollIntoView({ block: 'nearest' });
+    return false;
+  };
+  let key = d.scope === 'default' ? '' : d.key.trim();
+  if (d.scope === 'brand') key = key.toUpperCase();
+  if (d.scope !== 'default' && !key) return fail('serr.key_missing');
+  if (d.scope === 'category' && !CATEGORIES.includes(key)) return fail('serr.key_missing');
+  if (d.scope === 'product' && !/^[A-Za-z0-9_-]{1,40}$/.test(key)) return fail('serr.sku_invalid');
+  if ([...key].length > MAX_TEXT_CHARS) return fail('serr.key_too_long');
+  const raw = d.amount.trim();
+  if (raw.startsWith('-')) return fail('serr.markup_negative');
+  /** @type {Markup} */
+  let markup;
+  if (d.kind === 'fixed') {
+    const digits = raw.replace(/^rp\s*/i, '').replace(/[.\s]/g, ''); // `Rp1.500` and `1.500` are 1500
+    if (!/^\d+$/.test(digits) || !Number.isSafeInteger(Number(digits))) return fail('serr.amount_fixed');
+    markup = { kind: 'fixed', idr: Number(digits) };
+  } else {
+    const percent = raw.replace(/\s*%$/, '').replace(',', '.');
+    if (!/^\d+(\.\d+)?$/.test(percent)) return fail('serr.amount_percent');
+    if (Number(percent) > MAX_MARKUP_PERCENT) return fail('serr.markup_too_large');
+    markup = { kind: 'percent', percent };
+  }
+  const round_to = Number(d.round);
+  if (!ROUNDINGS.includes(round_to)) return fail('serr.rounding_invalid');
+  const clash = edit.rules.find((r, i) => i !== d.index && r.scope === d.scope && r.key === key);
+  if (clash) return fail(d.scope === 'default' ? 'serr.default_twice' : 'serr.rule_duplicate', { rule: ruleName(clash) });
+  /** @type {SellingRule} */
+  const rule = { scope: d.scope, key, markup, round_to };
+  if (d.index >= 0) edit.rules[d.index] = rule;
+  else edit.rules.push(rule);
+  rulesChanged(edit);
+  renderSettingsMsg(edit);
+  closeRule(edit);
+  return true;
+}
+
+/** @param {SettingsEdit} edit */
+function renderFees(edit) {
+  byId('fee-fields').replaceChildren(...feeKeys(edit.base).map((key) => {
+    const input = /** @type {HTMLInputElement} */ (h('input', { name: `fee.${key}`, type: 'number', inputmode: 'numeric', min: 0, max: MAX_FEE_IDR, step: 1, 'data-testid': `fee-${key}` }));
+    input.value = edit.form[`fee.${key}`] ?? '';
+    return labelled(t('set.fee_of', { name: feeName(key) }), input);
+  }));
+}
+
+/** @param {SettingsEdit} edit */
+function renderDirty(edit) {
+  const dirty = settingsDirty(edit);
+  byId('settings-dirty').hidden = !dirty;
+  byId('settings-discard').hidden = !dirty;
+  byId('savebar').classList.toggle('pinned', dirty);
+  byId('rules-unsaved').hidden = JSON.stringify(edit.rules) === JSON.stringify(edit.base.price_rules);
+}
+
+/** The save bar's words; an error goes next to the section its field names. @param {SettingsEdit} edit */
+function renderSettingsMsg(edit) {
+  const saved = byTest('settings-saved');
+  const box = byTest('settings-error');
+  const msg = edit.msg;
+  saved.hidden = !(msg && 'saved' in msg);
+  saved.textContent = msg && 'saved' in msg ? t('set.saved', { v: msg.saved }) : '';
+  for (const el of byId('settings-form').querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  if (!msg || 'saved' in msg) {
+    box.hidden = true;
+    box.replaceChildren();
+    byId('savebar').prepend(box);
+    return { box, input: null };
+  }
+  const err = 'error' in msg ? msg.error : null;
+  const conflict = 'newer' in msg || (err instanceof ApiError && err.code === 'settings_changed');
+  const { section, input } = settingsPlace(err instanceof ApiError ? err.field : null);
+  let reload = null;
+  if (conflict) {
+    reload = h('button', { type: 'button', class: 'small', 'data-testid': 'settings-reload' }, t('set.reload'));
+    reload.addEventListener('click', () => loadSettings(true));
+  }
+  box.replaceChildren(...nodes(['newer' in msg ? t('set.newer', { v: msg.newer }) : settingsErrorText(err), reload ? ' ' : null, reload]));
+  if (section) section.querySelector('h2')?.after(box);
+  else byId('savebar').prepend(box);
+  input?.setAttribute('aria-invalid', 'true');
+  box.hidden = false;
+  return { box, input };
+}
+
+/** @param {SettingsEdit} edit @param {SettingsMsg} msg @param {boolean} point move focus to the field (or the words) */
+function showSettingsMsg(edit, msg, point) {
+  edit.msg = msg;
+  if (currentEdit() !== edit) return;
+  const { box, input } = renderSettingsMsg(edit);
+  if (!point) return;
+  if (input) input.focus();
+  else (box.hidden ? byTest('settings-saved') : box).scrollIntoView({ block: 'nearest' });
+}
+
+/** The object to send, checked as the server will check it; throws an ApiError naming the field. @param {SettingsEdit} edit @returns {ShopSettings} */
+function settingsBody(edit) {
+  const f = edit.form;
+  /** @param {string|undefined} value @param {string} name */
+  const whole = (value, name) => {
+    const s = (value ?? '').trim();
+    if (/^-\d+$/.test(s)) throw new ApiError(422, name === 'bill_fee_cap_idr' ? 'bill_fee_cap_invalid' : 'bill_fee_negative', '', name);
+    if (!/^\d+$/.test(s) || !Number.isSafeInteger(Number(s))) throw new ApiError(422, 'number_invalid', '', name);
+    return Number(s);
+  };
+  const cap = whole(f.cap, 'bill_fee_cap_idr');
+  if (cap > MAX_FEE_IDR) throw new ApiError(422, 'bill_fee_cap_invalid', '', 'bill_fee_cap_idr');
+  /** @type {Record<string, number>} */
+  const fees = {};
+  for (const key of feeKeys(edit.base)) {
+    const fee = whole(f[`fee.${key}`], `bill_fees.${key}`);
+    if (fee > cap) throw new ApiError(422, 'bill_fee_above_cap', '', `bill_fees.${key}`);
+    fees[key] = fee;
+  }
+  for (const name of SETTINGS_TEXTS) if ([...f[name]].length > MAX_TEXT_CHARS) throw new ApiError(422, 'too_long', '', name);
+  if (/[\r\n]/.test(f.receipt_header)) throw new ApiError(422, 'one_line', '', 'receipt_header');
+  const zone = Number(f.zone);
+  if (!ZONES.includes(zone)) throw new ApiError(422, 'zone_unknown', '', 'utc_offset_h');
+  return {
+    version: edit.base.version,
+    price_rules: edit.rules,
+    bill_fees: { cap_idr: cap, fees },
+    receipt_header: f.receipt_header,
+    receipt_footer: f.receipt_footer,
+    shop_address: f.shop_address,
+    shop_phone: f.shop_phone,
+    utc_offset_h: zone,
+  };
+}
+
+/** Loads the shown outlet's settings. Edits in progress are kept: a newer version then only shows a note. @param {boolean} force drop the edits */
+async function loadSettings(force) {
+  const shop = saldoShop();
+  if (!shop) return renderSettings();
+  const seq = ++settingsSeq;
+  const errorBox = byId('settings-load-error');
+  try {
+    /** @type {ShopSettings} */
+    const s = await api('GET', `/settings?${query({ shop: shop.id })}`);
+    if (seq !== settingsSeq) return;
+    errorBox.hidden = true;
+    setOffline(false);
+    state.updated.pengaturan = new Date();
+    const edit = state.settings[shop.id];
+    if (force || !edit || (s.version > edit.base.version && !settingsDirty(edit))) {
+      state.settings[shop.id] = editOf(s);
+      keepScroll(renderSettings);
+    } else if (s.version > edit.base.version && !(edit.msg && 'newer' in edit.msg && edit.msg.newer === s.version)) {
+      showSettingsMsg(edit, { newer: s.version }, false);
+    }
+    renderStatus();
+  } catch (e) {
+    if (seq !== settingsSeq) return;
+    showLoadError(e, errorBox);
+  }
+}
+
+/** @param {SubmitEvent} ev */
+async function onSettingsSave(ev) {
+  ev.preventDefault();
+  const form = /** @type {HTMLFormElement} */ (ev.currentTarget);
+  const shop = saldoShop();
+  const edit = currentEdit();
+  if (!shop || !edit || state.settingsSaving) return;
+  if (edit.draft && !applyRule(edit)) return; // the open rule goes in first
+  /** @type {ShopSettings} */
+  let body;
+  try {
+    body = settingsBody(edit);
+  } catch (e) {
+    return showSettingsMsg(edit, { error: e }, true);
+  }
+  const sent = JSON.stringify([edit.rules, edit.form]);
+  state.settingsSaving = true;
+  setBusy(form, true);
+  settingsSeq++; // a poll on its way must not bring back the old version
+  try {
+    /** @type {ShopSettings} */
+    const saved = await post(`/settings?${query({ shop: shop.id })}`, body);
+    settingsSeq++;
+    const now = state.settings[shop.id];
+    if (!now) return;
+    // Edits made while saving stay on top of the saved version.
+    if (!now.draft && JSON.stringify([now.rules, now.form]) === sent) Object.assign(now, editOf(saved));
+    else now.base = saved;
+    now.msg = { saved: saved.version };
+    state.updated.pengaturan = new Date();
+    if (currentEdit() === now) {
+      renderSettings();
+      byTest('settings-saved').scrollIntoView({ block: 'nearest' });
+    }
+    renderStatus();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return;
+    if (e instanceof ApiError && e.status === 0) setOffline(true);
+    showSettingsMsg(edit, { error: e }, true);
+  } finally {
+    state.settingsSaving = false;
+    setBusy(form, false);
+  }
+}
+
+/** Typing in the form's own fields (the rule editor keeps its draft itself). @param {Event} ev */
+function onSettingsInput(ev) {
+  const el = ev.target;
+  if (!(el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement)) return;
+  const edit = currentEdit();
+  if (!edit || !el.name || !(el.name in edit.form)) return;
+  edit.form[el.name] = el.value;
+  // A saved note goes on the first edit; an error when the field it names is edited.
+  const msg = edit.msg;
+  if (msg && ('saved' in msg || ('error' in msg && msg.error instanceof ApiError && settingsPlace(msg.error.field).input === el))) {
+    edit.msg = null;
+    renderSettingsMsg(edit);
+  }
+  renderDirty(edit);
+}
+
+/** After a change of the rules: the saved note, or an error about the rules, has had its day. @param {SettingsEdit} edit */
+function rulesChanged(edit) {
+  const msg = edit.msg;
+  if (msg && ('saved' in msg || ('error' in msg && msg.error instanceof ApiError && msg.error.field === 'price_rules'))) edit.msg = null;
+}
+
+function bindSettings() {
+  const form = byId('settings-form');
+  form.addEventListener('submit', (ev) => onSettingsSave(/** @type {SubmitEvent} */ (ev)));
+  form.addEventListener('input', onSettingsInput);
+  form.addEventListener('change', onSettingsInput);
+  byTest('rule-add').addEventListener('click', () => openRule(-1));
+  byId('settings-discard').addEventListener('click', () => {
+    const shop = saldoShop();
+    const edit = currentEdit();
+    if (!shop || !edit) return;
+    state.settings[shop.id] = editOf(edit.base);
+    renderSettings();
+    byTest('settings-save').focus();
+  });
+  // Enter in the rule editor puts the rule in the list rather than saving the whole form.
+  byId('rule-editor').addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Enter' || !(ev.target instanceof HTMLInputElement)) return;
+    ev.preventDefault();
+    const edit = currentEdit();
+    if (edit) applyRule(edit);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Actions.
 
 /** @param {SubmitEvent} ev */
@@ -1179,7 +1814,8 @@ async function onSetup(ev) {
 function enter(me) {
   setOffline(false);
   setMe(me);
-  go(location.hash === '#/saldo' ? 'saldo' : 'ringkasan');
+  const asked = location.hash.replace(/^#\/?/, '');
+  go(asked === 'saldo' || asked === 'pengaturan' ? asked : 'ringkasan');
 }
 
 /** @param {boolean} everywhere */
@@ -1239,6 +1875,7 @@ function bindEvents() {
   byId('login-form').addEventListener('submit', (ev) => onLogin(/** @type {SubmitEvent} */ (ev)));
   byId('setup-form').addEventListener('submit', (ev) => onSetup(/** @type {SubmitEvent} */ (ev)));
   byId('deposit-form').addEventListener('submit', (ev) => onDeposit(/** @type {SubmitEvent} */ (ev)));
+  bindSettings();
   byId('logout').addEventListener('click', () => logout(false));
   byId('logout-all').addEventListener('click', () => logout(true));
   byId('lang-toggle').addEventListener('click', () => {
@@ -1251,6 +1888,7 @@ function bindEvents() {
     savePrefs();
     renderSummary();
     renderSaldo();
+    renderSettings();
     refresh();
     schedulePoll();
   });
