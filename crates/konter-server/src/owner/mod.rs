@@ -9,7 +9,7 @@ pub mod session;
 
 use std::time::Instant;
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -30,9 +30,12 @@ use crate::store::journal::Owner;
 use crate::store::{Shop, Store};
 use session::{LoginKey, SignedIn};
 
-const INDEX_HTML: &str = include_str!("../../owner/index.html");
-const APP_JS: &str = include_str!("../../owner/app.js");
-const STYLE_CSS: &str = include_str!("../../owner/style.css");
+/// The page's files, embedded: the name under `/owner/` and the text.
+const FILES: &[(&str, &str)] = &[
+    ("index.html", include_str!("../../owner/index.html")),
+    ("style.css", include_str!("../../owner/style.css")),
+    ("app.js", include_str!("../../owner/app.js")),
+];
 
 /// Deposits and saldo movements shown at most.
 const HISTORY_LIMIT: i64 = 100;
@@ -40,18 +43,8 @@ const HISTORY_LIMIT: i64 = 100;
 pub fn routes<S: Store + Clone + 'static>() -> Router<App<S>> {
     Router::new()
         .route("/owner", get(|| async { Redirect::permanent("/owner/") }))
-        .route(
-            "/owner/",
-            get(|| asset("text/html; charset=utf-8", INDEX_HTML)),
-        )
-        .route(
-            "/owner/app.js",
-            get(|| asset("text/javascript; charset=utf-8", APP_JS)),
-        )
-        .route(
-            "/owner/style.css",
-            get(|| asset("text/css; charset=utf-8", STYLE_CSS)),
-        )
+        .route("/owner/", get(|| asset(Path("index.html".into()))))
+        .route("/owner/{file}", get(asset))
         .route("/owner/api/login", post(login::<S>))
         .route("/owner/api/setup", post(setup::<S>))
         .route("/owner/api/logout", post(logout::<S>))
@@ -67,7 +60,16 @@ pub fn routes<S: Store + Clone + 'static>() -> Router<App<S>> {
         )
 }
 
-async fn asset(content_type: &'static str, body: &'static str) -> Response {
+/// One of the page's [`FILES`], by name; 404 for anything else.
+async fn asset(Path(name): Path<String>) -> Response {
+    let Some(&(_, body)) = FILES.iter().find(|(n, _)| *n == name) else {
+        return ApiFailure::not_found("berkas", "file").into_response();
+    };
+    let content_type = match name.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        _ => "text/javascript; charset=utf-8",
+    };
     (
         [
             ("content-type", content_type),
@@ -379,13 +381,13 @@ async fn scope<S: Store>(
 ) -> ApiResult<(Vec<Shop>, NaiveDate, NaiveDate)> {
     let owned = app.store.owner_shops(signed.session.owner.id).await?;
     let shops = report::pick(owned, q.shop.as_deref()).ok_or_else(shop_unknown)?;
-    let today = app
-        .clock
-        .now()
-        .with_timezone(
-            &konter_domain::journal::zone(7).ok_or_else(|| ApiFailure::internal("zone"))?,
-        )
-        .date_naive();
+    // "Today" in the zone of the first outlet asked for (an owner's outlets share one, as a
+    // rule).
+    let zone = match shops.first() {
+        Some(shop) => report::shop_zone(&app.store, shop.id).await?,
+        None => return Err(shop_unknown()),
+    };
+    let today = app.clock.now().with_timezone(&zone).date_naive();
     let day = |v: &Option<String>, field: &str| -> ApiResult<NaiveDate> {
         match v.as_deref().filter(|v| !v.is_empty()) {
             None => Ok(today),

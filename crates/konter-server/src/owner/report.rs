@@ -93,6 +93,12 @@ fn category_label(code: &str) -> String {
     Category::from_code(code).map_or_else(|| code.to_owned(), |c| c.label_id().to_owned())
 }
 
+/// The shop's zone, from its shop-wide settings (WIB until they say otherwise).
+pub async fn shop_zone<S: Store>(store: &S, shop: ShopId) -> StoreResult<FixedOffset> {
+    let hours = store.shop_settings(shop).await?.utc_offset_h;
+    Ok(zone(hours).unwrap_or_else(|| FixedOffset::east_opt(7 * 3600).expect("WIB")))
+}
+
 /// The start of `day` in the zone, in UTC.
 fn start_of(day: NaiveDate, zone: FixedOffset) -> DateTime<Utc> {
     day.and_hms_opt(0, 0, 0)
@@ -116,19 +122,18 @@ pub async fn build<S: Store>(
     let mut hourly: BTreeMap<u32, (i64, i64)> = BTreeMap::new();
     let mut daily: BTreeMap<NaiveDate, (i64, i64, i64)> = BTreeMap::new();
     let (mut problems, mut refunds, mut shifts) = (Vec::new(), Vec::new(), Vec::new());
-    // Refunds count on the day they happened, in the shop's zone (WIB until a shop says
-    // otherwise).
-    let wib = zone(7).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"));
-    let (range_start, range_end) = (
-        start_of(from, wib),
-        start_of(to.checked_add_days(Days::new(1)).unwrap_or(to), wib),
-    );
     for shop in shops {
         let scope = ReportScope {
             shop: shop.id,
             from,
             to,
         };
+        // Refunds count on the day they happened, in the shop's zone.
+        let shop_zone = shop_zone(store, shop.id).await?;
+        let (range_start, range_end) = (
+            start_of(from, shop_zone),
+            start_of(to.checked_add_days(Days::new(1)).unwrap_or(to), shop_zone),
+        );
         let (sellers, products, times) = tokio::try_join!(
             store.journal_sums(&scope, Grouping::Seller),
             store.journal_sums(&scope, Grouping::Product),

@@ -668,6 +668,38 @@ async fn the_page_is_served_with_strict_headers() {
     assert_eq!(h["x-frame-options"], "DENY");
     let body = resp.into_body().collect().await.expect("body").to_bytes();
     assert!(String::from_utf8_lossy(&body).contains("app.js"));
+    for (path, status, kind) in [
+        ("/owner/app.js", StatusCode::OK, "text/javascript"),
+        ("/owner/style.css", StatusCode::OK, "text/css"),
+        (
+            "/owner/secret.toml",
+            StatusCode::NOT_FOUND,
+            "application/json",
+        ),
+        (
+            "/owner/..%2Fsrc%2Flib.rs",
+            StatusCode::NOT_FOUND,
+            "application/json",
+        ),
+    ] {
+        let resp = w
+            .router
+            .clone()
+            .oneshot(
+                Request::builder()
+                    .uri(path)
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await
+            .expect("answer");
+        assert_eq!(resp.status(), status, "{path}");
+        let ct = resp.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .to_owned();
+        assert!(ct.starts_with(kind), "{path}: {ct}");
+    }
 }
 
 #[tokio::test]
