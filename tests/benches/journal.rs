@@ -42,10 +42,7 @@ fn serve(
 }
 
 async fn one_run() -> f64 {
-    let dir = tempfile::tempdir().expect("dir");
-    let url = format!("sqlite://{}", dir.path().join("server.db").display());
-    let store = SqliteStore::open(&url).await.expect("open");
-    store.migrate().await.expect("migrate");
+    let (store, _dir) = konter_tests::sqlite().await;
     let now = Utc::now();
     let shop = store
         .create_shop("J01", "Konter Bench", Tier::Gold, now)

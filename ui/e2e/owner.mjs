@@ -19,7 +19,7 @@
 //   E2E_KEEP=1 node …          keep the temp dir (database, device stores, logs) after a pass
 
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,7 +34,12 @@ const BIN = process.env['KONTER_BIN'] ?? join(homedir(), '.cache', 'konter', 'ta
 const CATALOGUE = join(REPO, 'demo', 'catalogue.toml');
 const OWNER_DIR = join(REPO, 'crates', 'konter-server', 'owner');
 /** The page's files by the path the server serves them at. @type {Record<string, string>} */
-const OWNER_FILES = { '/owner/': 'index.html', '/owner/app.js': 'app.js', '/owner/style.css': 'style.css' };
+/** Every file of the page, by the path it is served at: the server must embed them all. */
+const OWNER_FILES = Object.fromEntries(
+  readdirSync(OWNER_DIR)
+    .filter((f) => /\.(html|css|js)$/.test(f))
+    .map((f) => [f === 'index.html' ? '/owner/' : `/owner/${f}`, f]),
+);
 /** One check may take this long; a hung check fails, the run goes on. */
 const CHECK_TIMEOUT_MS = 60_000;
 /** The whole run ends by then whatever happens. */

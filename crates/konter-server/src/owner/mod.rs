@@ -34,7 +34,24 @@ use session::{LoginKey, SignedIn};
 const FILES: &[(&str, &str)] = &[
     ("index.html", include_str!("../../owner/index.html")),
     ("style.css", include_str!("../../owner/style.css")),
+    ("report.css", include_str!("../../owner/report.css")),
+    ("pages.css", include_str!("../../owner/pages.css")),
     ("app.js", include_str!("../../owner/app.js")),
+    ("state.js", include_str!("../../owner/state.js")),
+    ("i18n.js", include_str!("../../owner/i18n.js")),
+    ("api.js", include_str!("../../owner/api.js")),
+    ("dom.js", include_str!("../../owner/dom.js")),
+    ("format.js", include_str!("../../owner/format.js")),
+    ("shell.js", include_str!("../../owner/shell.js")),
+    ("charts.js", include_str!("../../owner/charts.js")),
+    ("tables.js", include_str!("../../owner/tables.js")),
+    ("summary.js", include_str!("../../owner/summary.js")),
+    ("saldo.js", include_str!("../../owner/saldo.js")),
+    (
+        "settings-data.js",
+        include_str!("../../owner/settings-data.js"),
+    ),
+    ("settings.js", include_str!("../../owner/settings.js")),
 ];
 
 /// Deposits and saldo movements shown at most.
