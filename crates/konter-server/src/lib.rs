@@ -7,6 +7,7 @@
 //! line or an API answer.
 
 pub mod auth;
+pub mod backup;
 pub mod bills;
 pub mod catalogue_file;
 pub mod clock;

@@ -85,6 +85,12 @@ enum Command {
     },
     /// Recomputes every balance from the ledger entries; exits 0 only when all agree.
     Audit,
+    /// Copies the live SQLite database into FILE (a new file), consistent as of one commit
+    /// while the server keeps running. PostgreSQL: use pg_dump (see the README).
+    Backup { file: PathBuf },
+    /// Puts a backup in place of the SQLite database; refused while a server serves it.
+    /// Run `konter-server audit` after.
+    Restore { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -214,6 +220,31 @@ async fn start(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Serve { listen: Some(l) } = &cli.command {
         config.listen = l.clone();
     }
+    let sqlite = config.db.starts_with("sqlite:");
+    match &cli.command {
+        Command::Restore { file } if sqlite => {
+            konter_server::backup::restore(&config.db, file).await?;
+            eprintln!(
+                "restored {} into {}; check it with `konter-server audit`",
+                file.display(),
+                config.db
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Backup { .. } | Command::Restore { .. } if !sqlite => bail!(
+            "backup and restore are for the embedded SQLite store; for PostgreSQL use \
+             pg_dump --format=custom and pg_restore (see the README)"
+        ),
+        _ => {}
+    }
+    // A server holds its SQLite database's serving lock while it runs, so a restore cannot
+    // swap the file underneath it.
+    let _serving = match &cli.command {
+        Command::Serve { .. } if sqlite => Some(konter_server::backup::lock_serving(
+            &konter_server::backup::sqlite_path(&config.db)?,
+        )?),
+        _ => None,
+    };
     if config.db.starts_with("postgres://") || config.db.starts_with("postgresql://") {
         let store = PgStore::open(&config.db)
             .await
@@ -520,6 +551,12 @@ async fn run<S: Store + Clone + 'static>(
                 ),
             }
         }
+        Command::Backup { file } => {
+            let bytes = konter_server::backup::backup(&config.db, &file).await?;
+            eprintln!("backup of {} written ({bytes} bytes)", config.db);
+            println!("{}", file.display());
+        }
+        Command::Restore { .. } => bail!("a restore runs before the store opens"),
         Command::Audit => {
             let report = store.audit().await?;
             for p in &report.problems {

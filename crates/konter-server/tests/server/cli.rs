@@ -350,3 +350,123 @@ async fn an_order_in_review_is_settled_by_hand_and_no_other() {
     let (ok, out, _) = run(&db, &["audit"]);
     assert!(ok, "{out}");
 }
+
+/// Starts `konter-server serve` on `db` (port 0); its address and the child.
+fn serve(db: &str) -> (String, std::process::Child) {
+    let mut child = Command::new(BIN)
+        .args(["--db", db, "serve", "--listen", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("server printed its address")
+            .expect("line");
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.trim().to_owned();
+        }
+    };
+    std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
+    (format!("http://{addr}"), child)
+}
+
+#[test]
+fn a_backup_taken_while_orders_flow_restores_every_order_accepted_before_it() {
+    const ORDERS: usize = 1_000;
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", dir.path().join("live.db").display());
+    let copy = dir.path().join("backup.db");
+    assert!(
+        run(
+            &db,
+            &[
+                "shop", "create", "B01", "--name", "Konter B", "--tier", "gold"
+            ]
+        )
+        .0
+    );
+    assert!(
+        run(
+            &db,
+            &["saldo", "credit", "B01", "100000000", "--ref", "modal"]
+        )
+        .0
+    );
+    let catalogue = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/catalogue.toml");
+    let (ok, _, err) = run(&db, &["catalog", "load", catalogue]);
+    assert!(ok, "{err}");
+    let code = run(&db, &["device", "pair-code", "B01"])
+        .1
+        .trim()
+        .to_owned();
+    let (base, mut server) = serve(&db);
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    let (before_backup, backup_ok, refused) = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let token = konter_tests::pair_over_http(&http, &base, &code).await;
+        let accepted = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let flow = {
+            let (http, base, accepted) = (http.clone(), base.clone(), accepted.clone());
+            tokio::spawn(async move {
+                for i in 0..ORDERS {
+                    let id = konter_domain::ids::OrderId::new();
+                    let body = json!({"id": id, "sku": "tsel10", "target": format!("0813{i:08}"), "max_price_idr": 20_000});
+                    let (status, _) =
+                        konter_tests::device_post(&http, &base, &token, "/v1/orders", body).await;
+                    if status == 201 {
+                        accepted.lock().expect("ids").push(id);
+                    }
+                }
+            })
+        };
+        // Wait until orders are flowing, then back up while they go on.
+        while accepted.lock().expect("ids").len() < 200 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let before: Vec<_> = accepted.lock().expect("ids").clone();
+        let (backup_ok, _, err) = run(&db, &["backup", &copy.display().to_string()]);
+        assert!(backup_ok, "{err}");
+        let during = accepted.lock().expect("ids").len();
+        // A restore while the server serves the database is refused.
+        let (restored, _, refusal) = run(&db, &["restore", &copy.display().to_string()]);
+        flow.await.expect("orders");
+        assert!(
+            during < ORDERS && accepted.lock().expect("ids").len() == ORDERS,
+            "the backup ran while orders flowed ({during} of {ORDERS} when it ended)"
+        );
+        (before, backup_ok, (restored, refusal))
+    });
+    assert!(backup_ok);
+    assert!(!refused.0, "restore refused while serving");
+    assert!(refused.1.contains("stop it first"), "{}", refused.1);
+    // A backup never overwrites.
+    assert!(!run(&db, &["backup", &copy.display().to_string()]).0);
+    server.kill().expect("stop");
+    server.wait().expect("stopped");
+
+    let (ok, _, err) = run(&db, &["restore", &copy.display().to_string()]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = run(&db, &["audit"]);
+    assert!(ok, "audit after restore: {out} {err}");
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    rt.block_on(async {
+        use konter_server::store::Store;
+        let store = konter_server::store::SqliteStore::open(&db)
+            .await
+            .expect("open");
+        for id in &before_backup {
+            assert!(
+                store.order(*id).await.expect("read").is_some(),
+                "order {id}, accepted before the backup, is in the restored database"
+            );
+        }
+    });
+    // Not a Konter database: refused, nothing changes.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"not a database").expect("junk");
+    assert!(!run(&db, &["restore", &junk.display().to_string()]).0);
+    assert!(run(&db, &["audit"]).0);
+}
