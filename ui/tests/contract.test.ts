@@ -42,7 +42,7 @@ interface ScenarioFile {
 const FILE = JSON.parse(readFileSync(join(import.meta.dirname, 'contract', 'scenarios.json'), 'utf8')) as ScenarioFile;
 
 /** Where `${server}` points: the stand-in needs no address, only a well-formed one. */
-const SERVER_URL = 'http://stand-in.test';
+const SERVER_URL = 'http://localhost:8080';
 /**
  * `CONTRACT_ALL_STEPS=1` reports every step that does not match, not only the first: each
  * step still runs on whatever state the earlier ones left.

@@ -39,7 +39,7 @@ describe('the IPC layer', () => {
       'cancel_queued_order',
       'save_settings',
     ]);
-    expect(calls[0]?.[1]).toEqual({ serverUrl: 'https://k.id', code: 'ABCD-1234', deviceName: 'Kasir depan' });
+    expect(calls[0]?.[1]).toEqual({ serverUrl: 'https://k.id', code: 'ABCD-1234', deviceName: 'Kasir depan', lanConfirmed: false });
     expect(calls[1]?.[1]).toEqual({ sku: 'tsel10', target: '081234567890', cashIdr: 20_000, confirmRepeat: true });
     expect(calls[2]?.[1]).toEqual({ sku: 'tsel10', target: '081234567890' });
     expect(calls[3]?.[1]).toEqual({ amountIdr: 500_000, method: 'va', bank: 'bca' });

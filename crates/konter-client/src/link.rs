@@ -179,3 +179,124 @@ pub(crate) fn json_or_error<T: serde::de::DeserializeOwned>(answer: &Answer) -> 
         },
     })
 }
+
+/// Where a server may be: anywhere over HTTPS; over plain HTTP only on this machine
+/// (loopback), or on the shop's own network (a private address, or a `.local`/`.lan` name)
+/// when the owner confirmed it — a device token and pairing code must never cross the
+/// internet in clear. Returns the address without a trailing slash.
+pub fn check_server_url(input: &str, lan_confirmed: bool) -> EngineResult<String> {
+    let base = input.trim().trim_end_matches('/').to_owned();
+    let refuse = |code, id: &str, en: &str| Err(EngineError::input(code, id, en, "server_url"));
+    let Ok(url) = reqwest::Url::parse(&base) else {
+        return refuse(
+            codes::SERVER_URL,
+            "alamat server harus diawali http:// atau https://",
+            "the server URL must start with http:// or https://",
+        );
+    };
+    match url.scheme() {
+        "https" => return Ok(base),
+        "http" => {}
+        _ => {
+            return refuse(
+                codes::SERVER_URL,
+                "alamat server harus diawali http:// atau https://",
+                "the server URL must start with http:// or https://",
+            );
+        }
+    }
+    let (loopback, lan) = match url.host() {
+        Some(url::Host::Ipv4(ip)) => (ip.is_loopback(), ip.is_private() || ip.is_link_local()),
+        Some(url::Host::Ipv6(ip)) => (
+            ip.is_loopback(),
+            ip.is_unique_local() || ip.is_unicast_link_local(),
+        ),
+        Some(url::Host::Domain(name)) => {
+            let name = name.to_ascii_lowercase();
+            let loopback = name == "localhost" || name.ends_with(".localhost");
+            let lan = [".local", ".lan", ".home.arpa", ".internal"]
+                .iter()
+                .any(|suffix| name.ends_with(suffix));
+            (loopback, lan)
+        }
+        None => (false, false),
+    };
+    if loopback || (lan && lan_confirmed) {
+        return Ok(base);
+    }
+    if lan {
+        return refuse(
+            codes::SERVER_URL_LAN_HTTP,
+            "alamat http:// tanpa enkripsi: pastikan server ini di jaringan toko sendiri, lalu konfirmasi",
+            "a plain http:// address: confirm this server is on the shop's own network",
+        );
+    }
+    refuse(
+        codes::SERVER_URL_PLAIN_HTTP,
+        "server di internet harus memakai https://; http:// mengirim token perangkat tanpa enkripsi",
+        "a server on the internet must use https://; http:// would send the device token in clear",
+    )
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::*;
+
+    fn code(input: &str, lan: bool) -> Result<String, String> {
+        check_server_url(input, lan).map_err(|e| match e {
+            EngineError::Input { code, field, .. } => format!("{code}@{field}"),
+            other => other.to_string(),
+        })
+    }
+
+    #[test]
+    fn plain_http_only_on_this_machine_or_a_confirmed_shop_network() {
+        assert_eq!(
+            code("https://konter.example.id/", false),
+            Ok("https://konter.example.id".into())
+        );
+        assert_eq!(
+            code(" http://127.0.0.1:8080 ", false),
+            Ok("http://127.0.0.1:8080".into())
+        );
+        assert_eq!(
+            code("http://localhost:8080", false),
+            Ok("http://localhost:8080".into())
+        );
+        assert_eq!(
+            code("http://[::1]:8080", false),
+            Ok("http://[::1]:8080".into())
+        );
+        for lan in [
+            "http://192.168.1.10:8080",
+            "http://10.0.0.2",
+            "http://172.20.1.1",
+            "http://kasir.local",
+            "http://[fd00::1]",
+        ] {
+            assert_eq!(
+                code(lan, false),
+                Err("server_url_lan_http@server_url".into()),
+                "{lan}"
+            );
+            assert!(code(lan, true).is_ok(), "{lan} confirmed");
+        }
+        for public in [
+            "http://203.0.113.7:8080",
+            "http://konter.example.id",
+            "http://172.32.0.1",
+            "http://8.8.8.8",
+        ] {
+            assert_eq!(
+                code(public, true),
+                Err("server_url_plain_http@server_url".into()),
+                "{public}"
+            );
+        }
+        assert_eq!(code("ftp://x", false), Err("server_url@server_url".into()));
+        assert_eq!(
+            code("konter.example.id", false),
+            Err("server_url@server_url".into())
+        );
+    }
+}

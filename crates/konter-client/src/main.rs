@@ -40,6 +40,10 @@ enum Command {
         pairing_code: String,
         #[arg(long, default_value = "Konter CLI")]
         name: String,
+        /// The server is on the shop's own network over plain http:// (a private address or
+        /// a .local name): the owner confirms it. Internet servers must use https://.
+        #[arg(long)]
+        lan: bool,
     },
     /// Sells a product to a target (phone, PLN number, game id); prints the order id and status.
     Sell {
@@ -224,8 +228,15 @@ async fn run(cli: Cli) -> Result<(), EngineError> {
             server_url,
             pairing_code,
             name,
+            lan,
         } => {
-            let paired = engine.pair(&server_url, &pairing_code, &name).await?;
+            let paired = if lan {
+                engine
+                    .pair_on_lan(&server_url, &pairing_code, &name)
+                    .await?
+            } else {
+                engine.pair(&server_url, &pairing_code, &name).await?
+            };
             println!("{}\t{}", paired.device_id, paired.shop_name);
             eprintln!(
                 "paired with {} ({server_url}); token kept in {}",

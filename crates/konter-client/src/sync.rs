@@ -25,9 +25,8 @@ use crate::db::{self, now_ms};
 use crate::error::{EngineError, EngineResult};
 use crate::journal;
 use crate::lifecycle::{apply_order, reject_order};
-use crate::link::{Call, Method, credentials, json_or_error};
+use crate::link::{Call, Method, check_server_url, credentials, json_or_error};
 use crate::shop;
-use konter_domain::codes;
 
 pub use crate::link::LONG_POLL_S;
 /// Changes per page.
@@ -76,22 +75,37 @@ pub struct SyncReport {
 
 impl Engine {
     /// Exchanges a pairing code for a device token, kept in the token store (never in the
-    /// database), and fetches the catalogue.
+    /// database), and fetches the catalogue. The server must be HTTPS, or plain HTTP on
+    /// this machine ([`link::check_server_url`]); a server on the shop's own network over
+    /// plain HTTP needs [`Engine::pair_on_lan`].
     pub async fn pair(
         &self,
         server_url: &str,
         code: &str,
         device_name: &str,
     ) -> EngineResult<PairResponse> {
-        let base = server_url.trim().trim_end_matches('/').to_owned();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(EngineError::input(
-                codes::SERVER_URL,
-                "alamat server harus diawali http:// atau https://",
-                "the server URL must start with http:// or https://",
-                "server_url",
-            ));
-        }
+        self.pair_checked(check_server_url(server_url, false)?, code, device_name)
+            .await
+    }
+
+    /// [`Engine::pair`] for a server on the shop's own network over plain HTTP, which the
+    /// owner confirmed.
+    pub async fn pair_on_lan(
+        &self,
+        server_url: &str,
+        code: &str,
+        device_name: &str,
+    ) -> EngineResult<PairResponse> {
+        self.pair_checked(check_server_url(server_url, true)?, code, device_name)
+            .await
+    }
+
+    async fn pair_checked(
+        &self,
+        base: String,
+        code: &str,
+        device_name: &str,
+    ) -> EngineResult<PairResponse> {
         let call = Call {
             method: Method::Post,
             path: "/v1/devices/pair".into(),

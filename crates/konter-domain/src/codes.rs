@@ -126,6 +126,8 @@ pub const RULE_UNKNOWN: Code = Code("rule_unknown");
 pub const SALDO_SHORT: Code = Code("saldo_short");
 pub const SERVER_REFUSED: Code = Code("server_refused");
 pub const SERVER_URL: Code = Code("server_url");
+pub const SERVER_URL_LAN_HTTP: Code = Code("server_url_lan_http");
+pub const SERVER_URL_PLAIN_HTTP: Code = Code("server_url_plain_http");
 pub const SETTING_INVALID: Code = Code("setting_invalid");
 pub const SETTING_UNKNOWN: Code = Code("setting_unknown");
 pub const SKU_INVALID: Code = Code("sku_invalid");
@@ -228,6 +230,8 @@ pub const ALL: &[Code] = &[
     SALDO_SHORT,
     SERVER_REFUSED,
     SERVER_URL,
+    SERVER_URL_LAN_HTTP,
+    SERVER_URL_PLAIN_HTTP,
     SETTING_INVALID,
     SETTING_UNKNOWN,
     SKU_INVALID,

@@ -381,7 +381,7 @@ impl<S: SimStore> World<S> {
             .await?;
         device
             .engine
-            .pair("http://konter-sim", &code, &format!("Kasir {d}"))
+            .pair("http://localhost", &code, &format!("Kasir {d}"))
             .await?;
         device.token = konter_client::token::FileStore::new(&dir)
             .get()?

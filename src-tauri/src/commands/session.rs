@@ -38,6 +38,7 @@ pub async fn pair(
     server_url: String,
     code: String,
     device_name: String,
+    lan_confirmed: Option<bool>,
 ) -> CommandResult<wire::Paired> {
     if state.paired()? {
         return Err(CommandError::new(
@@ -55,11 +56,12 @@ pub async fn pair(
         )
         .on("device_name"));
     }
-    let paired = state
-        .engine
-        .pair(&server_url, &code, name)
-        .await
-        .map_err(|e| pair_error(CommandError::from(e)))?;
+    let paired = if lan_confirmed == Some(true) {
+        state.engine.pair_on_lan(&server_url, &code, name).await
+    } else {
+        state.engine.pair(&server_url, &code, name).await
+    }
+    .map_err(|e| pair_error(CommandError::from(e)))?;
     state.start_sync();
     Ok(wire::Paired {
         shop_name: paired.shop_name.clone(),

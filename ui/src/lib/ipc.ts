@@ -45,8 +45,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 // Session and setup
 export const appState = () => call<AppState>('app_state');
-export const pair = (serverUrl: string, code: string, deviceName: string) =>
-  call<{ shop_name: string }>('pair', { serverUrl, code, deviceName });
+export const pair = (serverUrl: string, code: string, deviceName: string, lanConfirmed = false) =>
+  call<{ shop_name: string }>('pair', { serverUrl, code, deviceName, lanConfirmed });
 export const setupOwner = (name: string, pin: string) => call<void>('setup_owner', { name, pin });
 export const login = (pin: string) => call<Cashier>('login', { pin });
 export const logout = () => call<void>('logout');

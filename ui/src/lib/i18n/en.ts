@@ -36,6 +36,7 @@ export const en: Readonly<Record<keyof typeof id, string>> = {
   'setup.step.profile': 'Shop profile',
   'setup.step.owner': 'Owner PIN',
   'setup.pair.explain': 'Enter the server address and the pairing code from your service provider.',
+  'setup.lanConfirm': 'This server is on the shop\'s own network (unencrypted http:// is for the local network only)',
   'setup.serverUrl': 'Server address',
   'setup.serverUrl.hint': 'Example: https://konter.example.id',
   'setup.code': 'Pairing code',

@@ -39,6 +39,7 @@ export const id = {
   'setup.step.profile': 'Profil toko',
   'setup.step.owner': 'PIN pemilik',
   'setup.pair.explain': 'Masukkan alamat server dan kode pasangan dari penyedia layanan Anda.',
+  'setup.lanConfirm': 'Server ini di jaringan toko sendiri (http:// tanpa enkripsi hanya untuk jaringan lokal)',
   'setup.serverUrl': 'Alamat server',
   'setup.serverUrl.hint': 'Contoh: https://konter.example.id',
   'setup.code': 'Kode pasangan',

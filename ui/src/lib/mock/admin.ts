@@ -45,15 +45,12 @@ function pairingRefused(): never {
  * Pairs with the test server when one is given (its one code, exactly as typed), else with
  * the demo shop's server, which takes any 8 letters/digits (`ABCD-1234`) but `0000-0000`.
  */
-export function pair(ctx: Ctx, args: { serverUrl: string; code: string; deviceName: string }): { shop_name: string } {
+export function pair(ctx: Ctx, args: { serverUrl: string; code: string; deviceName: string; lanConfirmed?: boolean }): { shop_name: string } {
   const db = ctx.db;
   if (db.paired) fail('already_paired', 'perangkat ini sudah terhubung', 'this device is already paired');
   const name = args.deviceName.trim();
   if (name === '') fail('device_name_empty', 'beri nama perangkat ini', 'name this device', 'device_name');
-  const url = args.serverUrl.trim();
-  if (!url.startsWith('http://') && !url.startsWith('https://')) {
-    fail('server_url', 'alamat server harus diawali http:// atau https://', 'the server URL must start with http:// or https://', 'server_url');
-  }
+  checkServerUrl(args.serverUrl, args.lanConfirmed === true);
   if ([...name].length > 80) {
     fail('device_name_invalid', 'nama perangkat wajib diisi, paling panjang 80 karakter', 'the device name is required, at most 80 characters', 'device_name');
   }
@@ -313,4 +310,43 @@ export function disableCashier(ctx: Ctx, args: { id: string }): void {
   const c = ctx.db.cashiers.find((x) => x.id === args.id);
   if (!c) fail('cashier_unknown', 'kasir tidak ada', 'no such cashier', 'id');
   c.active = false;
+}
+
+/** The engine's rule for a server address (konter-client `link::check_server_url`): HTTPS
+ * anywhere; plain HTTP on this machine, or on the shop's own network when confirmed. */
+function checkServerUrl(input: string, lanConfirmed: boolean): void {
+  const badUrl = () =>
+    fail('server_url', 'alamat server harus diawali http:// atau https://', 'the server URL must start with http:// or https://', 'server_url');
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    return badUrl();
+  }
+  if (url.protocol === 'https:') return;
+  if (url.protocol !== 'http:') return badUrl();
+  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const v4 = host.match(/^(\d+)\.(\d+)\.(\d+)\.(\d+)$/)?.slice(1).map(Number);
+  const loopback = host === 'localhost' || host.endsWith('.localhost') || host === '::1' || (v4 !== undefined && v4[0] === 127);
+  const lan =
+    (v4 !== undefined &&
+      (v4[0] === 10 || (v4[0] === 172 && (v4[1] ?? 0) >= 16 && (v4[1] ?? 0) <= 31) || (v4[0] === 192 && v4[1] === 168) || (v4[0] === 169 && v4[1] === 254))) ||
+    /^f[cd][0-9a-f]{2}:/.test(host) ||
+    /^fe[89ab][0-9a-f]:/.test(host) ||
+    ['.local', '.lan', '.home.arpa', '.internal'].some((s) => host.endsWith(s));
+  if (loopback || (lan && lanConfirmed)) return;
+  if (lan) {
+    fail(
+      'server_url_lan_http',
+      'alamat http:// tanpa enkripsi: pastikan server ini di jaringan toko sendiri, lalu konfirmasi',
+      "a plain http:// address: confirm this server is on the shop's own network",
+      'server_url',
+    );
+  }
+  fail(
+    'server_url_plain_http',
+    'server di internet harus memakai https://; http:// mengirim token perangkat tanpa enkripsi',
+    'a server on the internet must use https://; http:// would send the device token in clear',
+    'server_url',
+  );
 }
