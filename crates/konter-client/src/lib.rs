@@ -7,6 +7,7 @@
 //! It must never: talk to a supplier (only to konter-server); put the device token in its
 //! database; show a queued or pending order as a success; lose a committed sale.
 
+pub mod backups;
 pub mod bills;
 pub mod cashiers;
 pub mod catalog;
@@ -100,6 +101,7 @@ impl Engine {
     ) -> EngineResult<Engine> {
         std::fs::create_dir_all(data_dir)
             .map_err(|e| EngineError::Io(format!("creating {}: {e}", data_dir.display())))?;
+        backups::finish_restore(data_dir)?;
         let conn = db::open(&data_dir.join("konter.db"))?;
         let queued = db::outbox_len(&conn)?;
         let (sync, _) = watch::channel(SyncState::initial(queued));

@@ -120,6 +120,11 @@ enum Command {
     },
     /// Ends the kept session.
     Logout,
+    /// Lists this counter's daily copies of its store (the last seven), newest first.
+    Backups,
+    /// Puts back the daily copy of DAY (YYYY-MM-DD) the next time the store opens (the
+    /// app's next start, this CLI's next command). Owner only.
+    Restore { day: String },
     /// The day's report.
     Report {
         #[arg(long, value_name = "YYYY-MM-DD")]
@@ -190,7 +195,11 @@ fn gate_of(command: &Command) -> Option<Gate> {
         | Command::Print { .. }
         | Command::Reconfirm { .. }
         | Command::Cancel { .. } => Some(Gate::Cashier),
-        Command::Report { .. } | Command::Set { .. } | Command::Cashier { .. } => Some(Gate::Owner),
+        Command::Report { .. }
+        | Command::Set { .. }
+        | Command::Cashier { .. }
+        | Command::Backups
+        | Command::Restore { .. } => Some(Gate::Owner),
         _ => None,
     }
 }
@@ -402,6 +411,18 @@ async fn run(cli: Cli) -> Result<(), EngineError> {
         Command::Logout => {
             engine.end_session()?;
             eprintln!("logged out");
+        }
+        Command::Backups => {
+            for b in engine.backups()? {
+                println!("{}\t{}\t{}", b.day, b.bytes, b.path.display());
+            }
+        }
+        Command::Restore { day } => {
+            let path = engine.schedule_restore(&day)?;
+            eprintln!(
+                "the copy {} replaces this counter's store at its next start",
+                path.display()
+            );
         }
         Command::Set { key, value } => {
             engine.set_setting(&key, &value)?;

@@ -467,6 +467,8 @@ impl Engine {
             // Receipts waiting for the printer go out between rounds; a printer that is off
             // only keeps its jobs queued.
             let _ = self.run_print_queue().await;
+            // Once a day, a copy of the store (kept in the data directory, the last seven).
+            let _ = self.daily_backup();
             match outcome {
                 Ok(_) => backoff_ms = 1_000,
                 Err(EngineError::NotPaired) => backoff_ms = MAX_BACKOFF_MS,
