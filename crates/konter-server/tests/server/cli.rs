@@ -114,38 +114,28 @@ fn credentials_never_reach_logs_or_answers() {
         .1
         .trim()
         .to_owned();
-    let mut child = Command::new(BIN)
-        .args(["--db", &db, "serve", "--listen", "127.0.0.1:0"])
-        .env("RUST_LOG", "trace")
-        .env(
-            "KONTER_SUPPLIERS__DIGIFLAZZ__BASE_URL",
-            "http://127.0.0.1:9/digiflazz/v1",
-        )
-        .env("KONTER_SUPPLIERS__DIGIFLAZZ__USERNAME", "konteruser")
-        .env("KONTER_SUPPLIERS__DIGIFLAZZ__API_KEY", SECRETS[0])
-        .env("KONTER_SUPPLIERS__DIGIFLAZZ__WEBHOOK_SECRET", SECRETS[1])
-        .env("KONTER_SUPPLIERS__IAK__BASE_URL", "http://127.0.0.1:9/iak")
-        .env("KONTER_SUPPLIERS__IAK__USERNAME", "081234567890")
-        .env("KONTER_SUPPLIERS__IAK__API_KEY", SECRETS[2])
-        .env(
-            "KONTER_GATEWAYS__MIDTRANS__BASE_URL",
-            "http://127.0.0.1:9/midtrans",
-        )
-        .env("KONTER_GATEWAYS__MIDTRANS__SERVER_KEY", SECRETS[3])
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("serve");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let addr = loop {
-        let line = lines
-            .next()
-            .expect("server printed its address")
-            .expect("line");
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.trim().to_owned();
-        }
-    };
+    let (base, mut child, lines) = serve(
+        &db,
+        &[
+            ("RUST_LOG", "trace"),
+            (
+                "KONTER_SUPPLIERS__DIGIFLAZZ__BASE_URL",
+                "http://127.0.0.1:9/digiflazz/v1",
+            ),
+            ("KONTER_SUPPLIERS__DIGIFLAZZ__USERNAME", "konteruser"),
+            ("KONTER_SUPPLIERS__DIGIFLAZZ__API_KEY", SECRETS[0]),
+            ("KONTER_SUPPLIERS__DIGIFLAZZ__WEBHOOK_SECRET", SECRETS[1]),
+            ("KONTER_SUPPLIERS__IAK__BASE_URL", "http://127.0.0.1:9/iak"),
+            ("KONTER_SUPPLIERS__IAK__USERNAME", "081234567890"),
+            ("KONTER_SUPPLIERS__IAK__API_KEY", SECRETS[2]),
+            (
+                "KONTER_GATEWAYS__MIDTRANS__BASE_URL",
+                "http://127.0.0.1:9/midtrans",
+            ),
+            ("KONTER_GATEWAYS__MIDTRANS__SERVER_KEY", SECRETS[3]),
+        ],
+    );
+    let addr = base.trim_start_matches("http://").to_owned();
     let log =
         std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>().join("\n"));
     let rt = tokio::runtime::Runtime::new().expect("rt");
@@ -351,10 +341,19 @@ async fn an_order_in_review_is_settled_by_hand_and_no_other() {
     assert!(ok, "{out}");
 }
 
-/// Starts `konter-server serve` on `db` (port 0); its address and the child.
-fn serve(db: &str) -> (String, std::process::Child) {
+/// Starts `konter-server serve` on `db` (port 0) with `envs`: its base URL, the child, and
+/// the rest of its log lines.
+fn serve(
+    db: &str,
+    envs: &[(&str, &str)],
+) -> (
+    String,
+    std::process::Child,
+    std::io::Lines<BufReader<std::process::ChildStderr>>,
+) {
     let mut child = Command::new(BIN)
         .args(["--db", db, "serve", "--listen", "127.0.0.1:0"])
+        .envs(envs.iter().copied())
         .stderr(Stdio::piped())
         .spawn()
         .expect("serve");
@@ -369,8 +368,7 @@ fn serve(db: &str) -> (String, std::process::Child) {
             break rest.trim().to_owned();
         }
     };
-    std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
-    (format!("http://{addr}"), child)
+    (format!("http://{addr}"), child, lines)
 }
 
 #[test]
@@ -402,7 +400,8 @@ fn a_backup_taken_while_orders_flow_restores_every_order_accepted_before_it() {
         .1
         .trim()
         .to_owned();
-    let (base, mut server) = serve(&db);
+    let (base, mut server, lines) = serve(&db, &[]);
+    std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
     let rt = tokio::runtime::Runtime::new().expect("rt");
     let (before_backup, backup_ok, refused) = rt.block_on(async {
         let http = reqwest::Client::new();
