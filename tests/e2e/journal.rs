@@ -58,8 +58,24 @@ async fn two_counters_journal_every_sale_once_and_the_owner_sees_what_they_see()
         back.elapsed().as_secs_f64()
     );
     assert_eq!(offline.journal_waiting().expect("count"), 0);
-    // Another round sends nothing again.
+    // Answers lost on the way back: the counter still holds five entries the server stored
+    // (as if it crashed before recording the answers). Sent again, they meet themselves.
+    {
+        let db = rusqlite::Connection::open(dir2.path().join("konter.db")).expect("device db");
+        db.execute(
+            "INSERT INTO journal_outbox (kind, ref_id, utc_offset_h, created_at) \
+             SELECT 'sale', id, 7, 0 FROM orders ORDER BY created_at LIMIT 5",
+            [],
+        )
+        .expect("requeue");
+    }
+    assert_eq!(offline.journal_waiting().expect("count"), 5);
     offline.sync_once(0).await.expect("sync");
+    assert_eq!(
+        offline.journal_waiting().expect("count"),
+        0,
+        "answered, not refused"
+    );
 
     // Every order delivered, except one that failed.
     let (tok1, tok2) = (token(dir1.path()), token(dir2.path()));

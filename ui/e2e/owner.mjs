@@ -424,35 +424,13 @@ async function main() {
       const [serverPort, sandboxPort] = [await freePort(), await freePort()];
       base = `http://127.0.0.1:${serverPort}`;
       sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-      writeFileSync(
-        config,
-        [
-          '# Written by ui/e2e/owner.mjs after demo/konter-server.toml: a temp database and the sandbox on its own port.',
-          `db = "sqlite://${join(tmp, 'konter-server.db')}"`,
-          `listen = "127.0.0.1:${serverPort}"`,
-          '',
-          '[suppliers.digiflazz]',
-          `base_url = "${sandboxUrl}/digiflazz/v1"`,
-          'username = "kontersandbox"',
-          'api_key = "4d8e2b71-c3a5-5f09-b6d4-19a0e7c3f582"',
-          'webhook_secret = "konter-sandbox-digiflazz-secret"',
-          'status_interval_ms = 2000',
-          '',
-          '[suppliers.iak]',
-          `base_url = "${sandboxUrl}/iak"`,
-          'username = "081211112222"',
-          'api_key = "2c6b9d0e7f1a43586b2d"',
-          'status_interval_ms = 2000',
-          '',
-          '[gateways.midtrans]',
-          `base_url = "${sandboxUrl}/midtrans"`,
-          'server_key = "SB-Mid-server-KonterSandbox"',
-          '',
-          '[fulfilment]',
-          'price_sync_s = 0',
-          '',
-        ].join('\n'),
-      );
+      // The demo's configuration (the sandbox's own keys), with a temp database and these
+      // ports: the keys live in one place.
+      const demo = readFileSync(join(REPO, 'demo', 'konter-server.toml'), 'utf8')
+        .replace(/^db = .*$/m, `db = "sqlite://${join(tmp, 'konter-server.db')}"`)
+        .replace(/^listen = .*$/m, `listen = "127.0.0.1:${serverPort}"`)
+        .replaceAll('http://127.0.0.1:8090', sandboxUrl);
+      writeFileSync(config, `${demo}\n[fulfilment]\nprice_sync_s = 0\n`);
       sandboxProc = start('konter-sandbox', ['--listen', `127.0.0.1:${sandboxPort}`, '--webhook-base', base], sandboxLog);
       serverProc = start('konter-server', ['--config', config, 'serve'], serverLog);
       await waitUp(`${sandboxUrl}/_sandbox/requests`, sandboxProc, sandboxLog);

@@ -307,13 +307,15 @@ impl Engine {
     /// counter; when someone changed them first, the server's current ones replace this
     /// counter's edit. Returns whether anything was sent.
     pub async fn push_settings(&self) -> EngineResult<bool> {
+        // Most rounds have nothing to send: only the edits count is read then.
         let (edits, settings) = {
             let conn = self.db();
-            (shop::edits(&conn)?, shop::local(&conn)?)
+            let edits = shop::edits(&conn)?;
+            if edits == 0 {
+                return Ok(false);
+            }
+            (edits, shop::local(&conn)?)
         };
-        if edits == 0 {
-            return Ok(false);
-        }
         let (base, token) = credentials(self)?;
         let call = Call {
             method: Method::Post,

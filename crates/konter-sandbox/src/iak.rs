@@ -37,8 +37,9 @@ use crate::{Api, Sandbox, lock};
 
 /// IAK usernames are the account's registered phone number.
 pub const DEFAULT_USERNAME: &str = "081211112222";
-pub const DEFAULT_DEV_KEY: &str = "5e8a1f9c3b7d2e406a1c";
-pub const DEFAULT_PROD_KEY: &str = "2c6b9d0e7f1a43586b2d";
+/// The sandbox's keys say what they are, so nobody takes them for real ones.
+pub const DEFAULT_DEV_KEY: &str = "konter-sandbox-iak-dev-not-a-real-key";
+pub const DEFAULT_PROD_KEY: &str = "konter-sandbox-iak-not-a-real-key";
 /// IAK's sandbox examples show balances near a billion rupiah.
 pub const DEV_OPENING_BALANCE_IDR: i64 = 1_000_000_000;
 /// As Digiflazz's: enough for a long demo; tests lower it with the balance admin call.

@@ -42,10 +42,10 @@ pub mod pasca;
 pub use deposit::{MAX_DEPOSIT_IDR, MIN_DEPOSIT_IDR};
 
 pub const DEFAULT_USERNAME: &str = "kontersandbox";
-/// Development keys look like `dev-xxxxxxxx-xxxx-…`
-/// (docs/suppliers.md, "Digiflazz: transport, keys and errors").
-pub const DEFAULT_DEV_KEY: &str = "dev-6f1c2a40-7b9e-11ee-9a3b-0242ac120002";
-pub const DEFAULT_PROD_KEY: &str = "4d8e2b71-c3a5-5f09-b6d4-19a0e7c3f582";
+/// Development keys start with `dev-` (docs/suppliers.md, "Digiflazz: transport, keys and
+/// errors"). The sandbox's keys say what they are, so nobody takes them for real ones.
+pub const DEFAULT_DEV_KEY: &str = "dev-konter-sandbox-not-a-real-key";
+pub const DEFAULT_PROD_KEY: &str = "konter-sandbox-digiflazz-not-a-real-key";
 pub const DEFAULT_WEBHOOK_SECRET: &str = "konter-sandbox-digiflazz-secret";
 /// The doc's example answers `buyer_last_saldo 990000` after a 10,000 test purchase.
 pub const DEV_OPENING_BALANCE_IDR: i64 = 1_000_000;
