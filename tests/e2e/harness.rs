@@ -42,6 +42,14 @@ impl Server {
     }
 
     pub(crate) async fn start_with(fulfil: bool) -> Server {
+        Server::start_configured(fulfil, |_| {}).await
+    }
+
+    /// A server whose settings `configure` changes last (TLS, say).
+    pub(crate) async fn start_configured(
+        fulfil: bool,
+        configure: impl FnOnce(&mut Config),
+    ) -> Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -101,6 +109,7 @@ impl Server {
             };
             konter_tests::stock(&store, &bill, "pln", 0).await;
         }
+        configure(&mut config);
         let app = App::new(store, config).expect("app");
         let mut server = Server {
             app,
@@ -140,8 +149,13 @@ impl Server {
         self.serve(listener);
     }
 
+    /// `https://localhost:PORT` when the server speaks TLS (its test certificate names
+    /// localhost), else `http://127.0.0.1:PORT`.
     pub(crate) fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        match self.app.config.tls {
+            Some(_) => format!("https://localhost:{}", self.addr.port()),
+            None => format!("http://{}", self.addr),
+        }
     }
 
     /// The shop every device pairs with.

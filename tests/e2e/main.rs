@@ -11,3 +11,4 @@ mod journal;
 mod outbox;
 mod receipts;
 mod sales;
+mod tls;

@@ -95,15 +95,49 @@ pub const LONG_POLL_S: u64 = 25;
 /// own wait on top.
 const HTTP_TIMEOUT_S: u64 = 20;
 
-/// HTTP with reqwest.
+/// HTTP with reqwest. Over HTTPS the server's certificate must chain to a public root
+/// (Mozilla's list, built in), to one the system trusts (`/etc/ssl/certs`, e.g. a shop's own
+/// CA added with `update-ca-certificates`), or to one in the PEM file [`CA_FILE_ENV`] names.
 pub struct HttpLink {
     client: reqwest::Client,
 }
 
+/// The environment variable naming a PEM file of further CA certificates to trust.
+pub const CA_FILE_ENV: &str = "KONTER_CA_FILE";
+
 impl HttpLink {
+    /// Trusts the public and system roots, and the PEM file `KONTER_CA_FILE` names if set.
     pub fn new() -> Result<HttpLink, EngineError> {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(HTTP_TIMEOUT_S + LONG_POLL_S))
+        match std::env::var_os(CA_FILE_ENV) {
+            Some(path) => {
+                let pem = std::fs::read(&path).map_err(|e| {
+                    EngineError::Io(format!("{CA_FILE_ENV} {}: {e}", path.to_string_lossy()))
+                })?;
+                HttpLink::with_extra_roots(&pem)
+            }
+            None => HttpLink::build(Vec::new()),
+        }
+    }
+
+    /// Also trusts the CA certificates in `pem` (one or more PEM blocks).
+    pub fn with_extra_roots(pem: &[u8]) -> Result<HttpLink, EngineError> {
+        let roots = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| EngineError::Io(format!("CA certificates: {e}")))?;
+        if roots.is_empty() {
+            return Err(EngineError::Io(
+                "CA certificates: no PEM certificate found".into(),
+            ));
+        }
+        HttpLink::build(roots)
+    }
+
+    fn build(roots: Vec<reqwest::Certificate>) -> Result<HttpLink, EngineError> {
+        let mut builder =
+            reqwest::Client::builder().timeout(Duration::from_secs(HTTP_TIMEOUT_S + LONG_POLL_S));
+        for root in roots {
+            builder = builder.add_root_certificate(root);
+        }
+        let client = builder
             .build()
             .map_err(|e| EngineError::Network(e.to_string()))?;
         Ok(HttpLink { client })

@@ -58,6 +58,25 @@ pub struct Config {
     pub testing: Testing,
     #[serde(default)]
     pub owner: OwnerConfig,
+    /// HTTPS: when set, `serve` speaks TLS only (see [`crate::tls`]).
+    pub tls: Option<TlsConfig>,
+}
+
+/// The certificate konter-server serves HTTPS with.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    /// The certificate chain in PEM, leaf first (e.g. Let's Encrypt's `fullchain.pem`).
+    pub cert: std::path::PathBuf,
+    /// Its private key in PEM (PKCS#8, PKCS#1 or SEC1).
+    pub key: std::path::PathBuf,
+    /// `"1.2"` (the default: TLS 1.2 and 1.3) or `"1.3"` (TLS 1.3 only).
+    #[serde(default)]
+    pub min_version: Option<String>,
+    /// How often the files are checked for a new certificate; default
+    /// [`crate::tls::DEFAULT_RELOAD_CHECK`].
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub reload_check_ms: Option<u64>,
 }
 
 /// The owner's back office at `/owner/`.
@@ -168,7 +187,7 @@ pub struct Testing {
 
 /// Top-level keys an environment variable may set; other `KONTER_*` variables belong to
 /// other programs (the device's `KONTER_TOKEN_STORE`, say) and are left alone.
-const TOP_LEVEL_KEYS: [&str; 7] = [
+const TOP_LEVEL_KEYS: [&str; 8] = [
     "db",
     "listen",
     "suppliers",
@@ -176,6 +195,7 @@ const TOP_LEVEL_KEYS: [&str; 7] = [
     "fulfilment",
     "testing",
     "owner",
+    "tls",
 ];
 
 impl Config {

@@ -24,6 +24,7 @@ pub mod prices;
 pub mod pricing;
 pub mod store;
 pub mod suppliers;
+pub mod tls;
 
 use std::sync::Arc;
 

@@ -280,7 +280,12 @@ async fn run<S: Store + Clone + 'static>(
                 .await
                 .with_context(|| format!("listening on {}", config.listen))?;
             let addr = listener.local_addr()?;
-            eprintln!("konter-server listening on http://{addr}");
+            let scheme = if config.tls.is_some() {
+                "https"
+            } else {
+                "http"
+            };
+            eprintln!("konter-server listening on {scheme}://{addr}");
             tracing::info!(%addr, "serving");
             http::serve(listener, App::new(store, config)?).await?;
         }

@@ -378,10 +378,36 @@ pub async fn serve_until<S: Store + Clone + 'static>(
     if workers.is_none() {
         tracing::warn!("no supplier is configured: orders wait until one is");
     }
+    let tls = match &state.config.tls {
+        Some(settings) => Some(crate::tls::load(settings, stop.subscribe()).map_err(|e| {
+            let _ = stop.send(true);
+            std::io::Error::other(format!("{e:#}"))
+        })?),
+        None => None,
+    };
     let router = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let served = match tls {
+        None => {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(shutdown)
+                .await
+        }
+        Some((config, reload)) => {
+            let handle = axum_server::Handle::new();
+            let stopper = handle.clone();
+            tokio::spawn(async move {
+                shutdown.await;
+                stopper.graceful_shutdown(Some(SHUTDOWN_GRACE));
+            });
+            let served = axum_server::from_tcp_rustls(listener.into_std()?, config)?
+                .handle(handle)
+                .serve(router)
+                .await;
+            let _ = stop.send(true);
+            let _ = reload.await;
+            served
+        }
+    };
     let _ = stop.send(true);
     if let Some((fulfil, prices)) = workers {
         let _ = fulfil.await;

@@ -248,7 +248,10 @@ async fn start<S: Store>(app: &App<S>, owner: &Owner, headers: &HeaderMap) -> Ap
         )
         .await?;
     let me = me_of(app, owner, csrf).await?;
-    let secure = session::over_tls(headers, app.config.owner.secure_cookie);
+    let secure = session::over_tls(
+        headers,
+        app.config.owner.secure_cookie || app.config.tls.is_some(),
+    );
     let cookie = HeaderValue::from_str(&session::session_cookie(&token, secure))
         .map_err(ApiFailure::internal)?;
     Ok(([(SET_COOKIE, cookie)], Json(me)).into_response())
@@ -337,7 +340,10 @@ async fn setup<S: Store + Clone + 'static>(
 }
 
 fn signed_out_response<S: Store>(app: &App<S>, headers: &HeaderMap) -> ApiResult<Response> {
-    let secure = session::over_tls(headers, app.config.owner.secure_cookie);
+    let secure = session::over_tls(
+        headers,
+        app.config.owner.secure_cookie || app.config.tls.is_some(),
+    );
     let cookie =
         HeaderValue::from_str(&session::cleared_cookie(secure)).map_err(ApiFailure::internal)?;
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
