@@ -11,12 +11,12 @@ use konter_domain::api::v1::ChangeKind;
 use konter_domain::catalogue::{Category, PriceRule, Product, Tier};
 use konter_domain::money::Rupiah;
 use konter_domain::target::InputSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::pricing::CatalogueCache;
 use crate::store::{Store, SupplierProduct};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogueFile {
     #[serde(default)]
@@ -25,7 +25,7 @@ pub struct CatalogueFile {
     pub products: Vec<ProductEntry>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProductEntry {
     #[serde(flatten)]
@@ -36,14 +36,14 @@ pub struct ProductEntry {
     pub suppliers: Vec<OfferEntry>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CutOffText {
     pub start: NaiveTime,
     pub end: NaiveTime,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OfferEntry {
     pub supplier: String,

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod backup;
 pub mod bills;
 pub mod catalogue_file;
+pub mod catalogue_import;
 pub mod clock;
 pub mod config;
 pub mod deposits;

@@ -185,6 +185,24 @@ enum SaldoCommand {
 enum CatalogCommand {
     /// Loads a catalogue file (products, supplier offers, tier markups).
     Load { file: PathBuf },
+    /// Reads a configured supplier's price list and writes a catalogue file from it, or
+    /// merges it into --out when that file exists: one product per denomination, matched
+    /// across suppliers by operator/brand and face value, costs from the list. What the file
+    /// already says (names, SKUs, priorities, cut-offs, tiers) stays. Lines that cannot be
+    /// placed are listed on stderr. Nothing is loaded: check the file, then `catalog load`.
+    Import {
+        #[arg(value_parser = ["digiflazz", "iak"])]
+        supplier: String,
+        /// Only this category: pulsa, data, game, emoney or pln.
+        #[arg(long)]
+        category: Option<String>,
+        /// Only this operator or brand (telkomsel, byu, DANA, PLN, "mobile legends").
+        #[arg(long)]
+        brand: Option<String>,
+        /// The catalogue file to write or merge into (default: print it).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -221,6 +239,26 @@ async fn start(cli: Cli) -> anyhow::Result<ExitCode> {
         config.listen = l.clone();
     }
     let sqlite = config.db.starts_with("sqlite:");
+    if let Command::Catalog {
+        command:
+            CatalogCommand::Import {
+                supplier,
+                category,
+                brand,
+                out,
+            },
+    } = &cli.command
+    {
+        import_catalogue(
+            &config,
+            supplier,
+            category.as_deref(),
+            brand.clone(),
+            out.as_deref(),
+        )
+        .await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     match &cli.command {
         Command::Restore { file } if sqlite => {
             konter_server::backup::restore(&config.db, file).await?;
@@ -258,6 +296,63 @@ async fn start(cli: Cli) -> anyhow::Result<ExitCode> {
     } else {
         bail!("--db must start with sqlite:// or postgres://")
     }
+}
+
+/// `catalog import`: needs the supplier's settings, not the database.
+async fn import_catalogue(
+    config: &Config,
+    supplier: &str,
+    category: Option<&str>,
+    brand: Option<String>,
+    out: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use konter_server::catalogue_import::{Filter, import, to_toml};
+    let category = match category {
+        None => None,
+        Some(c) => Some(
+            konter_domain::catalogue::Category::from_code(&c.to_lowercase())
+                .filter(|c| *c != konter_domain::catalogue::Category::Bill)
+                .with_context(|| {
+                    format!("--category: '{c}' is not one of pulsa, data, game, emoney, pln")
+                })?,
+        ),
+    };
+    let suppliers = konter_server::suppliers::Suppliers::from_config(config)?;
+    if !suppliers.has(supplier) {
+        bail!(
+            "supplier '{supplier}' is not configured: add [suppliers.{supplier}] to the settings"
+        );
+    }
+    let existing = match out {
+        Some(path) if path.exists() => CatalogueFile::read(path)?,
+        _ => CatalogueFile::parse("")?,
+    };
+    let lines = suppliers
+        .listed(supplier)
+        .await
+        .map_err(|e| anyhow::anyhow!("{supplier}: price list not read: {e}"))?;
+    if lines.is_empty() {
+        bail!("{supplier}: the price list was empty; nothing written");
+    }
+    let (file, report) = import(existing, supplier, &lines, &Filter { category, brand });
+    eprint!("{}", report.describe(supplier));
+    let text = to_toml(&file)?;
+    match out {
+        None => print!("{text}"),
+        Some(path) => {
+            let partial = path.with_extension("toml.partial");
+            std::fs::write(&partial, &text)
+                .with_context(|| format!("writing {}", partial.display()))?;
+            std::fs::rename(&partial, path)
+                .with_context(|| format!("writing {}", path.display()))?;
+            eprintln!(
+                "wrote {}; check it, then `konter-server catalog load {}`",
+                path.display(),
+                path.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 async fn shop_id<S: Store>(store: &S, code: &str) -> anyhow::Result<konter_server::store::Shop> {
@@ -391,6 +486,9 @@ async fn run<S: Store + Clone + 'static>(
                 s.available_idr.idr()
             );
         }
+        Command::Catalog {
+            command: CatalogCommand::Import { .. },
+        } => bail!("catalog import is handled before the database is opened"),
         Command::Catalog {
             command: CatalogCommand::Load { file },
         } => {

@@ -16,9 +16,9 @@ use serde_json::{Value, json};
 use sha1::Sha1;
 
 use super::{
-    Asked, BillAnswer, Call, INQUIRY_TIMEOUT, Inquired, InquiryError, Meaning, Outcome, PriceItem,
-    Purchase, Reply, SupplierApi, Transport, failure_outcome, inquire, meaning_of, post_json,
-    whole_rupiah,
+    Asked, BillAnswer, Call, INQUIRY_TIMEOUT, Inquired, InquiryError, Listed, Meaning, Outcome,
+    PriceItem, Purchase, Reply, SupplierApi, Transport, failure_outcome, inquire, meaning_of,
+    post_json, whole_rupiah,
 };
 use crate::config::Digiflazz as DigiflazzConfig;
 
@@ -320,7 +320,7 @@ impl Digiflazz {
 
     /// The prepaid price list (at most once per 5 minutes, rc 83 beyond; docs/suppliers.md,
     /// "Digiflazz: price list").
-    pub async fn price_list(&self) -> Result<Vec<PriceItem>, String> {
+    pub async fn price_list(&self) -> Result<Vec<Listed>, String> {
         let c = &self.config;
         let body = json!({"cmd": "prepaid", "username": c.username, "sign": sign(&c.username, c.api_key.expose(), "pricelist")});
         let (answer, _) = post_json(
@@ -338,17 +338,7 @@ impl Digiflazz {
                 v["data"]["rc"]
             ));
         };
-        Ok(items
-            .iter()
-            .filter_map(|i| {
-                Some(PriceItem {
-                    supplier_sku: i["buyer_sku_code"].as_str()?.to_owned(),
-                    cost: whole_rupiah(&i["price"])?,
-                    active: i["buyer_product_status"].as_bool() == Some(true)
-                        && i["seller_product_status"].as_bool() == Some(true),
-                })
-            })
-            .collect())
+        Ok(items.iter().filter_map(listed).collect())
     }
 
     /// The deposit left at Digiflazz, in rupiah.
@@ -377,6 +367,31 @@ impl Digiflazz {
     }
 }
 
+/// A prepaid price-list item (docs/suppliers.md, "Digiflazz: price list"); `None` without a
+/// SKU or a price.
+fn listed(i: &Value) -> Option<Listed> {
+    let text = |k: &str| i[k].as_str().unwrap_or_default().trim().to_owned();
+    let time = |k: &str| chrono::NaiveTime::parse_from_str(i[k].as_str()?, "%H:%M").ok();
+    let cut_off = match (time("start_cut_off"), time("end_cut_off")) {
+        (Some(start), Some(end)) if start != end => Some((start, end)),
+        _ => None,
+    };
+    Some(Listed {
+        item: PriceItem {
+            supplier_sku: i["buyer_sku_code"].as_str()?.to_owned(),
+            cost: whole_rupiah(&i["price"])?,
+            active: i["buyer_product_status"].as_bool() == Some(true)
+                && i["seller_product_status"].as_bool() == Some(true),
+        },
+        name: text("product_name"),
+        category: text("category"),
+        brand: text("brand"),
+        nominal: None,
+        detail: text("desc"),
+        cut_off,
+    })
+}
+
 impl SupplierApi for Digiflazz {
     fn name(&self) -> &'static str {
         NAME
@@ -398,8 +413,12 @@ impl SupplierApi for Digiflazz {
         Box::pin(Digiflazz::status(self, p))
     }
 
-    fn price_list(&self) -> Reply<'_, Result<Vec<PriceItem>, String>> {
+    fn price_list(&self) -> Reply<'_, Result<Vec<Listed>, String>> {
         Box::pin(Digiflazz::price_list(self))
+    }
+
+    fn balance(&self) -> Reply<'_, Result<i64, String>> {
+        Box::pin(Digiflazz::balance(self))
     }
 
     fn pays_bills(&self) -> bool {

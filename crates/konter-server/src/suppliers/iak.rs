@@ -13,9 +13,9 @@ use serde_json::{Value, json};
 
 use super::digiflazz::sign;
 use super::{
-    Asked, Call, INQUIRY_TIMEOUT, Inquired, InquiryError, Meaning, Outcome, PriceItem, Purchase,
-    Reply, SupplierApi, Transport, failure_outcome, inquire, meaning_of, not_configured, post_json,
-    whole_rupiah,
+    Asked, Call, INQUIRY_TIMEOUT, Inquired, InquiryError, Listed, Meaning, Outcome, PriceItem,
+    Purchase, Reply, SupplierApi, Transport, failure_outcome, inquire, meaning_of, not_configured,
+    post_json, whole_rupiah,
 };
 use crate::config::Iak as IakConfig;
 
@@ -285,7 +285,7 @@ impl Iak {
 
     /// Every prepaid product, active or not: `pricelist` with `status: all`
     /// (docs/suppliers.md, "IAK: endpoints").
-    pub async fn price_list(&self) -> Result<Vec<PriceItem>, String> {
+    pub async fn price_list(&self) -> Result<Vec<Listed>, String> {
         let body =
             json!({"username": self.config.username, "sign": self.sign("pl"), "status": "all"});
         let (answer, _) = post_json(
@@ -301,16 +301,7 @@ impl Iak {
             .as_array()
             .or_else(|| v["data"].as_array())
             .ok_or_else(|| format!("no price list in the answer (rc {})", v["data"]["rc"]))?;
-        Ok(items
-            .iter()
-            .filter_map(|i| {
-                Some(PriceItem {
-                    supplier_sku: i["product_code"].as_str()?.to_owned(),
-                    cost: whole_rupiah(&i["product_price"])?,
-                    active: i["status"].as_str() == Some("active"),
-                })
-            })
-            .collect())
+        Ok(items.iter().filter_map(listed).collect())
     }
 
     pub async fn balance(&self) -> Result<i64, String> {
@@ -328,6 +319,39 @@ impl Iak {
             .parse()
             .map_err(|_| format!("no balance in {v}"))
     }
+}
+
+/// A price-list item (docs/suppliers.md, "IAK: prepaid API"); `None` without a code or a
+/// price. `product_nominal` is the face value as digits, or a name.
+fn listed(i: &Value) -> Option<Listed> {
+    let field = |k: &str| {
+        let t = text(&i[k]);
+        if t == "-" {
+            String::new()
+        } else {
+            t.trim().to_owned()
+        }
+    };
+    let brand = field("product_description");
+    let stated = field("product_nominal");
+    let nominal = stated.parse::<i64>().ok().filter(|n| *n > 0);
+    let name = match nominal {
+        Some(_) => format!("{brand} {stated}"),
+        None => stated,
+    };
+    Some(Listed {
+        item: PriceItem {
+            supplier_sku: i["product_code"].as_str()?.to_owned(),
+            cost: whole_rupiah(&i["product_price"])?,
+            active: i["status"].as_str() == Some("active"),
+        },
+        name,
+        category: field("product_type"),
+        brand,
+        nominal,
+        detail: field("product_details"),
+        cut_off: None,
+    })
 }
 
 impl SupplierApi for Iak {
@@ -358,8 +382,12 @@ impl SupplierApi for Iak {
         Box::pin(Iak::status(self, p))
     }
 
-    fn price_list(&self) -> Reply<'_, Result<Vec<PriceItem>, String>> {
+    fn price_list(&self) -> Reply<'_, Result<Vec<Listed>, String>> {
         Box::pin(Iak::price_list(self))
+    }
+
+    fn balance(&self) -> Reply<'_, Result<i64, String>> {
+        Box::pin(Iak::balance(self))
     }
 
     fn pln_inquiry<'a>(&'a self, target: &'a str) -> Reply<'a, Inquired<PlnInquiry>> {

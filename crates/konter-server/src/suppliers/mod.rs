@@ -191,6 +191,26 @@ pub struct PriceItem {
     pub active: bool,
 }
 
+/// One line of a supplier's price list with what describes it, for the catalogue import
+/// (`crate::catalogue_import`); price sync needs only its [`PriceItem`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed {
+    pub item: PriceItem,
+    /// The supplier's product name (`Telkomsel 10.000`, `Mobile Legends 86 Diamonds`).
+    pub name: String,
+    /// The supplier's category (`Pulsa`, `Games`, `E-Money`; IAK's `pulsa`, `game`, `etoll`).
+    pub category: String,
+    /// The supplier's brand (`TELKOMSEL`, `BY.U`, `MOBILE LEGENDS`).
+    pub brand: String,
+    /// The face value when the supplier states it as a number of its own (IAK's
+    /// `product_nominal`); otherwise the import reads it from the name.
+    pub nominal: Option<i64>,
+    /// Free text: a data package's quota, a game's account format.
+    pub detail: String,
+    /// A daily window the supplier does not sell in (Digiflazz's cut-off).
+    pub cut_off: Option<(chrono::NaiveTime, chrono::NaiveTime)>,
+}
+
 /// A price (`10150`, `"10150"`, `10150.0`) as whole rupiah; suppliers type it loosely.
 pub(crate) fn whole_rupiah(v: &Value) -> Option<Rupiah> {
     let idr = match v {

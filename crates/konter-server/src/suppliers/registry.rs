@@ -11,8 +11,8 @@ use konter_domain::api::v1::PlnInquiry;
 use konter_domain::game::{Game, GameTarget, SupplierFormat};
 
 use super::{
-    Asked, BillAnswer, Call, HttpTransport, InquiryError, Meaning, Outcome, PriceItem, Purchase,
-    Transport, digiflazz, failure_outcome, iak,
+    Asked, BillAnswer, Call, HttpTransport, InquiryError, Listed, Meaning, Outcome, PriceItem,
+    Purchase, Transport, digiflazz, failure_outcome, iak,
 };
 use crate::config::Config;
 
@@ -37,7 +37,9 @@ pub trait SupplierApi: Send + Sync {
     /// Asks what became of a ref_id; never buys anything new.
     fn status<'a>(&'a self, p: &'a Purchase) -> Reply<'a, (Outcome, Call)>;
     /// The whole prepaid price list.
-    fn price_list(&self) -> Reply<'_, Result<Vec<PriceItem>, String>>;
+    fn price_list(&self) -> Reply<'_, Result<Vec<Listed>, String>>;
+    /// The deposit left with the supplier, in whole rupiah.
+    fn balance(&self) -> Reply<'_, Result<i64, String>>;
     /// Whether it looks bills up and pays them.
     fn pays_bills(&self) -> bool {
         false
@@ -183,10 +185,24 @@ impl Suppliers {
         }
     }
 
-    /// The supplier's whole prepaid price list.
+    /// The supplier's whole prepaid price list: costs and availability.
     pub async fn price_list(&self, name: &str) -> Result<Vec<PriceItem>, String> {
+        let listed = self.listed(name).await?;
+        Ok(listed.into_iter().map(|l| l.item).collect())
+    }
+
+    /// The supplier's whole prepaid price list with names, categories and brands.
+    pub async fn listed(&self, name: &str) -> Result<Vec<Listed>, String> {
         match self.get(name) {
             Some(s) => s.price_list().await,
+            None => Err(format!("supplier '{name}' is not configured")),
+        }
+    }
+
+    /// The deposit left with the supplier, in whole rupiah.
+    pub async fn balance(&self, name: &str) -> Result<i64, String> {
+        match self.get(name) {
+            Some(s) => s.balance().await,
             None => Err(format!("supplier '{name}' is not configured")),
         }
     }

@@ -4,6 +4,7 @@
 
 mod api;
 mod bills;
+mod catalogue_import;
 mod cli;
 mod conformance;
 mod crash;
