@@ -94,6 +94,7 @@ impl Server {
             .await;
             config.suppliers.digiflazz = Some(konter_tests::digiflazz(&sandbox, 200));
             config.fulfilment.price_sync_s = Some(0);
+            config.alarms.deposit_check_s = Some(0);
             // PLN pascabayar, paid through an inquiry (no fixed cost).
             let bill = Product {
                 sku: Sku::parse("plnpasca").expect("sku"),

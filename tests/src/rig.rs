@@ -42,8 +42,10 @@ pub fn supplier_config(sandbox: &str) -> Config {
         api_key: Secret::new(konter_sandbox::iak::DEFAULT_PROD_KEY),
         status_interval_ms: Some(200),
     });
-    // Tests that want a price sync run one; a scheduled one would race their set-up.
+    // Tests that want a price sync or a balance check run one; a scheduled one would race
+    // their set-up and their counts of supplier calls.
     config.fulfilment.price_sync_s = Some(0);
+    config.alarms.deposit_check_s = Some(0);
     config
 }
 

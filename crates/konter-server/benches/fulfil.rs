@@ -119,7 +119,11 @@ async fn main() {
 
     // Wait for the queue to drain.
     loop {
-        let open = store.open_jobs().await.expect("open jobs");
+        let open = store
+            .queue_health(chrono::Utc::now())
+            .await
+            .expect("queue")
+            .open;
         if open == 0 {
             break;
         }

@@ -60,6 +60,23 @@ pub struct Config {
     pub owner: OwnerConfig,
     /// HTTPS: when set, `serve` speaks TLS only (see [`crate::tls`]).
     pub tls: Option<TlsConfig>,
+    #[serde(default)]
+    pub alarms: AlarmsConfig,
+}
+
+/// What the operator is alarmed about ([`crate::alarms`]).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlarmsConfig {
+    /// The least deposit per supplier, rupiah: `{ digiflazz = 2000000, iak = 1000000 }`.
+    #[serde(default, deserialize_with = "numbers_or_texts")]
+    pub deposit_floor_idr: std::collections::BTreeMap<String, i64>,
+    /// Seconds between balance checks (default 300; 0 turns them off).
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub deposit_check_s: Option<u64>,
+    /// An order waiting in the fulfilment queue longer than this is stale (default 600).
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub job_age_s: Option<u64>,
 }
 
 /// The certificate konter-server serves HTTPS with.
@@ -175,6 +192,28 @@ fn number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>,
     }
 }
 
+/// A table of whole numbers, each from TOML or from the environment.
+fn numbers_or_texts<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::collections::BTreeMap<String, i64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Number(i64),
+        Text(String),
+    }
+    let raw = std::collections::BTreeMap::<String, Either>::deserialize(d)?;
+    raw.into_iter()
+        .map(|(k, v)| match v {
+            Either::Number(n) => Ok((k, n)),
+            Either::Text(t) => t
+                .parse()
+                .map(|n| (k, n))
+                .map_err(|_| serde::de::Error::custom(format!("'{t}' is not a whole number"))),
+        })
+        .collect()
+}
+
 /// Switches for test and demo setups only.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -187,7 +226,7 @@ pub struct Testing {
 
 /// Top-level keys an environment variable may set; other `KONTER_*` variables belong to
 /// other programs (the device's `KONTER_TOKEN_STORE`, say) and are left alone.
-const TOP_LEVEL_KEYS: [&str; 8] = [
+const TOP_LEVEL_KEYS: [&str; 9] = [
     "db",
     "listen",
     "suppliers",
@@ -196,6 +235,7 @@ const TOP_LEVEL_KEYS: [&str; 8] = [
     "testing",
     "owner",
     "tls",
+    "alarms",
 ];
 
 impl Config {

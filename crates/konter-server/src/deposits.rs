@@ -184,7 +184,7 @@ pub async fn notification<S: Store + Clone + 'static>(
         &n.signature_key,
     ) {
         Metrics::inc(&app.metrics.webhooks_rejected);
-        tracing::warn!(order_id = %n.order_id, "midtrans notification with a bad signature");
+        app.alarms.bad_signature("midtrans", app.clock.now());
         return Err(hook_refused(
             StatusCode::UNAUTHORIZED,
             "bad_signature",

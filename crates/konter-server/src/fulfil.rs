@@ -479,8 +479,18 @@ impl<S: Store + Clone + 'static> Fulfiller<S> {
         log_call(&self.app.store, &row).await;
         tracing::info!(order_id = %attempt.order_id, ref_id = %attempt.ref_id, supplier = %attempt.supplier,
             outcome = outcome.class(), "{}", if buy { "bought" } else { "asked" });
-        if let Outcome::RejectedConfig { .. } | Outcome::Refused { ours: true, .. } = outcome {
-            self.pause(&attempt.supplier, at);
+        match &outcome {
+            Outcome::RejectedConfig { code, message }
+            | Outcome::Refused {
+                code,
+                message,
+                ours: true,
+            } => {
+                self.app.alarms.refused(&attempt.supplier, code, message);
+                self.pause(&attempt.supplier, at);
+            }
+            Outcome::Unknown { .. } | Outcome::Refused { .. } => {}
+            _ => self.app.alarms.answered(&attempt.supplier),
         }
         outcome
     }

@@ -6,6 +6,7 @@
 //! balanced ledger posting; let a shop's saldo go below zero; put a credential in a log
 //! line or an API answer.
 
+pub mod alarms;
 pub mod auth;
 pub mod backup;
 pub mod bills;
@@ -58,6 +59,8 @@ pub struct App<S> {
     pub fulfil_wake: Wake,
     /// Where "now" comes from: the system, or the simulation.
     pub clock: Clock,
+    /// What the operator must hear about, as last seen.
+    pub alarms: Arc<alarms::Alarms>,
 }
 
 impl<S: store::Store + Clone + 'static> App<S> {
@@ -95,6 +98,7 @@ impl<S: store::Store + Clone + 'static> App<S> {
             suppliers,
             fulfil_wake: Wake::default(),
             clock,
+            alarms: Arc::new(alarms::Alarms::default()),
         })
     }
 }

@@ -85,6 +85,9 @@ enum Command {
     },
     /// Recomputes every balance from the ledger entries; exits 0 only when all agree.
     Audit,
+    /// What needs an operator: the fulfilment queue, orders in review, each supplier's
+    /// deposit against its floor (asked now) or its refusal. Exits 1 when anything does.
+    Status,
     /// Copies the live SQLite database into FILE (a new file), consistent as of one commit
     /// while the server keeps running. PostgreSQL: use pg_dump (see the README).
     Backup { file: PathBuf },
@@ -385,6 +388,14 @@ async fn run<S: Store + Clone + 'static>(
             http::serve(listener, App::new(store, config)?).await?;
         }
         Command::Migrate => eprintln!("migrations applied"),
+        Command::Status => {
+            let app = konter_server::App::new(store.clone(), config.clone())?;
+            let (text, alarm) = konter_server::alarms::status(&app).await?;
+            print!("{text}");
+            if alarm {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         Command::Shop {
             command: ShopCommand::Create { code, name, tier },
         } => {

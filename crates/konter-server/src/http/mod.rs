@@ -378,6 +378,7 @@ pub async fn serve_until<S: Store + Clone + 'static>(
     if workers.is_none() {
         tracing::warn!("no supplier is configured: orders wait until one is");
     }
+    let alarms = tokio::spawn(crate::alarms::run(state.clone(), stop.subscribe()));
     let tls = match &state.config.tls {
         Some(settings) => Some(crate::tls::load(settings, stop.subscribe()).map_err(|e| {
             let _ = stop.send(true);
@@ -409,6 +410,7 @@ pub async fn serve_until<S: Store + Clone + 'static>(
         }
     };
     let _ = stop.send(true);
+    let _ = alarms.await;
     if let Some((fulfil, prices)) = workers {
         let _ = fulfil.await;
         let _ = prices.await;

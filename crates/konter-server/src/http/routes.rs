@@ -33,11 +33,22 @@ pub async fn healthz() -> impl IntoResponse {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
-pub async fn metrics<S: Store + Clone + 'static>(State(app): State<App<S>>) -> impl IntoResponse {
-    (
+pub async fn metrics<S: Store + Clone + 'static>(
+    State(app): State<App<S>>,
+) -> Result<impl IntoResponse, ApiFailure> {
+    let now = app.clock.now();
+    let config = &app.config.alarms;
+    let queue = app
+        .store
+        .queue_health(crate::alarms::stale_before(config, now))
+        .await?;
+    let alarms = app
+        .alarms
+        .render(&app.suppliers.names(), config, &queue, now);
+    Ok((
         [("content-type", "text/plain; version=0.0.4")],
-        app.metrics.render(),
-    )
+        format!("{}{alarms}", app.metrics.render()),
+    ))
 }
 
 pub async fn no_route() -> ApiFailure {

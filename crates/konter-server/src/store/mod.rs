@@ -333,6 +333,25 @@ pub struct StoredDeposit {
     pub deposit: Deposit,
 }
 
+/// The fulfilment queue at a glance ([`Store::queue_health`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueueHealth {
+    /// Jobs with work to do (a purchase to send or to ask about).
+    pub open: i64,
+    /// Open jobs whose order was accepted before the threshold.
+    pub stale: i64,
+    /// When the oldest order with an open job was accepted.
+    pub oldest_open: Option<DateTime<Utc>>,
+    /// Orders an operator must settle by hand (`konter-server order settle`).
+    pub review: i64,
+    /// The first of them, longest waiting first (at most [`QueueHealth::LISTED`]).
+    pub in_review: Vec<OrderId>,
+}
+
+impl QueueHealth {
+    pub const LISTED: i64 = 20;
+}
+
 /// What `audit` found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AuditReport {
@@ -533,8 +552,12 @@ pub trait Store: Journal + Owners + SettingsStore + Send + Sync {
     ) -> impl Future<Output = StoreResult<Option<Attempt>>> + Send;
     fn log_call(&self, call: &SupplierCall) -> impl Future<Output = StoreResult<()>> + Send;
     fn calls(&self, order: OrderId) -> impl Future<Output = StoreResult<Vec<SupplierCall>>> + Send;
-    /// How many jobs are open, for the metrics and the tests.
-    fn open_jobs(&self) -> impl Future<Output = StoreResult<i64>> + Send;
+    /// The fulfilment queue at a glance, for the operator's alarms: open jobs, those whose
+    /// order was accepted before `stale_before`, the oldest open order, orders in review.
+    fn queue_health(
+        &self,
+        stale_before: DateTime<Utc>,
+    ) -> impl Future<Output = StoreResult<QueueHealth>> + Send;
 
     fn saldo(&self, shop: ShopId) -> impl Future<Output = StoreResult<Saldo>> + Send;
     /// Credits a hand-taken deposit once per `(shop, reference)`; `false` when that

@@ -11,8 +11,8 @@ use konter_domain::catalogue::{Sku, Tier};
 use konter_domain::ids::{DepositId, DeviceId, InquiryId, OrderId, ShopId};
 use konter_domain::order::OrderStatus;
 use konter_server::store::{
-    NewOrder, PairOutcome, PlaceOutcome, Refusal, RefuseOutcome, Settlement, Store, StoreError,
-    StoredDeposit, StoredInquiry,
+    JobNext, NewOrder, PairOutcome, PlaceOutcome, Refusal, RefuseOutcome, Settlement, Store,
+    StoreError, StoredDeposit, StoredInquiry,
 };
 
 use konter_tests::{postgres, rp, seed_catalogue, sqlite};
@@ -82,6 +82,23 @@ async fn story<S: Store>(store: S) {
         store.place_order(&first).await.expect("again"),
         PlaceOutcome::Exists(_)
     ));
+    // Its job waits in the queue: stale for a threshold after it, not before; then review.
+    let queue = store.queue_health(now).await.expect("queue");
+    assert_eq!((queue.open, queue.stale, queue.review), (1, 0, 0));
+    assert!(queue.oldest_open.is_some());
+    let later = now + chrono::TimeDelta::seconds(1);
+    assert_eq!(store.queue_health(later).await.expect("queue").stale, 1);
+    store
+        .schedule_job(order.id, JobNext::Review, now)
+        .await
+        .expect("review");
+    let queue = store.queue_health(later).await.expect("queue");
+    assert_eq!((queue.open, queue.stale, queue.review), (0, 0, 1));
+    assert_eq!(queue.in_review, [order.id]);
+    store
+        .schedule_job(order.id, JobNext::At(now), now)
+        .await
+        .expect("back to open");
 
     // Short saldo: nothing stored, nothing held.
     let big = new_order(a.id, 90_000, 89_000);

@@ -215,6 +215,18 @@ async fn webhooks_bad_signatures_are_refused_and_duplicates_change_nothing() {
         .await
         .expect("hook");
     assert_eq!(iak_forged.status(), 401);
+    // The operator hears of both, and of nothing signed right.
+    let metrics = crate::alarms::metrics(&rig.http, &rig.base).await;
+    for source in ["digiflazz", "iak"] {
+        assert_eq!(
+            crate::alarms::gauge(
+                &metrics,
+                &format!("konter_webhook_signature_failures_total{{source=\"{source}\"}}")
+            ),
+            Some(1),
+            "{source}: {metrics}"
+        );
+    }
     tokio::time::sleep(Duration::from_millis(PENDING_DELAY_MS * 2)).await;
     let after = rig
         .app

@@ -2,6 +2,7 @@
 //! The store conformance script runs against SQLite always and against PostgreSQL when the
 //! test command has started one (`KONTER_TEST_PG_URL`).
 
+mod alarms;
 mod api;
 mod bills;
 mod catalogue_import;

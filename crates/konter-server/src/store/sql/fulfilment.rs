@@ -12,8 +12,8 @@ use super::dialect::{Conn, Dialect, query};
 use super::ledger::{self, EventMeta};
 use super::{SqlStore, corrupt, feed, from_ms, journal, ms, parse_id, rows};
 use crate::store::{
-    Attempt, AttemptResult, AttemptState, JobNext, Settlement, StoreError, StoreResult,
-    StoredOrder, SupplierCall,
+    Attempt, AttemptResult, AttemptState, JobNext, QueueHealth, Settlement, StoreError,
+    StoreResult, StoredOrder, SupplierCall,
 };
 
 /// The order `id`, its row locked until `tx` ends (PostgreSQL; SQLite's writer holds
@@ -553,10 +553,43 @@ pub(super) async fn calls<D: Dialect>(
         .collect()
 }
 
-pub(super) async fn open_jobs<D: Dialect>(store: &SqlStore<D>) -> StoreResult<i64> {
-    let n: i64 = query("SELECT COUNT(*) FROM fulfil_jobs WHERE state = 'open'")
-        .fetch_one(&mut store.read().await?)
-        .await?
-        .try_get(0)?;
-    Ok(n)
+pub(super) async fn queue_health<D: Dialect>(
+    store: &SqlStore<D>,
+    stale_before: DateTime<Utc>,
+) -> StoreResult<QueueHealth> {
+    let rows = query(
+        "SELECT j.state, COUNT(*), \
+         SUM(CASE WHEN o.created_at < $1 THEN 1 ELSE 0 END), MIN(o.created_at) \
+         FROM fulfil_jobs j JOIN orders o ON o.id = j.order_id \
+         WHERE j.state IN ('open', 'review') GROUP BY j.state",
+    )
+    .bind(ms(stale_before))
+    .fetch_all(&mut store.read().await?)
+    .await?;
+    let mut health = QueueHealth::default();
+    for row in rows {
+        let state: String = row.try_get(0)?;
+        let count: i64 = row.try_get(1)?;
+        if state == "open" {
+            health.open = count;
+            health.stale = row.try_get::<Option<i64>, _>(2)?.unwrap_or(0);
+            health.oldest_open = row.try_get::<Option<i64>, _>(3)?.map(from_ms).transpose()?;
+        } else {
+            health.review = count;
+        }
+    }
+    if health.review > 0 {
+        let ids = query(
+            "SELECT order_id FROM fulfil_jobs WHERE state = 'review' ORDER BY updated_at LIMIT $1",
+        )
+        .bind(QueueHealth::LISTED)
+        .fetch_all(&mut store.read().await?)
+        .await?;
+        for row in ids {
+            health
+                .in_review
+                .push(parse_id("order id", &row.try_get::<String, _>(0)?)?);
+        }
+    }
+    Ok(health)
 }

@@ -54,8 +54,9 @@ pub use dialect::Dialect;
 
 use super::{
     Attempt, AttemptResult, AuditReport, AuthDevice, CatalogueEntry, JobNext, NewOrder,
-    PairOutcome, PlaceOutcome, Refusal, RefuseOutcome, Settlement, Shop, Store, StoreError,
-    StoreResult, StoredDeposit, StoredInquiry, StoredOrder, SupplierCall, SupplierProduct,
+    PairOutcome, PlaceOutcome, QueueHealth, Refusal, RefuseOutcome, Settlement, Shop, Store,
+    StoreError, StoreResult, StoredDeposit, StoredInquiry, StoredOrder, SupplierCall,
+    SupplierProduct,
 };
 
 /// How long a SQLite connection waits for a lock before failing. Only the CLI and the
@@ -480,8 +481,11 @@ impl<D: Dialect> Store for SqlStore<D> {
         fulfilment::calls(self, order)
     }
 
-    fn open_jobs(&self) -> impl Future<Output = StoreResult<i64>> + Send {
-        fulfilment::open_jobs(self)
+    fn queue_health(
+        &self,
+        stale_before: DateTime<Utc>,
+    ) -> impl Future<Output = StoreResult<QueueHealth>> + Send {
+        fulfilment::queue_health(self, stale_before)
     }
 
     fn saldo(&self, shop: ShopId) -> impl Future<Output = StoreResult<Saldo>> + Send {
