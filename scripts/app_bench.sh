@@ -20,10 +20,6 @@ RUNS="${KONTER_BENCH_APP_RUNS:-3}"
 IDLE_S=10
 APP="$CARGO_TARGET_DIR/release/konter-app"
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # Inside Xvfb: one tauri-driver, one fresh data directory and one app per run.
 if [ "${1:-}" = "--inner" ]; then
   for i in $(seq "$RUNS"); do

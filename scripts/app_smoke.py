@@ -191,7 +191,14 @@ class Shots:
         self.out_dir = out_dir
         self.n = 0
 
+    @staticmethod
+    def none(d: Driver) -> "Shots":
+        """Takes no pictures."""
+        return Shots(d, "")
+
     def take(self, name: str) -> None:
+        if not self.out_dir:
+            return
         self.n += 1
         path = os.path.join(self.out_dir, f"{self.n:02d}-{name}.png")
         self.d.screenshot(path)
@@ -296,8 +303,8 @@ def tour(d: Driver, shots: "Shots") -> None:
     shots.take("pengaturan")
 
 
-def sell_flow(d: Driver, args) -> None:
-    shots = Shots(d, args.out)
+def pair_and_login(d: Driver, args, shots: "Shots") -> None:
+    """Setup (pair, shop profile, owner PIN), then the owner logs in: Jual is shown."""
     t0 = time.monotonic()
     d.start(args.app)
     d.find('[data-testid="setup"]', START_TIMEOUT_S)
@@ -343,6 +350,11 @@ def sell_flow(d: Driver, args) -> None:
     d.wait_text('[data-testid="status-bar"]', OWNER)
     print("logged in as the owner")
 
+
+def sell_flow(d: Driver, args) -> None:
+    shots = Shots(d, args.out)
+    pair_and_login(d, args, shots)
+
     # Jual: number, the product, cash.
     smart = d.find('[data-testid="smart-input"]')
     time.sleep(0.5)
@@ -384,6 +396,49 @@ def sell_flow(d: Driver, args) -> None:
 
     bill_flow(d, args, shots)
     tour(d, shots)
+
+
+def sell_quickly(d: Driver, phone: str, previous: str) -> str:
+    """One pulsa sale at Jual, paid in cash, to its end; the order card's id."""
+    smart = d.find('[data-testid="smart-input"]')
+    d.keys(smart, phone)
+    d.wait_text('[data-testid="detected"]', "Telkomsel")
+    if not d.find_all(f'[data-testid="products"] button[data-sku="{SKU}"]'):
+        d.click(d.find("//button[@role='tab' and normalize-space()='Pulsa']", using="xpath"))
+    d.click(d.find(f'[data-testid="products"] button[data-sku="{SKU}"]'))
+    time.sleep(0.2)
+    d.keys(d.find("#cash-input"), str(CASH_IDR))
+    d.click(d.find('[data-testid="pay-panel"] button.send'))
+    deadline = time.monotonic() + SERVER_TIMEOUT_S
+    while True:
+        try:
+            card = d.find('[data-testid="jual"] [data-testid="order-card"]', timeout_s=0)
+            ident = d.attribute(card, "data-order-id") or ""
+            status = d.attribute(card, "data-status") or ""
+        except RuntimeError:
+            ident, status = "", ""
+        if ident and ident != previous and status in ("success", "failed", "refunded"):
+            check(status == "success", f"sale to {phone} ended {status!r}")
+            return ident
+        check(time.monotonic() < deadline, f"the sale to {phone} never finished ({status!r})")
+        time.sleep(0.1)
+
+
+def flow_bench(d: Driver, args) -> None:
+    """Pair, log in, --sales sales, every screen, then --idle-s idle: the memory the app
+    and its WebKit processes hold (PSS, each shared page counted once)."""
+    shots = Shots(d, args.out) if args.out else None
+    t0 = time.monotonic()
+    pair_and_login(d, args, shots or Shots.none(d))
+    previous = ""
+    for i in range(args.sales):
+        previous = sell_quickly(d, f"0812345{i:04d}0", previous)
+    for screen in ("riwayat", "saldo", "laporan", "tagihan", "pengaturan", "jual"):
+        go(d, screen)
+        time.sleep(0.5)
+    print(f"flow_ms {round((time.monotonic() - t0) * 1000)}")
+    time.sleep(args.idle_s)
+    report_memory(find_app(args.app, args.driver_pid))
 
 
 def screenshot_only(d: Driver, args) -> None:
@@ -476,6 +531,11 @@ def bench(d: Driver, args) -> None:
     print(f"session_to_setup_ms {round(session_ms)}")
 
     time.sleep(args.idle_s)
+    report_memory(pid)
+
+
+def report_memory(pid: int) -> None:
+    """Prints the app's and its WebKit processes' memory: RSS and PSS sums, per process."""
     procs = processes()
     family = [pid] + descendants(procs, pid)
     total = 0
@@ -508,8 +568,15 @@ def main() -> int:
     ap.add_argument("--bench", action="store_true", help="time a cold start and idle memory")
     ap.add_argument("--idle-s", type=float, default=10)
     ap.add_argument("--driver-pid", type=int, default=0, help="tauri-driver's pid (--bench)")
+    ap.add_argument("--bench-flow", action="store_true",
+                    help="pair, log in, sell --sales times, every screen, idle, memory")
+    ap.add_argument("--sales", type=int, default=20)
     args = ap.parse_args()
-    if not args.screenshot_only and not args.bench:
+    if args.bench_flow:
+        missing = [o for o in ("server_url", "pair_code") if not getattr(args, o)]
+        if missing:
+            ap.error("--bench-flow needs " + ", ".join("--" + m.replace("_", "-") for m in missing))
+    elif not args.screenshot_only and not args.bench:
         missing = [o for o in ("out", "server_url", "pair_code", "receipt") if not getattr(args, o)]
         if missing:
             ap.error("the smoke test needs " + ", ".join("--" + m.replace("_", "-") for m in missing))
@@ -523,6 +590,8 @@ def main() -> int:
             keep = args.keep
         elif args.bench:
             bench(d, args)
+        elif args.bench_flow:
+            flow_bench(d, args)
         else:
             os.makedirs(args.out, exist_ok=True)
             try:

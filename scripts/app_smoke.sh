@@ -26,12 +26,11 @@ APP="$BIN/konter-app"
 
 WORK="$(mktemp -d)"
 pids=()
-xgroup=""
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
   # The Xvfb session runs in its own process group: tauri-driver, WebKitWebDriver, the app.
-  [ -n "$xgroup" ] && kill -TERM -- "-$xgroup" 2>/dev/null || true
+  [ -n "$XGROUP" ] && kill -TERM -- "-$XGROUP" 2>/dev/null || true
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   cp "$WORK"/*.log "$OUT_DIR"/ 2>/dev/null || true
@@ -54,13 +53,8 @@ fail() {
   exit 1
 }
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 SERVER_PORT="$(free_port)"
 SANDBOX_PORT="$(free_port)"
-DRIVER_PORT="$(free_port)"
-NATIVE_PORT="$(free_port)"
 SERVER_URL="http://127.0.0.1:$SERVER_PORT"
 
 # The demo's settings with this run's database and ports.
@@ -97,22 +91,8 @@ rm -f "$RECEIPT" "$OUT_DIR"/*.png "$OUT_DIR"/failure.html
 
 say "running the app under Xvfb (pairing code $CODE)"
 started=$(date +%s)
-# setsid: its own process group, so cleanup can end everything it started.
-setsid -w timeout 150 xvfb-run -a -s "-screen 0 1366x768x24" sh -c '
-  tauri-driver --port "$1" --native-port "$2" >"$3/tauri-driver.log" 2>&1 &
-  driver=$!
-  python3 scripts/app_smoke.py --app "$4" --driver "http://127.0.0.1:$1" --out "$5" \
-    --server-url "$6" --pair-code "$7" --receipt "$8"
-  status=$?
-  kill "$driver" 2>/dev/null
-  wait "$driver" 2>/dev/null
-  exit $status
-' sh "$DRIVER_PORT" "$NATIVE_PORT" "$WORK" "$APP" "$OUT_DIR" "$SERVER_URL" "$CODE" "$RECEIPT" &
-xgroup=$!
-status=0
-wait "$xgroup" || status=$?
-xgroup=""
-[ "$status" -eq 0 ] || fail "the app smoke test (exit $status)"
+smoke_app "$WORK" "$APP" "$OUT_DIR" "$SERVER_URL" "$CODE" "$RECEIPT" ||
+  fail "the app smoke test (exit $?)"
 
 "${SERVER[@]}" audit >/dev/null 2>>"$WORK/setup.log" || fail "the server's books do not agree"
 say "app smoke test passed in $(($(date +%s) - started)) s; screenshots, receipt and logs in $OUT_DIR"

@@ -54,3 +54,31 @@ build_app() {
   say "building konter-app, konter-server, konter-sandbox and konter"
   cargo build --locked -p konter-app -p konter-server -p konter-sandbox -p konter-client
 }
+
+# free_port: a TCP port nobody listens on now.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# smoke_app WORK APP OUT SERVER_URL CODE RECEIPT: the app at APP under Xvfb, driven through
+# tauri-driver by scripts/app_smoke.py: paired with SERVER_URL by CODE, a pulsa sale and a
+# bill, screenshots in OUT, the printer writing RECEIPT, logs in WORK. The session is its own
+# process group, in $XGROUP while it runs, so a caller's cleanup can end all of it.
+XGROUP=""
+smoke_app() {
+  local work=$1 app=$2 out=$3 url=$4 code=$5 receipt=$6 status=0
+  setsid -w timeout 150 xvfb-run -a -s "-screen 0 1366x768x24" sh -c '
+    tauri-driver --port "$1" --native-port "$2" >"$3/tauri-driver.log" 2>&1 &
+    driver=$!
+    python3 scripts/app_smoke.py --app "$4" --driver "http://127.0.0.1:$1" --out "$5" \
+      --server-url "$6" --pair-code "$7" --receipt "$8"
+    status=$?
+    kill "$driver" 2>/dev/null
+    wait "$driver" 2>/dev/null
+    exit $status
+  ' sh "$(free_port)" "$(free_port)" "$work" "$app" "$out" "$url" "$code" "$receipt" &
+  XGROUP=$!
+  wait "$XGROUP" || status=$?
+  XGROUP=""
+  return "$status"
+}

@@ -17,6 +17,28 @@ use konter_domain::order::OrderStatus;
 use konter_domain::target::Detected;
 use serde::{Deserialize, Serialize};
 
+/// A kept daily copy of the counter's store.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Backup {
+    /// The shop's day the copy was taken, `YYYY-MM-DD`.
+    pub day: String,
+    /// Its size in KiB, rounded up.
+    pub size_kb: u32,
+}
+
+/// The counter's daily copies and the one chosen to come back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Backups {
+    /// The kept copies, newest first (at most seven).
+    pub copies: Vec<Backup>,
+    /// The day of the copy chosen to replace the store at the next start, if one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub pending_day: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Cashier {
@@ -433,6 +455,7 @@ mod typescript {
         d.visit::<super::Settings>();
         d.visit::<super::PriceRule>();
         d.visit::<super::PrintJob>();
+        d.visit::<super::Backups>();
         d.visit::<crate::error::CommandError>();
         let mut out = String::from(
             "// Generated from src-tauri/src/wire.rs (and the engine types it names) by\n\

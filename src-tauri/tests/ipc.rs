@@ -396,3 +396,51 @@ fn a_paired_counter_quotes_from_its_catalogue_and_queues_a_sale() {
     let twice = c.err("cancel_queued_order", json!({"id": other["id"]}));
     assert_eq!(twice["code"], "not_queued");
 }
+
+#[test]
+fn the_owner_sees_the_daily_copies_and_chooses_one_for_the_next_start() {
+    let c = counter();
+    assert_eq!(c.err("backups", json!({}))["code"], "not_logged_in");
+    c.owner_logged_in();
+    let none = c.ok("backups", json!({}));
+    assert_eq!(none["copies"], json!([]));
+    assert!(none.get("pending_day").is_none(), "{none}");
+    // The sync loop takes the day's copy; here a second handle on the same store does.
+    let engine = konter_client::Engine::open(
+        c.dir.path(),
+        Box::new(konter_client::token::MemoryStore::default()),
+    )
+    .expect("engine");
+    engine.daily_backup().expect("copy").expect("a new copy");
+    let listed = c.ok("backups", json!({}));
+    let day = listed["copies"][0]["day"].as_str().expect("day").to_owned();
+    assert!(
+        listed["copies"][0]["size_kb"]
+            .as_u64()
+            .is_some_and(|k| k > 0),
+        "{listed}"
+    );
+    let missing = c.err("restore_backup", json!({"day": "2020-01-01"}));
+    assert_eq!(
+        (missing["code"].as_str(), missing["field"].as_str()),
+        (Some("not_found"), Some("day"))
+    );
+    assert!(
+        c.ok("backups", json!({})).get("pending_day").is_none(),
+        "a refusal chooses nothing"
+    );
+    let chosen = c.ok("restore_backup", json!({"day": day}));
+    assert_eq!(chosen["pending_day"], json!(day));
+
+    c.ok(
+        "create_cashier",
+        json!({"name": "Sri", "role": "cashier", "pin": "222333"}),
+    );
+    c.ok("logout", json!({}));
+    c.ok("login", json!({"pin": "222333"}));
+    assert_eq!(c.err("backups", json!({}))["code"], "owner_only");
+    assert_eq!(
+        c.err("restore_backup", json!({"day": day}))["code"],
+        "owner_only"
+    );
+}

@@ -1,4 +1,5 @@
-// The other screens: Pengaturan, Riwayat, Saldo, Laporan, the owner gate, and layout rules.
+// The other screens: Pengaturan (its backups too), Riwayat, Saldo, Laporan, the owner gate, and
+// layout rules.
 
 import { createRequire } from 'node:module';
 import { assert, layoutHolds, openOnlyMatch } from './harness.mjs';
@@ -223,6 +224,94 @@ export const screenFlows = [
       await h.see('Selisih', '[data-testid="close-shift"]');
       assert((await h.text('[data-testid="shift-difference"]')).startsWith('-Rp'), 'short cash shows a negative difference');
       await h.shot('laporan');
+    },
+  },
+  {
+    name: 'cadangan: the owner chooses a copy (asked first), sees it kept for the next start and asks a restart; a cashier cannot reach it',
+    /** @param {H} h */
+    async run(h) {
+      const { page } = h;
+      const db = () => page.evaluate(() => {
+        const d = /** @type {any} */ (window).__konterMock.ctx.db;
+        return { pending: /** @type {string | undefined} */ (d.pendingBackupDay), restarts: /** @type {number} */ (d.restartsAsked) };
+      });
+      /** @param {{ day: string, size_kb: number }[]} copies */
+      const stage = (copies) =>
+        page.evaluate((c) => {
+          /** @type {any} */ (window).__konterMock.ctx.db.backups = c;
+        }, copies);
+      // A device paired today has no copy yet.
+      await stage([]);
+      await h.press('F4');
+      await h.see('Pengaturan');
+      await page.getByRole('button', { name: 'Cadangan', exact: true }).click();
+      await h.see('Belum ada salinan. Salinan pertama dibuat hari ini selama Konter menyala.', '[data-testid="backups"]');
+
+      // Three days later, as the engine's daily copies would be.
+      await stage([
+        { day: '2026-03-10', size_kb: 1_284 },
+        { day: '2026-03-09', size_kb: 1_262 },
+        { day: '2026-03-08', size_kb: 980 },
+      ]);
+      await page.getByRole('button', { name: 'Umum', exact: true }).click();
+      await page.getByRole('button', { name: 'Cadangan', exact: true }).click();
+      const rows = page.locator('[data-testid="backup-row"]');
+      await rows.first().waitFor({ state: 'visible' });
+      const shown = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent).join(' | ')));
+      assert(
+        shown.join(' / ') === 'Selasa, 10 Maret 2026 | 1,3 MB / Senin, 9 Maret 2026 | 1,2 MB / Minggu, 8 Maret 2026 | 980 KB',
+        `the copies, newest first, in words: ${shown.join(' / ')}`,
+      );
+
+      // The question comes first, and asking changes nothing.
+      const chosen = '2026-03-09';
+      const inWords = '9 Maret 2026';
+      await rows.nth(1).getByRole('button', { name: 'Pulihkan' }).click();
+      await h.see('Tidak ada yang berubah sekarang.', '[data-testid="backup-confirm"]');
+      await h.see('belum sampai ke server tidak ikut kembali', '[data-testid="backup-confirm"]');
+      assert((await db()).pending === undefined, 'asking chose nothing');
+      await h.shot('cadangan-confirm');
+      await page.getByTestId('backup-confirm-yes').click();
+      await h.see(`Salinan ${inWords} akan dipakai saat Konter dibuka lagi.`, '[data-testid="backup-pending"]');
+      assert((await db()).pending === chosen, `the engine keeps ${chosen} for the next start`);
+      await h.shot('cadangan');
+
+      // The restart is only asked of the stand-in: the page stays, the button waits.
+      await page.getByTestId('backup-restart').click();
+      await page.waitForFunction(() => /** @type {any} */ (window).__konterMock.ctx.db.restartsAsked === 1);
+      await h.see('Memulai ulang…', '[data-testid="backup-pending"]');
+
+      // Away and back: the chosen copy is still announced.
+      await h.press('F1');
+      await h.see('Nomor HP / nomor PLN');
+      await h.press('F4');
+      await page.getByRole('button', { name: 'Cadangan', exact: true }).click();
+      await h.see(`Salinan ${inWords} akan dipakai saat Konter dibuka lagi.`, '[data-testid="backup-pending"]');
+
+      // A cashier meets the owner's PIN pad, and the engine refuses the copies.
+      await page.getByRole('button', { name: 'Keluar' }).click();
+      await h.see('Ketik PIN Anda lalu tekan Enter.');
+      await h.type('1111');
+      await h.press('Enter');
+      await h.see('Sri', '[data-testid="status-bar"]');
+      await h.press('F4');
+      await h.see('Halaman ini hanya untuk pemilik. Masukkan PIN pemilik.');
+      assert((await page.locator('[data-testid="backups"]').count()) === 0, 'no copies behind the gate');
+      assert((await page.getByRole('button', { name: 'Cadangan', exact: true }).count()) === 0, 'no Cadangan for a cashier');
+      const refused = await page.evaluate(() =>
+        /** @type {any} */ (window).__konterMock.handle('backups', {}).then(
+          () => 'answered',
+          (/** @type {{ code: string }} */ e) => e.code,
+        ),
+      );
+      assert(refused === 'owner_only', `the engine answers a cashier: ${refused}`);
+
+      // The owner again, for the flows after this one.
+      await page.getByRole('button', { name: 'Keluar' }).click();
+      await h.see('Ketik PIN Anda lalu tekan Enter.');
+      await h.type('123456');
+      await h.press('Enter');
+      await h.see('Nomor HP / nomor PLN');
     },
   },
   {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatDay,
   formatElapsed,
   formatRupiah,
+  formatSize,
   formatTarget,
   formatToken,
   groupBy,
@@ -73,5 +75,27 @@ describe('time', () => {
 
   it('gives the local date', () => {
     expect(localDate(new Date(2026, 10, 28, 23, 59))).toBe('2026-11-28');
+  });
+});
+
+describe('days and sizes', () => {
+  it('writes a day in words, with its weekday when asked, in either language', () => {
+    expect(formatDay('2026-03-09')).toBe('9 Maret 2026');
+    expect(formatDay('2026-03-09', 'id', true)).toBe('Senin, 9 Maret 2026');
+    expect(formatDay('2026-08-17', 'id', true)).toBe('Senin, 17 Agustus 2026');
+    expect(formatDay('2026-12-31', 'en', true)).toBe('Thursday, 31 December 2026');
+    expect(formatDay('2026-02-01', 'en')).toBe('1 February 2026');
+    expect(formatDay('2026-02-30')).toBe('2026-02-30');
+    expect(formatDay('kemarin')).toBe('kemarin');
+  });
+
+  it('writes a size in KB under a MB, else in MB with one decimal', () => {
+    expect(formatSize(0)).toBe('0 KB');
+    expect(formatSize(980)).toBe('980 KB');
+    expect(formatSize(1_023)).toBe('1023 KB');
+    expect(formatSize(1_024)).toBe('1 MB');
+    expect(formatSize(1_284)).toBe('1,3 MB');
+    expect(formatSize(1_284, 'en')).toBe('1.3 MB');
+    expect(formatSize(20_480)).toBe('20 MB');
   });
 });

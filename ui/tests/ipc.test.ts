@@ -26,6 +26,9 @@ describe('the IPC layer', () => {
     await ipc.reconfirmOrder('KNT-2');
     await ipc.cancelQueuedOrder('KNT-3');
     await ipc.saveSettings(settings({ printer: { kind: 'tcp', address: '10.0.0.5:9100', width: 32 } }));
+    await ipc.backups();
+    await ipc.restoreBackup('2026-03-09');
+    await ipc.restartApp();
     expect(calls.map((c) => c[0])).toEqual([
       'pair',
       'place_order',
@@ -38,6 +41,9 @@ describe('the IPC layer', () => {
       'reconfirm_order',
       'cancel_queued_order',
       'save_settings',
+      'backups',
+      'restore_backup',
+      'restart_app',
     ]);
     expect(calls[0]?.[1]).toEqual({ serverUrl: 'https://k.id', code: 'ABCD-1234', deviceName: 'Kasir depan', lanConfirmed: false });
     expect(calls[1]?.[1]).toEqual({ sku: 'tsel10', target: '081234567890', cashIdr: 20_000, confirmRepeat: true });
@@ -50,6 +56,9 @@ describe('the IPC layer', () => {
     expect(calls[8]?.[1]).toEqual({ id: 'KNT-2' });
     expect(calls[9]?.[1]).toEqual({ id: 'KNT-3' });
     expect(Object.keys(calls[10]?.[1] as object)).toEqual(['settings']);
+    expect(calls[11]?.[1]).toEqual({});
+    expect(calls[12]?.[1]).toEqual({ day: '2026-03-09' });
+    expect(calls[13]?.[1]).toEqual({});
   });
 
   it('rejects with {code, message, field} whatever shape the error came in', async () => {

@@ -124,6 +124,22 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// The day of the copy chosen to replace the store at the next open, if one is.
+    pub fn pending_restore(&self) -> EngineResult<Option<String>> {
+        let Ok(text) = std::fs::read_to_string(self.data_dir().join(PENDING)) else {
+            return Ok(None);
+        };
+        let name = PathBuf::from(text.trim());
+        Ok(name
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_prefix("konter-"))
+            .and_then(|n| n.strip_suffix(".db"))
+            .map(str::to_owned))
+    }
+}
+
 /// Puts back the copy [`Engine::schedule_restore`] chose, before the store opens.
 pub(crate) fn finish_restore(data_dir: &std::path::Path) -> EngineResult<()> {
     let marker = data_dir.join(PENDING);
@@ -217,7 +233,9 @@ mod tests {
         };
         e.set_setting("shop_phone", "0899").expect("set");
         assert!(e.schedule_restore("2020-01-01").is_err(), "no such copy");
+        assert_eq!(e.pending_restore().expect("read"), None);
         e.schedule_restore(&day).expect("chosen");
+        assert_eq!(e.pending_restore().expect("read"), Some(day.clone()));
         assert_eq!(
             e.setting("shop_phone").expect("read").as_deref(),
             Some("0899"),
@@ -225,6 +243,7 @@ mod tests {
         );
         drop(e);
         let e = open();
+        assert_eq!(e.pending_restore().expect("read"), None, "done");
         assert_eq!(
             e.setting("shop_phone").expect("read").as_deref(),
             Some("0811"),

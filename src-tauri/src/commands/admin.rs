@@ -281,3 +281,45 @@ mod tests {
         );
     }
 }
+
+fn backups_of(state: &Konter) -> CommandResult<wire::Backups> {
+    let copies = state
+        .engine
+        .backups()?
+        .into_iter()
+        .map(|b| wire::Backup {
+            day: b.day,
+            size_kb: u32::try_from(b.bytes.div_ceil(1024)).unwrap_or(u32::MAX),
+        })
+        .collect();
+    Ok(wire::Backups {
+        copies,
+        pending_day: state.engine.pending_restore()?,
+    })
+}
+
+/// The counter's daily copies of its store (owner only).
+#[tauri::command]
+pub async fn backups(state: Shared<'_>) -> CommandResult<wire::Backups> {
+    state.require_owner()?;
+    backups_of(&state)
+}
+
+/// Chooses the copy of `day` to replace the store at the app's next start (owner only).
+#[tauri::command]
+pub async fn restore_backup(state: Shared<'_>, day: String) -> CommandResult<wire::Backups> {
+    let owner = state.require_owner()?;
+    state.engine.schedule_restore(&day)?;
+    tracing::warn!(day, by = %owner.name, "a daily copy will replace the store at the next start");
+    backups_of(&state)
+}
+
+/// Restarts the app, so a chosen copy comes back now (owner only).
+#[tauri::command]
+pub async fn restart_app<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: Shared<'_>,
+) -> CommandResult<()> {
+    state.require_owner()?;
+    app.restart()
+}

@@ -120,3 +120,39 @@ export function formatMeter(start?: string, end?: string): string {
   if (start && end) return `${start}–${end}`;
   return start ?? end ?? '';
 }
+
+const MONTHS_LONG: Readonly<Record<'id' | 'en', readonly string[]>> = {
+  id: ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'],
+  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+};
+
+const WEEKDAYS: Readonly<Record<'id' | 'en', readonly string[]>> = {
+  id: ['Minggu', 'Senin', 'Selasa', 'Rabu', 'Kamis', 'Jumat', 'Sabtu'],
+  en: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
+};
+
+/**
+ * A calendar day `YYYY-MM-DD` in words: `9 Maret 2026`, or with `weekday`
+ * `Senin, 9 Maret 2026`. Anything that is not such a day is shown as it came.
+ */
+export function formatDay(day: string, lang: 'id' | 'en' = 'id', weekday = false): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return day;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const at = new Date(Date.UTC(y, mo - 1, d));
+  if (at.getUTCFullYear() !== y || at.getUTCMonth() !== mo - 1 || at.getUTCDate() !== d) return day;
+  const text = `${d} ${MONTHS_LONG[lang][mo - 1]} ${y}`;
+  return weekday ? `${WEEKDAYS[lang][at.getUTCDay()]}, ${text}` : text;
+}
+
+/**
+ * A size given in KiB for reading: `820 KB` under a MiB, else MiB with one decimal
+ * (`1,3 MB`, `1.3 MB` in English; `2 MB` when whole).
+ */
+export function formatSize(kb: number, lang: 'id' | 'en' = 'id'): string {
+  const whole = Math.max(0, Math.ceil(kb));
+  if (whole < 1024) return `${whole} KB`;
+  const mb = Math.round((whole / 1024) * 10) / 10;
+  const text = Number.isInteger(mb) ? String(mb) : mb.toFixed(1);
+  return `${lang === 'id' ? text.replace('.', ',') : text} MB`;
+}

@@ -8,6 +8,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { toCommandError } from './errors';
 import type {
   AppState,
+  Backups,
   BillInquiry,
   BillProduct,
   Cashier,
@@ -116,6 +117,14 @@ export const cashiers = () => call<Cashier[]>('cashiers');
 export const createCashier = (name: string, role: Role, pin: string) =>
   call<Cashier>('create_cashier', { name, role, pin });
 export const disableCashier = (id: string) => call<void>('disable_cashier', { id });
+
+// Backups: the counter copies its store once a day and keeps the newest seven. Choosing one
+// changes nothing now: at the app's next start the copy replaces the store (the replaced
+// store is kept beside the copies).
+export const backups = () => call<Backups>('backups');
+export const restoreBackup = (day: string) => call<Backups>('restore_backup', { day });
+/** Restarts the app, which then puts the chosen copy in place. */
+export const restartApp = () => call<void>('restart_app');
 
 // Printing
 export const printOrder = (id: string, copy: boolean) => call<void>('print_order', { id, copy });

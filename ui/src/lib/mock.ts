@@ -6,13 +6,13 @@
 // by tests/contract.test.ts and against the real engine over IPC.
 //
 // Scenarios: `fresh` (a new device: not paired, nobody set up) or `ready` (the demo shop,
-// paired; owner PIN 123456, cashier Sri PIN 1111); `seedStale()` adds two orders stuck in
-// the outbox since yesterday (mock/outbox.ts has the stale-order commands). `pair` reaches
-// the demo shop's server unless `options.server` names a test server (its catalogue in the
-// wire shape, the saldo, how it answers orders: mock/context.ts). The demo supplier's
-// target-keyed outcomes are listed in mock/selling.ts; the postpaid bill test numbers
-// (Digiflazz's: PLN 530000000001/2 pay, …0003 has no bill, …0006 fails, 630000000001 pends
-// then pays, …) in mock/bills.ts.
+// paired; owner PIN 123456, cashier Sri PIN 1111, three daily copies of its store);
+// `seedStale()` adds two orders stuck in the outbox since yesterday (mock/outbox.ts has the
+// stale-order commands). `pair` reaches the demo shop's server unless `options.server` names
+// a test server (its catalogue in the wire shape, the saldo, how it answers orders:
+// mock/context.ts). The demo supplier's target-keyed outcomes are listed in mock/selling.ts;
+// the postpaid bill test numbers (Digiflazz's: PLN 530000000001/2 pay, …0003 has no bill,
+// …0006 fails, 630000000001 pends then pays, …) in mock/bills.ts.
 
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
@@ -68,6 +68,9 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
   cashiers: admin.cashiers,
   create_cashier: admin.createCashier,
   disable_cashier: admin.disableCashier,
+  backups: admin.backups,
+  restore_backup: admin.restoreBackup,
+  restart_app: admin.restartApp,
   print_order: history.printOrder,
   test_print: history.testPrint,
   receipt_preview: history.receiptPreview,

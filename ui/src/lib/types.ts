@@ -9,6 +9,8 @@ import type { OrderStatus } from './wire.gen';
 
 export type {
   AppState,
+  Backup,
+  Backups,
   BillInquiry,
   BillKind,
   BillPeriod,

@@ -4,6 +4,32 @@
 export type AppState = { paired: boolean, shop: ShopProfile | null, cashier: Cashier | null, sync: SyncState, has_owner: boolean, };
 
 /**
+ * A kept daily copy of the counter's store.
+ */
+export type Backup = { 
+/**
+ * The shop's day the copy was taken, `YYYY-MM-DD`.
+ */
+day: string, 
+/**
+ * Its size in KiB, rounded up.
+ */
+size_kb: number, };
+
+/**
+ * The counter's daily copies and the one chosen to come back.
+ */
+export type Backups = { 
+/**
+ * The kept copies, newest first (at most seven).
+ */
+copies: Array<Backup>, 
+/**
+ * The day of the copy chosen to replace the store at the next start, if one is.
+ */
+pending_day?: string, };
+
+/**
  * A looked-up bill with what the customer pays at this counter.
  */
 export type BillInquiry = { 

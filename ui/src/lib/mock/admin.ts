@@ -1,9 +1,9 @@
 // Setup, login, settings (with the counter fees for bills, each at most the owner's cap),
-// price rules and cashiers in the mock engine, with the engine's checks in its order
-// (src-tauri `commands/session.rs` and `commands/admin.rs` over konter-client's
-// `cashiers.rs`, `settings.rs` and `catalog.rs`).
+// price rules, cashiers and the store's daily copies (backups) in the mock engine, with the
+// engine's checks in its order (src-tauri `commands/session.rs` and `commands/admin.rs` over
+// konter-client's `cashiers.rs`, `settings.rs`, `catalog.rs` and `backups.rs`).
 
-import type { AppState, BillKind, Cashier, PriceRule, PrinterKind, Role, Settings } from '../types';
+import type { AppState, Backups, BillKind, Cashier, PriceRule, PrinterKind, Role, Settings } from '../types';
 import { fromWire } from './catalogue';
 import type { Ctx } from './context';
 import {
@@ -310,6 +310,37 @@ export function disableCashier(ctx: Ctx, args: { id: string }): void {
   const c = ctx.db.cashiers.find((x) => x.id === args.id);
   if (!c) fail('cashier_unknown', 'kasir tidak ada', 'no such cashier', 'id');
   c.active = false;
+}
+
+function backupsOf(db: MockDb): Backups {
+  const out: Backups = { copies: structuredClone(db.backups) };
+  if (db.pendingBackupDay !== undefined) out.pending_day = db.pendingBackupDay;
+  return out;
+}
+
+/** The kept copies of the store, newest first, and the one chosen for the next start. */
+export function backups(ctx: Ctx): Backups {
+  requireOwner(ctx.db);
+  return backupsOf(ctx.db);
+}
+
+/**
+ * Chooses the copy of `day` to replace the store at the app's next start; nothing changes
+ * now. Choosing again replaces the choice.
+ */
+export function restoreBackup(ctx: Ctx, args: { day: string }): Backups {
+  const db = ctx.db;
+  requireOwner(db);
+  const copy = db.backups.find((b) => b.day === args.day);
+  if (!copy) fail('not_found', 'tidak ada salinan tanggal itu', 'there is no copy of that day', 'day');
+  db.pendingBackupDay = copy.day;
+  return backupsOf(db);
+}
+
+/** The real app restarts itself; the stand-in only counts that it was asked to. */
+export function restartApp(ctx: Ctx): void {
+  requireOwner(ctx.db);
+  ctx.db.restartsAsked += 1;
 }
 
 /** The engine's rule for a server address (konter-client `link::check_server_url`): HTTPS

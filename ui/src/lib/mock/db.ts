@@ -4,6 +4,7 @@
 import { shopDate } from '../format';
 import type {
   ErrorCode,
+  Backup,
   BillInquiry,
   Cashier,
   CommandError,
@@ -99,6 +100,12 @@ export interface MockDb {
   saldoAsOf: string;
   /** The owner's `max_queue_age_h`: older queued orders are not sent on their own. */
   maxQueueAgeH: number;
+  /** The daily copies of the store (`backups/konter-YYYY-MM-DD.db`), newest first, at most seven. */
+  backups: Backup[];
+  /** The day of the copy chosen to replace the store at the next start, if one is. */
+  pendingBackupDay: string | undefined;
+  /** How many times the app was asked to restart (the stand-in does not restart anything). */
+  restartsAsked: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -156,6 +163,9 @@ export function emptyDb(): MockDb {
     seq: 0,
     saldoAsOf: now,
     maxQueueAgeH: DEFAULT_MAX_QUEUE_AGE_H,
+    backups: [],
+    pendingBackupDay: undefined,
+    restartsAsked: 0,
   };
 }
 

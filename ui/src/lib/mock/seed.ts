@@ -5,7 +5,7 @@
 import type { OrderStatus } from '../types';
 import { inquiryFor } from './bills';
 import { CATALOGUE, CATALOGUE_AS_OF, productIn } from './catalogue';
-import { DEMO_RULES, type MockDb, type MockOrder, zoneOf } from './db';
+import { DEMO_RULES, type MockDb, type MockOrder, shopDay, zoneOf } from './db';
 import { priceOf, ruleFor } from './pricing';
 
 /** The demo shop's name, as its server answers a pairing. */
@@ -120,9 +120,12 @@ function seedBill(db: MockDb, now: number): void {
   db.inquiries.push({ inquiry: inq, order_id: 'KNT-SEED-000013' });
 }
 
+/** The demo device's daily copies of its store: today's and the two days before, newest first. */
+const DEMO_BACKUP_KB: readonly number[] = [1_284, 1_262, 1_239];
+
 /**
  * A shop ready to sell: paired, with an owner (PIN 123456) who set a selling rule per
- * category, and a cashier (PIN 1111).
+ * category, a cashier (PIN 1111) and three daily copies of its store.
  */
 export function seedReady(db: MockDb): void {
   db.paired = true;
@@ -133,6 +136,8 @@ export function seedReady(db: MockDb): void {
   db.settings.shop_phone = '0812-1111-2222';
   db.cashiers.push({ id: 'c-1', name: 'Pak Budi', role: 'owner', pin: '123456', active: true });
   seedShop(db);
+  const now = Date.now();
+  db.backups = DEMO_BACKUP_KB.map((size_kb, i) => ({ day: shopDay(db, new Date(now - i * DAY_MS)), size_kb }));
 }
 
 /**
