@@ -1,5 +1,5 @@
 # Thin targets: each calls a script in scripts/ that says what it does.
-.PHONY: demo test bench sim fuzz lint fmt
+.PHONY: demo test bench sim fuzz lint fmt package package-test
 
 demo:
 	bash scripts/demo.sh
@@ -9,6 +9,12 @@ test:
 
 bench:
 	bash scripts/bench.sh
+
+package:
+	bash scripts/package.sh
+
+package-test:
+	bash scripts/package_test.sh
 
 sim:
 	SEEDS="$(SEEDS)" SEED="$(SEED)" DB="$(DB)" bash scripts/sim.sh

@@ -3,12 +3,14 @@
 # tauri-driver + WebKitWebDriver:
 #   app.cold_start_ms  the app process's start (its own start time in /proc) to the Setup
 #                      screen found in the page, fresh data directory; median of 3 runs
-#   app.idle_rss_mb    resident memory after 10 s idle on the Setup screen: konter-app plus
+#   app.start_rss_mb   resident memory after 10 s idle on the Setup screen: konter-app plus
 #                      its WebKit processes (WebKitWebProcess, WebKitNetworkProcess), VmRSS
 #                      from /proc/PID/status summed; median of the same 3 runs. The sum
 #                      counts the WebKit libraries once per process that maps them.
-#   app.idle_pss_mb    the same processes' proportional set size (smaps_rollup), which
+#   app.start_pss_mb   the same processes' proportional set size (smaps_rollup), which
 #                      counts each shared page once: what the app costs the machine
+#                      before any work (after a day's work: app.idle_pss_mb,
+#                      scripts/app_memory.sh)
 # Prints `bench <name> <value> <unit>` lines; details go to standard error.
 #
 #   scripts/app_bench.sh   (KONTER_BENCH_APP_RUNS=N for another number of runs)
@@ -76,5 +78,5 @@ cold_ms="$(awk '$1 == "cold_start_ms" { print $2 }' "$WORK/runs.txt" | median)"
 rss_kb="$(awk '$1 == "idle_rss_kb" { print $2 }' "$WORK/runs.txt" | median)"
 pss_kb="$(awk '$1 == "idle_pss_kb" { print $2 }' "$WORK/runs.txt" | median)"
 echo "bench app.cold_start_ms $cold_ms ms"
-echo "bench app.idle_rss_mb $(((rss_kb + 512) / 1024)) MB"
-echo "bench app.idle_pss_mb $(((pss_kb + 512) / 1024)) MB"
+echo "bench app.start_rss_mb $(((rss_kb + 512) / 1024)) MB"
+echo "bench app.start_pss_mb $(((pss_kb + 512) / 1024)) MB"

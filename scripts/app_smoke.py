@@ -431,8 +431,10 @@ def flow_bench(d: Driver, args) -> None:
     t0 = time.monotonic()
     pair_and_login(d, args, shots or Shots.none(d))
     previous = ""
+    # Numbers of this run only (ending in 0: the sandbox's success).
+    run = int(time.time()) % 1000
     for i in range(args.sales):
-        previous = sell_quickly(d, f"0812345{i:04d}0", previous)
+        previous = sell_quickly(d, f"08123{run:03d}{i:03d}0", previous)
     for screen in ("riwayat", "saldo", "laporan", "tagihan", "pengaturan", "jual"):
         go(d, screen)
         time.sleep(0.5)
@@ -553,6 +555,16 @@ def report_memory(pid: int) -> None:
     print(f"idle_rss_kb {total}")
     print(f"idle_pss_kb {total_pss}")
     print(f"idle processes: {' '.join(parts)}")
+    # The WebKit settings the page's process runs with (src-tauri/src/memory.rs).
+    for p in family:
+        if procs[p][1].startswith("WebKitWebProces"):
+            try:
+                with open(f"/proc/{p}/environ", "rb") as f:
+                    env = [e.decode(errors="replace") for e in f.read().split(b"\0")]
+            except OSError:
+                continue
+            chosen = [e for e in env if e.startswith(("JSC_", "WEBKIT_", "MALLOC_"))]
+            print(f"web process settings: {' '.join(chosen) or '(none)'}")
 
 
 def main() -> int:

@@ -9,3 +9,4 @@ cd "$(dirname "$0")/.."
 pg_start on
 cargo bench --workspace --locked 2>/dev/null | grep '^bench '
 bash scripts/app_bench.sh 2>/dev/null
+bash scripts/app_memory.sh 2>/dev/null

@@ -62,3 +62,6 @@ say "the owner's back office in Chromium: a real server and sandbox, three paire
 
 say "the real app under Xvfb: paired to a real server and sandbox, one pulsa sold, receipt printed"
 timeout 900 bash scripts/app_smoke.sh
+
+say "the packages: make package, installed with dpkg -i, the installed server and app paired and selling, purged"
+timeout 2400 bash scripts/package_test.sh

@@ -11,6 +11,7 @@
 pub mod commands;
 pub mod error;
 pub mod events;
+pub mod memory;
 pub mod prefs;
 pub mod state;
 pub mod wire;
