@@ -400,3 +400,42 @@ async fn server_errors_are_retried_never_duplicated() {
     );
     assert_all_and_books(&server, &engine, OrderStatus::Accepted).await;
 }
+
+/// A sale made while the sync loop waits on the server's long-poll (up to LONG_POLL_S) goes
+/// at once: the loop wakes for it. Three sales in a row, each on the server well before a
+/// long-poll could have ended.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sale_wakes_the_sync_loop_from_its_long_poll() {
+    use konter_client::sync::{Connectivity, LONG_POLL_S};
+    use std::time::{Duration, Instant};
+
+    let server = Server::start().await;
+    let (_dir, engine) = paired(&server).await;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let looping = {
+        let engine = engine.clone();
+        tokio::spawn(async move { engine.run_sync(stopped).await })
+    };
+    let mut state = engine.sync_state();
+    state
+        .wait_for(|s| s.state == Connectivity::Online)
+        .await
+        .expect("the loop's first round");
+    for i in 0..3 {
+        // The loop is back in its long-poll by now: nothing on the server moves to end it.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        engine
+            .place_order(&sale(&format!("0812777700{i:02}")))
+            .expect("sells");
+        let deadline = Instant::now() + Duration::from_secs(LONG_POLL_S / 3);
+        while server.order_count().await < i + 1 {
+            assert!(
+                Instant::now() < deadline,
+                "sale {i} still not on the server: the loop waited out its long-poll"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    stop.send_replace(true);
+    looping.await.expect("the loop stops");
+}

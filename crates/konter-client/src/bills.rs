@@ -283,7 +283,7 @@ impl Engine {
         )?;
         tx.commit()?;
         drop(conn);
-        self.set_sync_state(|s| s.queue_len += 1);
+        self.order_queued(true);
         Ok(order)
     }
 }

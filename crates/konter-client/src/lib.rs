@@ -75,6 +75,9 @@ struct Inner {
     link: Arc<dyn Link>,
     ids: IdSource,
     sync: watch::Sender<SyncState>,
+    /// Rung when an order enters the outbox: the sync loop sends it now rather than when its
+    /// long-poll or backoff ends (a permit waits if the loop is busy).
+    queued: tokio::sync::Notify,
     /// Background print jobs as they finish, for the UI to hear about.
     prints: tokio::sync::broadcast::Sender<print::PrintJob>,
 }
@@ -114,6 +117,7 @@ impl Engine {
                 link: wiring.link,
                 ids: wiring.ids,
                 sync,
+                queued: tokio::sync::Notify::new(),
                 prints,
             }),
         })
@@ -165,5 +169,19 @@ impl Engine {
 
     pub(crate) fn set_sync_state(&self, f: impl FnOnce(&mut SyncState)) {
         self.inner.sync.send_modify(f);
+    }
+
+    /// An order entered the outbox (or is ready to go again): counted, and the sync loop
+    /// woken to send it now.
+    pub(crate) fn order_queued(&self, new: bool) {
+        if new {
+            self.set_sync_state(|s| s.queue_len += 1);
+        }
+        self.inner.queued.notify_one();
+    }
+
+    /// Resolves when an order was queued since the sync loop last looked.
+    pub(crate) async fn order_waiting(&self) {
+        self.inner.queued.notified().await;
     }
 }

@@ -142,7 +142,7 @@ impl Engine {
         )?;
         tx.commit()?;
         drop(conn);
-        self.set_sync_state(|s| s.queue_len += 1);
+        self.order_queued(true);
         Ok(order)
     }
 
@@ -364,6 +364,8 @@ impl Engine {
         let order = load_order(&tx, order_id)?
             .ok_or_else(|| EngineError::Corrupt("order vanished".into()))?;
         tx.commit()?;
+        drop(conn);
+        self.order_queued(false);
         Ok(order)
     }
 

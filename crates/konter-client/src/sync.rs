@@ -426,7 +426,16 @@ impl Engine {
             // Until the server has answered once, ask without waiting: the status bar
             // learns at once that the counter is online, and the next round long-polls.
             let online = self.sync_state().borrow().state == Connectivity::Online;
-            let changes = self.pull(if online { wait_s } else { 0 }).await?;
+            let changes = if online && wait_s > 0 {
+                tokio::select! {
+                    changes = self.pull(wait_s) => changes?,
+                    // A sale was queued during the wait: it goes now (the loop's next round),
+                    // not when the long-poll ends. The feed is asked again then.
+                    () = self.order_waiting() => 0,
+                }
+            } else {
+                self.pull(0).await?
+            };
             Ok::<_, EngineError>(SyncReport {
                 sent,
                 rejected,
@@ -478,6 +487,8 @@ impl Engine {
                     let jitter = rand::random_range(0..=backoff_ms / 2);
                     tokio::select! {
                         _ = tokio::time::sleep(Duration::from_millis(backoff_ms + jitter)) => {},
+                        // A new sale is worth a try at once.
+                        () = self.order_waiting() => {},
                         _ = stop.changed() => return,
                     }
                     backoff_ms = (backoff_ms * 2).min(MAX_BACKOFF_MS);

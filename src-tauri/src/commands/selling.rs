@@ -76,7 +76,8 @@ pub async fn place_order(
         cashier_id: Some(cashier.id),
         cashier_name: Some(cashier.name),
     })?;
-    queued(&state, &order)?;
+    // The engine woke its sync loop: the order goes now.
+    announce(&state, &order);
     Ok(order)
 }
 
@@ -109,7 +110,8 @@ pub async fn pay_bill(
         Some(&cashier.id),
         Some(&cashier.name),
     )?;
-    queued(&state, &order)?;
+    // The engine woke its sync loop: the order goes now.
+    announce(&state, &order);
     Ok(order)
 }
 
@@ -126,7 +128,8 @@ pub async fn stale_orders(state: Shared<'_>) -> CommandResult<Vec<wire::Order>> 
 pub async fn reconfirm_order(state: Shared<'_>, id: String) -> CommandResult<wire::Order> {
     state.require_cashier()?;
     let order = state.engine.reconfirm(&id)?;
-    queued(&state, &order)?;
+    // The engine woke its sync loop: the order goes now.
+    announce(&state, &order);
     Ok(order)
 }
 
@@ -148,20 +151,4 @@ fn announce(state: &Shared<'_>, order: &wire::Order) {
         .unwrap_or_else(|p| p.into_inner())
         .note(order);
     state.emit(ORDER_UPDATED, order);
-}
-
-/// Tells the UI about a new order and sends it now rather than when the sync loop's
-/// long-poll next returns. Should the loop send it too, the server answers the same order
-/// id with the same order.
-fn queued(state: &Shared<'_>, order: &wire::Order) -> CommandResult<()> {
-    announce(state, order);
-    if state.paired()? {
-        let engine = state.engine.clone();
-        tauri::async_runtime::spawn(async move {
-            if let Err(e) = engine.push().await {
-                tracing::debug!(error = %e, "sale stays queued for the sync loop");
-            }
-        });
-    }
-    Ok(())
 }
