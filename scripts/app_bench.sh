@@ -24,22 +24,8 @@ APP="$CARGO_TARGET_DIR/release/konter-app"
 
 # Inside Xvfb: one tauri-driver, one fresh data directory and one app per run.
 if [ "${1:-}" = "--inner" ]; then
-  for i in $(seq "$RUNS"); do
-    data="$(mktemp -d)"
-    port="$(free_port)"
-    KONTER_DATA_DIR="$data" KONTER_TOKEN_STORE=file \
-      tauri-driver --port "$port" --native-port "$(free_port)" >>"$2" 2>&1 &
-    driver=$!
-    status=0
-    python3 scripts/app_smoke.py --app "$APP" --driver "http://127.0.0.1:$port" \
-      --bench --idle-s "$IDLE_S" --driver-pid "$driver" || status=$?
-    kill "$driver" 2>/dev/null || true
-    wait "$driver" 2>/dev/null || true
-    rm -rf "$data"
-    [ "$status" -eq 0 ] || exit "$status"
-    echo "run $i done" >&2
-  done
-  exit 0
+  app_runs "$RUNS" "$2" --app "$APP" --bench --idle-s "$IDLE_S"
+  exit
 fi
 
 need_debs "${APP_BUILD_DEBS[@]}"
@@ -61,7 +47,7 @@ trap 'exit 130' INT TERM
 
 say "app: $RUNS cold starts to the Setup screen, memory after ${IDLE_S} s idle (under Xvfb)"
 setsid -w timeout 300 xvfb-run -a -s "-screen 0 1366x768x24" \
-  bash "$0" --inner "$WORK/tauri-driver.log" >"$WORK/runs.txt" &
+  bash "$0" --inner "$WORK" >"$WORK/runs.txt" &
 xgroup=$!
 status=0
 wait "$xgroup" || status=$?
@@ -73,10 +59,9 @@ if [ "$status" -ne 0 ]; then
   exit 1
 fi
 
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print v[int((NR + 1) / 2)] }'; }
-cold_ms="$(awk '$1 == "cold_start_ms" { print $2 }' "$WORK/runs.txt" | median)"
-rss_kb="$(awk '$1 == "idle_rss_kb" { print $2 }' "$WORK/runs.txt" | median)"
-pss_kb="$(awk '$1 == "idle_pss_kb" { print $2 }' "$WORK/runs.txt" | median)"
+cold_ms="$(median cold_start_ms <"$WORK/runs.txt")"
+rss_kb="$(median idle_rss_kb <"$WORK/runs.txt")"
+pss_kb="$(median idle_pss_kb <"$WORK/runs.txt")"
 echo "bench app.cold_start_ms $cold_ms ms"
 echo "bench app.start_rss_mb $(((rss_kb + 512) / 1024)) MB"
 echo "bench app.start_pss_mb $(((pss_kb + 512) / 1024)) MB"

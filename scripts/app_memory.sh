@@ -4,8 +4,11 @@
 # pair, log in, 20 pulsa sales, every screen, then 60 s idle; the proportional set size
 # (smaps_rollup PSS, each shared page counted once) summed over konter-app and its WebKit
 # processes. Median of 5 runs, each with a fresh device:
-#   bench app.idle_pss_mb   the memory
-#   bench app.flow_s        how long the scripted flow took (setup to the last screen)
+#   bench app.idle_pss_mb      the memory
+#   bench app.flow_s           how long the scripted flow took (setup to the last screen)
+#   bench webkit.floor_pss_mb  for scale, WebKitGTK's own floor: a bare window with a
+#                              one-line page and the app's WebKit settings, same idle,
+#                              median of 3 (scripts/webkit_floor.py)
 #
 #   scripts/app_memory.sh
 #   KONTER_APP_ENV="MALLOC_ARENA_MAX=4" scripts/app_memory.sh   # the app with extra settings
@@ -20,35 +23,22 @@ APP="${KONTER_APP:-$CARGO_TARGET_DIR/release/konter-app}"
 
 # Inside Xvfb: one tauri-driver, one fresh device and one app per run.
 if [ "${1:-}" = "--inner" ]; then
-  work=$2 url=$3
   SERVER=(env -u KONTER_DB -u KONTER_LISTEN "$SERVER_BIN" --config "$SERVER_CONFIG")
-  for i in $(seq "$RUNS"); do
-    data="$(mktemp -d)"
-    code="$("${SERVER[@]}" device pair-code MEM 2>/dev/null)"
-    port="$(free_port)"
-    # shellcheck disable=SC2086 # KONTER_APP_ENV is a list of VAR=VALUE words
-    env KONTER_DATA_DIR="$data" KONTER_TOKEN_STORE=file ${KONTER_APP_ENV:-} \
-      tauri-driver --port "$port" --native-port "$(free_port)" >>"$work/tauri-driver.log" 2>&1 &
-    driver=$!
-    status=0
-    python3 scripts/app_smoke.py --app "$APP" --driver "http://127.0.0.1:$port" \
-      --bench-flow --server-url "$url" --pair-code "$code" --idle-s "$IDLE_S" \
-      --driver-pid "$driver" || status=$?
-    kill "$driver" 2>/dev/null || true
-    wait "$driver" 2>/dev/null || true
-    # A failed run's device database goes with the logs (artifacts/app-memory/).
-    if [ "$status" -ne 0 ]; then
-      for f in "$data"/konter.db*; do cp "$f" "$work/run$i-$(basename "$f")" || true; done
-    fi
-    rm -rf "$data"
-    [ "$status" -eq 0 ] || exit "$status"
-    echo "run $i done" >&2
+  before_run() { RUN_ARGS=(--pair-code "$("${SERVER[@]}" device pair-code MEM 2>/dev/null)"); }
+  app_runs "$RUNS" "$2" --app "$APP" --bench-flow --server-url "$3" --idle-s "$IDLE_S"
+  # The app's WebKit settings (src-tauri/src/memory.rs), then any the caller adds.
+  settings="$(sed -n 's/^ *("\([A-Za-z_]*\)", "\([^"]*\)"),.*/\1=\2/p' src-tauri/src/memory.rs)"
+  for i in 1 2 3; do
+    # shellcheck disable=SC2086 # both are lists of VAR=VALUE words
+    env $settings ${KONTER_APP_ENV:-} /usr/bin/python3 scripts/webkit_floor.py --idle-s "$IDLE_S"
+    echo "floor run $i done" >&2
   done
-  exit 0
+  exit
 fi
 
 need_debs "${APP_BUILD_DEBS[@]}"
 need_app_driver
+need_debs python3-gi gir1.2-webkit2-4.1
 if [ ! -f ui/dist/index.html ]; then
   say "building the UI"
   (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
@@ -74,10 +64,7 @@ trap 'exit 130' INT TERM
 SERVER_PORT="$(free_port)"
 SANDBOX_PORT="$(free_port)"
 URL="http://127.0.0.1:$SERVER_PORT"
-sed -e "s|^db = .*|db = \"sqlite://$WORK/server.db\"|" \
-  -e "s|^listen = .*|listen = \"127.0.0.1:$SERVER_PORT\"|" \
-  -e "s|127\.0\.0\.1:8090|127.0.0.1:$SANDBOX_PORT|g" \
-  demo/konter-server.toml >"$WORK/server.toml"
+demo_server_toml "$WORK" "$SERVER_PORT" "$SANDBOX_PORT"
 SERVER=(env -u KONTER_DB -u KONTER_LISTEN "$BIN/konter-server" --config "$WORK/server.toml")
 "$BIN/konter-sandbox" --listen "127.0.0.1:$SANDBOX_PORT" --webhook-base "$URL" \
   >"$WORK/sandbox.log" 2>&1 &
@@ -89,15 +76,12 @@ pids+=($!)
 } >"$WORK/setup.log" 2>&1
 "${SERVER[@]}" serve >"$WORK/server.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do
-  curl -fsS "$URL/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+wait_healthy "$URL" || { say "the server did not come up"; cat "$WORK/server.log" >&2; exit 1; }
 
 say "app memory: $RUNS runs of pair, log in, 20 sales, every screen, ${IDLE_S} s idle${KONTER_APP_ENV:+ (with $KONTER_APP_ENV)}"
 export KONTER_BENCH_PSS_RUNS="$RUNS" KONTER_BENCH_IDLE_S="$IDLE_S" KONTER_APP="$APP"
 export SERVER_BIN="$BIN/konter-server" SERVER_CONFIG="$WORK/server.toml"
-setsid -w timeout $((RUNS * (IDLE_S + 180))) xvfb-run -a -s "-screen 0 1366x768x24" \
+setsid -w timeout $(((RUNS + 3) * (IDLE_S + 180))) xvfb-run -a -s "-screen 0 1366x768x24" \
   bash "$0" --inner "$WORK" "$URL" >"$WORK/runs.txt" &
 xgroup=$!
 status=0
@@ -111,8 +95,9 @@ if [ "$status" -ne 0 ]; then
   tail -n 40 "$WORK/tauri-driver.log" >&2 || true
   exit 1
 fi
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print v[int((NR + 1) / 2)] }'; }
-pss_kb="$(awk '$1 == "idle_pss_kb" { print $2 }' "$WORK/runs.txt" | median)"
-flow_ms="$(awk '$1 == "flow_ms" { print $2 }' "$WORK/runs.txt" | median)"
+pss_kb="$(median idle_pss_kb <"$WORK/runs.txt")"
+flow_ms="$(median flow_ms <"$WORK/runs.txt")"
+floor_kb="$(median floor_pss_kb <"$WORK/runs.txt")"
 echo "bench app.idle_pss_mb $(((pss_kb + 512) / 1024)) MB"
 echo "bench app.flow_s $(((flow_ms + 500) / 1000)) s"
+echo "bench webkit.floor_pss_mb $(((floor_kb + 512) / 1024)) MB"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Drives the real desktop app through tauri-driver (W3C WebDriver), stdlib only.
 
-Three modes:
+Four modes:
 
   app_smoke.py --app PATH --out DIR --server-url URL --pair-code CODE --receipt FILE
       The full smoke test (scripts/app_smoke.sh): Setup (pair with a real konter-server,
@@ -14,6 +14,11 @@ Three modes:
   app_smoke.py --app PATH --screenshot-only OUT.png [--keep]
       Waits for the first screen (Setup, Masuk or Jual) and saves a screenshot. With
       --keep the session stays open, so the app keeps running (scripts/demo.sh).
+
+  app_smoke.py --app PATH --bench-flow --server-url URL --pair-code CODE [--idle-s 60]
+      Pairs and logs in, sells --sales pulsa, opens every screen, waits --idle-s seconds,
+      then prints `flow_ms N`, `dom_nodes N` and the app's memory as --bench does
+      (scripts/app_memory.sh).
 
   app_smoke.py --app PATH --bench [--idle-s 10] [--driver-pid PID]
       One cold start to the Setup screen, timed from the app process's own start time,
@@ -424,6 +429,10 @@ def sell_quickly(d: Driver, phone: str, previous: str) -> str:
         time.sleep(0.1)
 
 
+# The live elements of the page (the idle screen's DOM).
+DOM_NODES = "return document.getElementsByTagName('*').length"
+
+
 def flow_bench(d: Driver, args) -> None:
     """Pair, log in, --sales sales, every screen, then --idle-s idle: the memory the app
     and its WebKit processes hold (PSS, each shared page counted once)."""
@@ -439,6 +448,8 @@ def flow_bench(d: Driver, args) -> None:
         go(d, screen)
         time.sleep(0.5)
     print(f"flow_ms {round((time.monotonic() - t0) * 1000)}")
+    nodes = d.request("POST", d.s("/execute/sync"), {"script": DOM_NODES, "args": []})
+    print(f"dom_nodes {nodes}")
     time.sleep(args.idle_s)
     report_memory(find_app(args.app, args.driver_pid))
 
@@ -536,8 +547,11 @@ def bench(d: Driver, args) -> None:
     report_memory(pid)
 
 
-def report_memory(pid: int) -> None:
-    """Prints the app's and its WebKit processes' memory: RSS and PSS sums, per process."""
+def family_pss(pid: int, label: str) -> int:
+    """Prints the memory of process PID and its descendants (the app and its WebKit
+    processes): `LABEL_rss_kb`, `LABEL_pss_kb` and each process's share; returns the PSS sum.
+    With KONTER_BENCH_SMAPS_DIR set, each process's mappings are saved there as well, for a
+    look at where the memory is (docs/app-memory.md)."""
     procs = processes()
     family = [pid] + descendants(procs, pid)
     total = 0
@@ -552,9 +566,29 @@ def report_memory(pid: int) -> None:
         total += kb
         total_pss += pss
         parts.append(f"{procs[p][1]}={kb // 1024}MB (PSS {pss // 1024}MB)")
-    print(f"idle_rss_kb {total}")
-    print(f"idle_pss_kb {total_pss}")
-    print(f"idle processes: {' '.join(parts)}")
+    print(f"{label}_rss_kb {total}")
+    print(f"{label}_pss_kb {total_pss}")
+    print(f"{label} processes: {' '.join(parts)}")
+    keep = os.environ.get("KONTER_BENCH_SMAPS_DIR")
+    if keep:
+        os.makedirs(keep, exist_ok=True)
+        for p in family:
+            try:
+                with open(f"/proc/{p}/smaps") as f, open(
+                    os.path.join(keep, f"{label}-{p}-{procs[p][1]}.smaps"), "w"
+                ) as out:
+                    out.write(f.read())
+            except OSError:
+                continue
+    return total_pss
+
+
+def report_memory(pid: int) -> None:
+    """Prints the app's and its WebKit processes' memory (family_pss) and the WebKit
+    settings its web process runs with."""
+    family_pss(pid, "idle")
+    procs = processes()
+    family = [pid] + descendants(procs, pid)
     # The WebKit settings the page's process runs with (src-tauri/src/memory.rs).
     for p in family:
         if procs[p][1].startswith("WebKitWebProces"):

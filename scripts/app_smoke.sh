@@ -57,11 +57,7 @@ SERVER_PORT="$(free_port)"
 SANDBOX_PORT="$(free_port)"
 SERVER_URL="http://127.0.0.1:$SERVER_PORT"
 
-# The demo's settings with this run's database and ports.
-sed -e "s|^db = .*|db = \"sqlite://$WORK/server.db\"|" \
-  -e "s|^listen = .*|listen = \"127.0.0.1:$SERVER_PORT\"|" \
-  -e "s|127\.0\.0\.1:8090|127.0.0.1:$SANDBOX_PORT|g" \
-  demo/konter-server.toml >"$WORK/server.toml"
+demo_server_toml "$WORK" "$SERVER_PORT" "$SANDBOX_PORT"
 SERVER=(env -u KONTER_DB -u KONTER_LISTEN "$BIN/konter-server" --config "$WORK/server.toml")
 
 say "sandbox on :$SANDBOX_PORT, server on :$SERVER_PORT (work dir $WORK)"
@@ -75,11 +71,7 @@ pids+=($!)
 } >"$WORK/setup.log" 2>&1 || { cat "$WORK/setup.log" >&2; fail "creating the shop"; }
 "${SERVER[@]}" serve >"$WORK/server.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do
-  curl -fsS "$SERVER_URL/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fsS "$SERVER_URL/healthz" >/dev/null || fail "the server did not come up"
+wait_healthy "$SERVER_URL" || fail "the server did not come up"
 CODE="$("${SERVER[@]}" device pair-code SMOKE 2>>"$WORK/setup.log")" || fail "no pairing code"
 
 # The device: a fresh data directory whose printer is a file, printing on success.

@@ -46,7 +46,7 @@ fi
 "${SERVER[@]}" catalog load demo/catalogue.toml
 "${SERVER[@]}" serve 2>.demo/server.log &
 pids+=($!)
-for _ in $(seq 50); do curl -fsS http://127.0.0.1:8080/healthz >/dev/null 2>&1 && break; sleep 0.2; done
+wait_healthy http://127.0.0.1:8080 || { say "the server did not start: .demo/server.log"; exit 1; }
 
 if [ ! -f "$KONTER_DATA_DIR/device-token" ]; then
   say "pairing the demo counter (data in .demo/device)"

@@ -55,9 +55,65 @@ build_app() {
   cargo build --locked -p konter-app -p konter-server -p konter-sandbox -p konter-client
 }
 
+# median NAME: the median of the values on standard input's `NAME VALUE` lines; fails
+# when there are none.
+median() {
+  awk -v name="$1" '$1 == name { print $2 }' | sort -n |
+    awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print v[int((NR + 1) / 2)] }'
+}
+
 # free_port: a TCP port nobody listens on now.
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# demo_server_toml WORK PORT SANDBOX_PORT: the demo's server settings with this run's
+# database (WORK/server.db), listen port and sandbox suppliers' port, as WORK/server.toml.
+demo_server_toml() {
+  sed -e "s|^db = .*|db = \"sqlite://$1/server.db\"|" \
+    -e "s|^listen = .*|listen = \"127.0.0.1:$2\"|" \
+    -e "s|127\.0\.0\.1:8090|127.0.0.1:$3|g" \
+    demo/konter-server.toml >"$1/server.toml"
+}
+
+# wait_healthy URL: waits up to 10 s for URL/healthz to answer; fails if it never does.
+wait_healthy() {
+  for _ in $(seq 100); do
+    curl -fsS "$1/healthz" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  curl -fsS "$1/healthz" >/dev/null 2>&1
+}
+
+# app_runs RUNS WORK ARGS...: for the benches, run inside Xvfb. RUNS times over: a fresh
+# device data directory, a tauri-driver, and scripts/app_smoke.py ARGS against it; the app
+# gets KONTER_APP_ENV (VAR=VALUE words) in its environment. A `before_run` function, when
+# the caller defines one, runs first each time and may put more arguments in RUN_ARGS. A
+# failed run's device database is kept in WORK; its status ends the loop.
+app_runs() {
+  local runs=$1 work=$2 i data port driver status
+  shift 2
+  for i in $(seq "$runs"); do
+    RUN_ARGS=()
+    if declare -F before_run >/dev/null; then before_run; fi
+    data="$(mktemp -d)"
+    port="$(free_port)"
+    # shellcheck disable=SC2086 # KONTER_APP_ENV is a list of VAR=VALUE words
+    env KONTER_DATA_DIR="$data" KONTER_TOKEN_STORE=file ${KONTER_APP_ENV:-} \
+      tauri-driver --port "$port" --native-port "$(free_port)" >>"$work/tauri-driver.log" 2>&1 &
+    driver=$!
+    status=0
+    python3 scripts/app_smoke.py --driver "http://127.0.0.1:$port" --driver-pid "$driver" \
+      "$@" "${RUN_ARGS[@]}" || status=$?
+    kill "$driver" 2>/dev/null || true
+    wait "$driver" 2>/dev/null || true
+    if [ "$status" -ne 0 ]; then
+      for f in "$data"/konter.db*; do cp "$f" "$work/run$i-$(basename "$f")" || true; done
+    fi
+    rm -rf "$data"
+    [ "$status" -eq 0 ] || return "$status"
+    echo "run $i done" >&2
+  done
 }
 
 # smoke_app WORK APP OUT SERVER_URL CODE RECEIPT: the app at APP under Xvfb, driven through

@@ -96,11 +96,7 @@ install -m 0644 demo/catalogue.toml "$WORK/catalogue.toml"
 } >"$WORK/setup.log" 2>&1 || fail "setting up the shop as the konter user"
 "${AS_KONTER[@]}" serve >"$WORK/server.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do
-  curl -fsS "$URL/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fsS "$URL/healthz" >/dev/null || fail "the installed server did not come up"
+wait_healthy "$URL" || fail "the installed server did not come up"
 CODE="$("${AS_KONTER[@]}" device pair-code PKG01 2>>"$WORK/setup.log")" || fail "no pairing code"
 
 export KONTER_DATA_DIR="$WORK/device" KONTER_TOKEN_STORE=file

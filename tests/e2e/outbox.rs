@@ -439,3 +439,62 @@ async fn a_sale_wakes_the_sync_loop_from_its_long_poll() {
     stop.send_replace(true);
     looping.await.expect("the loop stops");
 }
+
+/// The UI keeps the latest copy of an order it is sent, judged by `updated_at`: each change
+/// of an order must be later than the one before, even after the counter's clock was
+/// corrected backwards (here: the sale was made an hour "ahead").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_change_of_an_order_is_later_than_the_last_even_after_the_clock_stepped_back() {
+    let server = Server::start().await;
+    let (dir, engine) = paired(&server).await;
+    engine
+        .sync_once(0)
+        .await
+        .expect("first sync gets the saldo");
+    let sold = engine.place_order(&sale("081277771111")).expect("sells");
+    let id = sold.id.to_string();
+    rusqlite::Connection::open(dir.path().join("konter.db"))
+        .expect("device db")
+        .execute(
+            "UPDATE orders SET updated_at = updated_at + 3600000 WHERE id = ?1",
+            [&id],
+        )
+        .expect("the clock was an hour ahead");
+    let copy = |engine: &konter_client::Engine| {
+        engine
+            .orders(10)
+            .expect("orders")
+            .into_iter()
+            .find(|o| o.id.to_string() == id)
+            .expect("the order")
+    };
+    let queued = copy(&engine);
+    engine.sync_once(0).await.expect("sent");
+    let accepted = copy(&engine);
+    assert_ne!(accepted.status, OrderStatus::Queued, "the server took it");
+    assert!(
+        accepted.updated_at > queued.updated_at,
+        "{:?} at {} after {:?} at {}",
+        accepted.status,
+        accepted.updated_at,
+        queued.status,
+        queued.updated_at
+    );
+    server
+        .settle(
+            &token(dir.path()),
+            &id,
+            json!({"outcome": "success", "sn": "SN-CLOCK"}),
+        )
+        .await;
+    engine.sync_once(0).await.expect("pull");
+    let done = copy(&engine);
+    assert_eq!(done.status, OrderStatus::Success);
+    assert!(
+        done.updated_at > accepted.updated_at,
+        "success at {} after {:?} at {}",
+        done.updated_at,
+        accepted.status,
+        accepted.updated_at
+    );
+}

@@ -79,9 +79,12 @@ pub(crate) fn move_order(
         _ => {}
     }
     let now = now_ms();
+    // Each change of an order is later than the one before, even when the clock stepped
+    // back or two changes share a millisecond: the UI keeps the latest copy it is sent.
     tx.execute(
         "UPDATE orders SET status = ?2, sn = COALESCE(?3, sn), pln_token = COALESCE(?4, pln_token), \
-         failure_code = COALESCE(?5, failure_code), failure_message = COALESCE(?6, failure_message), updated_at = ?7 WHERE id = ?1",
+         failure_code = COALESCE(?5, failure_code), failure_message = COALESCE(?6, failure_message), \
+         updated_at = MAX(?7, updated_at + 1) WHERE id = ?1",
         params![
             id,
             to.code(),

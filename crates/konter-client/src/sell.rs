@@ -358,7 +358,7 @@ impl Engine {
             params![order_id, body, now],
         )?;
         tx.execute(
-            "UPDATE orders SET cost_idr = ?2, updated_at = ?3 WHERE id = ?1",
+            "UPDATE orders SET cost_idr = ?2, updated_at = MAX(?3, updated_at + 1) WHERE id = ?1",
             params![order_id, cost.idr(), now],
         )?;
         let order = load_order(&tx, order_id)?

@@ -351,7 +351,22 @@ fn serve(
     std::process::Child,
     std::io::Lines<BufReader<std::process::ChildStderr>>,
 ) {
+    serve_with(&[], db, envs)
+}
+
+/// [`serve`] with `global` arguments (e.g. `--config FILE`) before the command; the base URL
+/// has the scheme the server announced.
+fn serve_with(
+    global: &[&str],
+    db: &str,
+    envs: &[(&str, &str)],
+) -> (
+    String,
+    std::process::Child,
+    std::io::Lines<BufReader<std::process::ChildStderr>>,
+) {
     let mut child = Command::new(BIN)
+        .args(global)
         .args(["--db", db, "serve", "--listen", "127.0.0.1:0"])
         .envs(envs.iter().copied())
         .stderr(Stdio::piped())
@@ -364,11 +379,90 @@ fn serve(
             .next()
             .expect("server printed its address")
             .expect("line");
-        if let Some(rest) = line.split("listening on http://").nth(1) {
+        if let Some(rest) = line.split("listening on ").nth(1) {
             break rest.trim().to_owned();
         }
     };
-    (format!("http://{addr}"), child, lines)
+    (addr, child, lines)
+}
+
+/// The README's HTTPS settings as the binary reads them: a settings file with `[tls] cert`
+/// and `key`. A device trusting the shop's CA pairs over HTTPS and is shown that
+/// certificate; a client that does not trust the CA, and plain HTTP to the same port, get
+/// no answer.
+#[test]
+fn the_binary_serves_https_from_its_settings_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", dir.path().join("s.db").display());
+    assert!(run(&db, &["shop", "create", "T01", "--name", "Konter Aman"]).0);
+    let code = run(&db, &["device", "pair-code", "T01"])
+        .1
+        .trim()
+        .to_owned();
+    let ca = konter_tests::TestCa::new("Toko CA");
+    let served = ca.server_cert();
+    let (cert, key) = served.write(dir.path());
+    let config = dir.path().join("konter-server.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[tls]\ncert = \"{}\"\nkey = \"{}\"\n",
+            cert.display(),
+            key.display()
+        ),
+    )
+    .expect("settings");
+    let config = config.to_str().expect("utf-8 path");
+    let (base, mut child, lines) = serve_with(&["--config", config], &db, &[]);
+    std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
+    assert!(base.starts_with("https://127.0.0.1:"), "{base}");
+
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    let (shown, token, untrusted, plain) = rt.block_on(async {
+        let trusting = reqwest::Client::builder()
+            .tls_built_in_root_certs(false)
+            .add_root_certificate(reqwest::Certificate::from_pem(ca.pem.as_bytes()).expect("ca"))
+            .tls_info(true)
+            .build()
+            .expect("client");
+        let health = trusting
+            .get(format!("{base}/healthz"))
+            .send()
+            .await
+            .expect("healthz over https");
+        assert!(health.status().is_success(), "{}", health.status());
+        let shown = health
+            .extensions()
+            .get::<reqwest::tls::TlsInfo>()
+            .and_then(|i| i.peer_certificate().map(<[u8]>::to_vec))
+            .unwrap_or_default();
+        let token = konter_tests::pair_over_http(&trusting, &base, &code).await;
+        let untrusted = reqwest::Client::new()
+            .get(format!("{base}/healthz"))
+            .send()
+            .await;
+        let plain = reqwest::Client::new()
+            .get(format!(
+                "{}/healthz",
+                base.replacen("https://", "http://", 1)
+            ))
+            .timeout(Duration::from_secs(5))
+            .send()
+            .await;
+        (shown, token, untrusted, plain)
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(shown, served.der, "the certificate from the settings file");
+    assert!(!token.is_empty(), "paired over https");
+    assert!(
+        untrusted.is_err(),
+        "a client not trusting the CA: {untrusted:?}"
+    );
+    assert!(
+        plain.as_ref().map_or(true, |r| !r.status().is_success()),
+        "plain http to the https port: {plain:?}"
+    );
 }
 
 #[test]
