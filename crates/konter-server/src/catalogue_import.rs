@@ -441,6 +441,138 @@ pub fn to_toml(file: &CatalogueFile) -> anyhow::Result<String> {
     ))
 }
 
+/// `merged` written over `original`, the file it was read from, keeping the operator's text:
+/// every comment, blank line, order and spelling of `original` stays, and only what an
+/// import changes is written: an offer's `supplier_sku`, `cost_idr` and `active` (each
+/// value keeping its trailing comment), offers new to a product (after its others), and new
+/// products (at the end).
+pub fn merge_toml(original: &str, merged: &CatalogueFile) -> anyhow::Result<String> {
+    use toml_edit::{ArrayOfTables, DocumentMut, Item};
+    let mut doc: DocumentMut = original.parse()?;
+    let fresh: DocumentMut = toml::to_string(merged)?.parse()?;
+    let Some(fresh_products) = fresh.get("products").and_then(Item::as_array_of_tables) else {
+        return Ok(doc.to_string());
+    };
+    let mut end = last_position(doc.as_table());
+    if doc.get("products").is_none() {
+        doc.insert("products", Item::ArrayOfTables(ArrayOfTables::new()));
+    }
+    let products = doc
+        .get_mut("products")
+        .and_then(Item::as_array_of_tables_mut)
+        .ok_or_else(|| anyhow::anyhow!("products: not a list of [[products]] tables"))?;
+    for fresh_product in fresh_products {
+        let sku = fresh_product.get("sku").and_then(Item::as_str);
+        let same = |t: &toml_edit::Table| t.get("sku").and_then(Item::as_str) == sku;
+        let found = products.iter().position(same);
+        match found.and_then(|i| products.get_mut(i)) {
+            Some(product) => merge_offers(product, fresh_product)?,
+            None => {
+                let mut product = fresh_product.clone();
+                end += 1;
+                place(&mut product, end);
+                products.push(product);
+            }
+        }
+    }
+    Ok(doc.to_string())
+}
+
+/// The offers of `fresh` (one product as an import left it) written into `product`.
+fn merge_offers(product: &mut toml_edit::Table, fresh: &toml_edit::Table) -> anyhow::Result<()> {
+    use toml_edit::{ArrayOfTables, Item};
+    let Some(fresh_offers) = fresh.get("suppliers").and_then(Item::as_array_of_tables) else {
+        return Ok(());
+    };
+    // New offers go right after this product's last table.
+    let after = last_position(product);
+    if product.get("suppliers").is_none() {
+        product.insert("suppliers", Item::ArrayOfTables(ArrayOfTables::new()));
+    }
+    let offers = product
+        .get_mut("suppliers")
+        .and_then(Item::as_array_of_tables_mut)
+        .ok_or_else(|| anyhow::anyhow!("suppliers: not a list of [[products.suppliers]] tables"))?;
+    for fresh_offer in fresh_offers {
+        let supplier = fresh_offer.get("supplier").and_then(Item::as_str);
+        let found = offers
+            .iter()
+            .position(|o| o.get("supplier").and_then(Item::as_str) == supplier);
+        match found.and_then(|i| offers.get_mut(i)) {
+            Some(offer) => {
+                for key in ["supplier_sku", "cost_idr", "active"] {
+                    set_value(offer, key, fresh_offer.get(key).and_then(Item::as_value));
+                }
+            }
+            None => {
+                let mut offer = fresh_offer.clone();
+                place(&mut offer, after);
+                offers.push(offer);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sets `key` to `new` in `table` unless it already says so; a value replaced keeps the
+/// comments around it, and an `active = true` the file leaves out (the default) stays out.
+fn set_value(table: &mut toml_edit::Table, key: &str, new: Option<&toml_edit::Value>) {
+    let Some(new) = new else { return };
+    let same = |old: &toml_edit::Value| match (old, new) {
+        (toml_edit::Value::String(a), toml_edit::Value::String(b)) => a.value() == b.value(),
+        (toml_edit::Value::Integer(a), toml_edit::Value::Integer(b)) => a.value() == b.value(),
+        (toml_edit::Value::Boolean(a), toml_edit::Value::Boolean(b)) => a.value() == b.value(),
+        _ => false,
+    };
+    match table.get_mut(key).and_then(toml_edit::Item::as_value_mut) {
+        Some(old) if same(old) => {}
+        Some(old) => {
+            let decor = old.decor().clone();
+            *old = new.clone();
+            *old.decor_mut() = decor;
+        }
+        None if key == "active" && new.as_bool() == Some(true) => {}
+        None => {
+            table.insert(key, toml_edit::value(new.clone()));
+        }
+    }
+}
+
+/// The position of the last table header in `table` and the tables under it (0 for none).
+fn last_position(table: &toml_edit::Table) -> usize {
+    let mut last = table.position().unwrap_or(0);
+    for (_, item) in table.iter() {
+        match item {
+            toml_edit::Item::Table(t) => last = last.max(last_position(t)),
+            toml_edit::Item::ArrayOfTables(a) => {
+                for t in a.iter() {
+                    last = last.max(last_position(t));
+                }
+            }
+            _ => {}
+        }
+    }
+    last
+}
+
+/// Gives `table` and the tables under it the position `at`: toml_edit writes tables in
+/// position order, and tables of one position in the order they are reached, so a table
+/// placed at another's position is written right after it.
+fn place(table: &mut toml_edit::Table, at: usize) {
+    table.set_position(at);
+    for (_, item) in table.iter_mut() {
+        match item {
+            toml_edit::Item::Table(t) => place(t, at),
+            toml_edit::Item::ArrayOfTables(a) => {
+                for t in a.iter_mut() {
+                    place(t, at);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -634,6 +766,114 @@ mod tests {
         assert_eq!(p.product.name, "Tsel 10rb");
         let o = &p.suppliers[0];
         assert_eq!((o.cost_idr.idr(), o.active, o.priority), (10_250, false, 7));
+    }
+
+    #[test]
+    fn importing_into_an_edited_file_keeps_its_comments_and_writes_only_the_changes() {
+        let original = "\
+# Katalog Konter Maju: edited by hand.
+
+[tiers.gold]
+markup = { kind = \"fixed\", idr = 500 }  # our price for gold shops
+round_to = 100
+
+# Telkomsel: the best seller.
+[[products]]
+sku = \"tsel10\"
+name = \"Tsel 10rb\"
+category = \"pulsa\"
+brand = \"TELKOMSEL\"
+operator = \"telkomsel\"
+nominal_idr = 10000
+input = { kind = \"phone\" }
+active = true
+[[products.suppliers]]
+supplier = \"digiflazz\"
+supplier_sku = \"tsel10\"
+cost_idr = 10300  # agreed with the supplier in November
+priority = 1
+
+# Indosat: slow on Sundays.
+[[products]]
+sku = \"isat10\"
+name = \"Indosat 10.000\"
+category = \"pulsa\"
+brand = \"INDOSAT\"
+operator = \"indosat\"
+nominal_idr = 10000
+input = { kind = \"phone\" }
+active = true
+[[products.suppliers]]
+supplier = \"digiflazz\"
+supplier_sku = \"isat10\"
+cost_idr = 10150
+priority = 1
+";
+        let lines = [
+            line(
+                "htelkomsel10000",
+                "Telkomsel 10.000",
+                "Pulsa",
+                "TELKOMSEL",
+                10_350,
+            ),
+            line(
+                "hindosat10000",
+                "Indosat 10.000",
+                "Pulsa",
+                "INDOSAT",
+                10_150,
+            ),
+            line("xld25000", "XL 25.000", "Pulsa", "XL", 24_900),
+        ];
+        let (file, _) = import(
+            CatalogueFile::parse(original).expect("the edited file"),
+            "iak",
+            &lines,
+            &Filter::default(),
+        );
+        let written = merge_toml(original, &file).expect("merged");
+        // Every line of the original is still there, in its order.
+        let mut rest = written.lines();
+        for want in original.lines() {
+            assert!(
+                rest.any(|l| l == want),
+                "lost or moved: {want:?}\n---\n{written}"
+            );
+        }
+        // What the import decided is what the file now says, each offer under its product.
+        let back = CatalogueFile::parse(&written).expect("loads");
+        assert_eq!(
+            toml::to_string(&back).expect("toml"),
+            toml::to_string(&file).expect("toml")
+        );
+        let tsel = written.find("sku = \"tsel10\"").expect("tsel10");
+        let iak_offer = written.find("htelkomsel10000").expect("the new offer");
+        let isat = written.find("sku = \"isat10\"").expect("isat10");
+        assert!(tsel < iak_offer && iak_offer < isat, "{written}");
+        assert!(written.find("xld25000").expect("the new product") > isat);
+
+        // A second import that changes a cost changes that value alone.
+        let mut later = lines.clone();
+        later[1].item.cost = Rupiah::from_idr(10_175);
+        let (again, _) = import(
+            CatalogueFile::parse(&written).expect("loads"),
+            "iak",
+            &later,
+            &Filter::default(),
+        );
+        let rewritten = merge_toml(&written, &again).expect("merged");
+        let changed: Vec<_> = written
+            .lines()
+            .zip(rewritten.lines())
+            .filter(|(a, b)| a != b)
+            .collect();
+        assert_eq!(
+            changed,
+            [("cost_idr = 10150", "cost_idr = 10175")],
+            "{rewritten}"
+        );
+        assert_eq!(written.lines().count(), rewritten.lines().count());
     }
 
     #[test]

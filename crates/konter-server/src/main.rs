@@ -309,7 +309,7 @@ async fn import_catalogue(
     brand: Option<String>,
     out: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
-    use konter_server::catalogue_import::{Filter, import, to_toml};
+    use konter_server::catalogue_import::{Filter, import, merge_toml, to_toml};
     let category = match category {
         None => None,
         Some(c) => Some(
@@ -326,8 +326,17 @@ async fn import_catalogue(
             "supplier '{supplier}' is not configured: add [suppliers.{supplier}] to the settings"
         );
     }
-    let existing = match out {
-        Some(path) if path.exists() => CatalogueFile::read(path)?,
+    // A file already there is merged into, keeping the operator's comments and layout.
+    let original = match out {
+        Some(path) if path.exists() => Some(
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+        ),
+        _ => None,
+    };
+    let existing = match (&original, out) {
+        (Some(text), Some(path)) => {
+            CatalogueFile::parse(text).with_context(|| format!("parsing {}", path.display()))?
+        }
         _ => CatalogueFile::parse("")?,
     };
     let lines = suppliers
@@ -339,7 +348,10 @@ async fn import_catalogue(
     }
     let (file, report) = import(existing, supplier, &lines, &Filter { category, brand });
     eprint!("{}", report.describe(supplier));
-    let text = to_toml(&file)?;
+    let text = match &original {
+        Some(text) => merge_toml(text, &file)?,
+        None => to_toml(&file)?,
+    };
     match out {
         None => print!("{text}"),
         Some(path) => {

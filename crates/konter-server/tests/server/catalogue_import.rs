@@ -1,6 +1,6 @@
 //! `konter-server catalog import`: the sandbox's Digiflazz and IAK price lists become one
 //! product per denomination with both suppliers' SKUs and costs, merged into a file an
-//! operator wrote without losing what it says, and the result loads.
+//! operator wrote without losing what it says (comments included), and the result loads.
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -148,6 +148,15 @@ async fn both_price_lists_make_one_product_per_denomination_and_merge_into_an_ed
     }
     let after = CatalogueFile::read(&edited).expect("merged file");
     assert_eq!(after.tiers.len(), before.tiers.len(), "tier rules kept");
+    let merged_text = std::fs::read_to_string(&edited).expect("merged text");
+    let comments: Vec<_> = demo_text
+        .lines()
+        .filter(|l| l.trim_start().starts_with('#'))
+        .collect();
+    assert!(!comments.is_empty());
+    for comment in comments {
+        assert!(merged_text.contains(comment), "comment lost: {comment}");
+    }
     let names = |f: &CatalogueFile| -> Vec<(String, String)> {
         f.products
             .iter()
