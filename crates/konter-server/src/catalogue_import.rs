@@ -447,20 +447,14 @@ pub fn to_toml(file: &CatalogueFile) -> anyhow::Result<String> {
 /// value keeping its trailing comment), offers new to a product (after its others), and new
 /// products (at the end).
 pub fn merge_toml(original: &str, merged: &CatalogueFile) -> anyhow::Result<String> {
-    use toml_edit::{ArrayOfTables, DocumentMut, Item};
+    use toml_edit::{DocumentMut, Item};
     let mut doc: DocumentMut = original.parse()?;
     let fresh: DocumentMut = toml::to_string(merged)?.parse()?;
     let Some(fresh_products) = fresh.get("products").and_then(Item::as_array_of_tables) else {
         return Ok(doc.to_string());
     };
     let mut end = last_position(doc.as_table());
-    if doc.get("products").is_none() {
-        doc.insert("products", Item::ArrayOfTables(ArrayOfTables::new()));
-    }
-    let products = doc
-        .get_mut("products")
-        .and_then(Item::as_array_of_tables_mut)
-        .ok_or_else(|| anyhow::anyhow!("products: not a list of [[products]] tables"))?;
+    let products = tables_mut(doc.as_table_mut(), "products")?;
     for fresh_product in fresh_products {
         let sku = fresh_product.get("sku").and_then(Item::as_str);
         let same = |t: &toml_edit::Table| t.get("sku").and_then(Item::as_str) == sku;
@@ -480,19 +474,13 @@ pub fn merge_toml(original: &str, merged: &CatalogueFile) -> anyhow::Result<Stri
 
 /// The offers of `fresh` (one product as an import left it) written into `product`.
 fn merge_offers(product: &mut toml_edit::Table, fresh: &toml_edit::Table) -> anyhow::Result<()> {
-    use toml_edit::{ArrayOfTables, Item};
+    use toml_edit::Item;
     let Some(fresh_offers) = fresh.get("suppliers").and_then(Item::as_array_of_tables) else {
         return Ok(());
     };
     // New offers go right after this product's last table.
     let after = last_position(product);
-    if product.get("suppliers").is_none() {
-        product.insert("suppliers", Item::ArrayOfTables(ArrayOfTables::new()));
-    }
-    let offers = product
-        .get_mut("suppliers")
-        .and_then(Item::as_array_of_tables_mut)
-        .ok_or_else(|| anyhow::anyhow!("suppliers: not a list of [[products.suppliers]] tables"))?;
+    let offers = tables_mut(product, "suppliers")?;
     for fresh_offer in fresh_offers {
         let supplier = fresh_offer.get("supplier").and_then(Item::as_str);
         let found = offers
@@ -512,6 +500,18 @@ fn merge_offers(product: &mut toml_edit::Table, fresh: &toml_edit::Table) -> any
         }
     }
     Ok(())
+}
+
+/// The list of tables `[[…key]]` in `table`, made empty when the file has none.
+fn tables_mut<'t>(
+    table: &'t mut toml_edit::Table,
+    key: &str,
+) -> anyhow::Result<&'t mut toml_edit::ArrayOfTables> {
+    table
+        .entry(key)
+        .or_insert_with(|| toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()))
+        .as_array_of_tables_mut()
+        .ok_or_else(|| anyhow::anyhow!("{key}: not a list of [[{key}]] tables"))
 }
 
 /// Sets `key` to `new` in `table` unless it already says so; a value replaced keeps the

@@ -109,11 +109,7 @@ fn audit_fails_when_the_books_were_tampered_with() {
 fn credentials_never_reach_logs_or_answers() {
     let dir = tempfile::tempdir().expect("dir");
     let db = format!("sqlite://{}", dir.path().join("s.db").display());
-    assert!(run(&db, &["shop", "create", "S01", "--name", "Konter S"]).0);
-    let code = run(&db, &["device", "pair-code", "S01"])
-        .1
-        .trim()
-        .to_owned();
+    let code = shop_with_pair_code(&db, "S01");
     let (base, mut child, lines) = serve(
         &db,
         &[
@@ -341,30 +337,33 @@ async fn an_order_in_review_is_settled_by_hand_and_no_other() {
     assert!(ok, "{out}");
 }
 
-/// Starts `konter-server serve` on `db` (port 0) with `envs`: its base URL, the child, and
-/// the rest of its log lines.
-fn serve(
-    db: &str,
-    envs: &[(&str, &str)],
-) -> (
+/// Creates shop `id` in `db` and returns a pairing code for one of its counters.
+fn shop_with_pair_code(db: &str, id: &str) -> String {
+    let (ok, _, err) = run(
+        db,
+        &["shop", "create", id, "--name", &format!("Konter {id}")],
+    );
+    assert!(ok, "{err}");
+    let (ok, code, err) = run(db, &["device", "pair-code", id]);
+    assert!(ok, "{err}");
+    code.trim().to_owned()
+}
+
+/// A running `konter-server serve`: its base URL, the child, and the rest of its log lines.
+type Served = (
     String,
     std::process::Child,
     std::io::Lines<BufReader<std::process::ChildStderr>>,
-) {
+);
+
+/// Starts `konter-server serve` on `db` (port 0) with `envs`.
+fn serve(db: &str, envs: &[(&str, &str)]) -> Served {
     serve_with(&[], db, envs)
 }
 
 /// [`serve`] with `global` arguments (e.g. `--config FILE`) before the command; the base URL
 /// has the scheme the server announced.
-fn serve_with(
-    global: &[&str],
-    db: &str,
-    envs: &[(&str, &str)],
-) -> (
-    String,
-    std::process::Child,
-    std::io::Lines<BufReader<std::process::ChildStderr>>,
-) {
+fn serve_with(global: &[&str], db: &str, envs: &[(&str, &str)]) -> Served {
     let mut child = Command::new(BIN)
         .args(global)
         .args(["--db", db, "serve", "--listen", "127.0.0.1:0"])
@@ -394,11 +393,7 @@ fn serve_with(
 fn the_binary_serves_https_from_its_settings_file() {
     let dir = tempfile::tempdir().expect("dir");
     let db = format!("sqlite://{}", dir.path().join("s.db").display());
-    assert!(run(&db, &["shop", "create", "T01", "--name", "Konter Aman"]).0);
-    let code = run(&db, &["device", "pair-code", "T01"])
-        .1
-        .trim()
-        .to_owned();
+    let code = shop_with_pair_code(&db, "T01");
     let ca = konter_tests::TestCa::new("Toko CA");
     let served = ca.server_cert();
     let (cert, key) = served.write(dir.path());
