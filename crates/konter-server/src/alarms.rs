@@ -352,6 +352,21 @@ pub async fn check_deposits<S: Store + Clone + 'static>(app: &App<S>) {
 }
 
 /// Orders accepted before this are stale.
+/// How long after the last webhook refused for a bad signature `konter-server status` still
+/// calls it an alarm.
+const SIGNATURE_ALARM_WINDOW_H: i64 = 24;
+
+/// A webhook or notification from `source` refused for a bad signature: the ERROR line and
+/// `/metrics` of this process, and the count in the store that `konter-server status` reads
+/// from any process.
+pub async fn note_bad_signature<S: Store>(app: &App<S>, source: &'static str) {
+    let now = app.clock.now();
+    app.alarms.bad_signature(source, now);
+    if let Err(e) = app.store.note_bad_signature(source, now).await {
+        tracing::warn!(error = %e, source, "a refused webhook was not counted in the store");
+    }
+}
+
 pub fn stale_before(config: &AlarmsConfig, now: DateTime<Utc>) -> DateTime<Utc> {
     now - chrono::Duration::from_std(config.job_age()).unwrap_or(chrono::Duration::MAX)
 }
@@ -385,6 +400,26 @@ pub async fn status<S: Store + Clone + 'static>(app: &App<S>) -> anyhow::Result<
         lines.push((
             None,
             format!("konter-server order show {id}   (then: order settle {id} --success SN | --failed REASON)"),
+        ));
+    }
+    let refused = app.store.bad_signatures().await?;
+    if refused.is_empty() {
+        lines.push((
+            Some(false),
+            "webhooks: none refused for a bad signature".into(),
+        ));
+    }
+    for r in &refused {
+        let recent = now - r.last_at < chrono::Duration::hours(SIGNATURE_ALARM_WINDOW_H);
+        lines.push((
+            Some(recent),
+            format!(
+                "webhooks: {} from {} refused for a bad signature, the last {} ago \
+                 (a forged call, or our webhook secret differs from theirs)",
+                r.count,
+                r.source,
+                minutes(now - r.last_at)
+            ),
         ));
     }
     let names = app.suppliers.names();

@@ -184,7 +184,7 @@ pub async fn notification<S: Store + Clone + 'static>(
         &n.signature_key,
     ) {
         Metrics::inc(&app.metrics.webhooks_rejected);
-        app.alarms.bad_signature("midtrans", app.clock.now());
+        crate::alarms::note_bad_signature(app, "midtrans").await;
         return Err(hook_refused(
             StatusCode::UNAUTHORIZED,
             "bad_signature",

@@ -54,7 +54,7 @@ pub async fn digiflazz<S: Store + Clone + 'static>(
     };
     let signature = headers.get("x-hub-signature").and_then(|v| v.to_str().ok());
     if !digiflazz::verify_webhook(d.webhook_secret(), &body, signature) {
-        app.alarms.bad_signature("digiflazz", app.clock.now());
+        crate::alarms::note_bad_signature(&app, "digiflazz").await;
         return Err(bad_signature());
     }
     let v: Value = parse_json(&body)?;
@@ -80,7 +80,7 @@ pub async fn iak<S: Store + Clone + 'static>(
     let ref_id = data["ref_id"].as_str().ok_or_else(missing_ref)?;
     let sign = data["sign"].as_str().unwrap_or_default();
     if !i.verify_callback(ref_id, sign) {
-        app.alarms.bad_signature("iak", app.clock.now());
+        crate::alarms::note_bad_signature(&app, "iak").await;
         return Err(bad_signature());
     }
     // The sign is the same for every callback of this ref_id and covers neither the status

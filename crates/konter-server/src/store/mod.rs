@@ -352,6 +352,15 @@ impl QueueHealth {
     pub const LISTED: i64 = 20;
 }
 
+/// Webhooks from one source refused for a bad signature ([`Store::bad_signatures`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadSignatures {
+    pub source: String,
+    pub count: i64,
+    /// When the last one was refused.
+    pub last_at: DateTime<Utc>,
+}
+
 /// What `audit` found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AuditReport {
@@ -558,6 +567,15 @@ pub trait Store: Journal + Owners + SettingsStore + Send + Sync {
         &self,
         stale_before: DateTime<Utc>,
     ) -> impl Future<Output = StoreResult<QueueHealth>> + Send;
+    /// A webhook or notification from `source` was refused for a bad signature: counted,
+    /// with when, for the operator (`konter-server status` in any process).
+    fn note_bad_signature(
+        &self,
+        source: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Webhooks refused for a bad signature so far, per source.
+    fn bad_signatures(&self) -> impl Future<Output = StoreResult<Vec<BadSignatures>>> + Send;
 
     fn saldo(&self, shop: ShopId) -> impl Future<Output = StoreResult<Saldo>> + Send;
     /// Credits a hand-taken deposit once per `(shop, reference)`; `false` when that

@@ -195,3 +195,47 @@ async fn the_alert_rules_name_only_metrics_the_server_serves() {
         );
     }
 }
+
+/// Webhooks refused for a bad signature are an alarm in `konter-server status` whichever
+/// process refused them: the count lives in the store, so another server process on the
+/// same database (here a second `App` over it, with nothing in memory) reports them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_webhooks_are_an_alarm_in_any_process_status() {
+    let (store, dir) = sqlite().await;
+    let rig = rig_with(store, "AL3", |_| {}).await;
+    let url = format!("sqlite://{}", dir.path().join("konter.db").display());
+    let other = || async {
+        let store = konter_server::store::SqliteStore::open(&url)
+            .await
+            .expect("the same database");
+        konter_server::App::new(store, (*rig.app.config).clone()).expect("another process")
+    };
+    let (text, _) = konter_server::alarms::status(&other().await)
+        .await
+        .expect("status");
+    assert!(
+        text.lines()
+            .any(|l| l == "ok    webhooks: none refused for a bad signature"),
+        "{text}"
+    );
+    for _ in 0..2 {
+        let forged = rig
+            .http
+            .post(format!("{}/hooks/digiflazz", rig.base))
+            .header("x-hub-signature", "sha1=0000")
+            .body(r#"{"data":{"ref_id":"K-forged-1","status":"Gagal"}}"#)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(forged.status(), 401);
+    }
+    let (text, alarm) = konter_server::alarms::status(&other().await)
+        .await
+        .expect("status");
+    assert!(alarm, "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("ALARM webhooks: 2 from digiflazz refused for a bad signature")),
+        "{text}"
+    );
+}

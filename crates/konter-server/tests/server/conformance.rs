@@ -347,6 +347,29 @@ async fn story<S: Store>(store: S) {
         rp(50_000)
     );
     assert_audit_clean(&store, "deposits").await;
+
+    // Webhooks refused for a bad signature: counted per source, with the last time.
+    assert!(store.bad_signatures().await.expect("none").is_empty());
+    // (The store keeps milliseconds.)
+    let first = chrono::DateTime::from_timestamp_millis(now.timestamp_millis()).expect("ms");
+    let later = first + TimeDelta::minutes(5);
+    for (source, at) in [("iak", first), ("midtrans", first), ("iak", later)] {
+        store.note_bad_signature(source, at).await.expect("counted");
+    }
+    let refused: Vec<_> = store
+        .bad_signatures()
+        .await
+        .expect("read")
+        .into_iter()
+        .map(|b| (b.source, b.count, b.last_at))
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            ("iak".to_owned(), 2, later),
+            ("midtrans".to_owned(), 1, first)
+        ]
+    );
 }
 
 /// Many concurrent orders against a saldo that covers only some: exactly that many are

@@ -22,6 +22,7 @@
 //! reach it through a group-commit task; PostgreSQL gets one pool and places each order in
 //! its own transaction (it commits concurrent transactions together by itself).
 
+mod alarms;
 mod audit;
 mod catalogue;
 mod deposits;
@@ -53,9 +54,9 @@ use dialect::Conn;
 pub use dialect::Dialect;
 
 use super::{
-    Attempt, AttemptResult, AuditReport, AuthDevice, CatalogueEntry, JobNext, NewOrder,
-    PairOutcome, PlaceOutcome, QueueHealth, Refusal, RefuseOutcome, Settlement, Shop, Store,
-    StoreError, StoreResult, StoredDeposit, StoredInquiry, StoredOrder, SupplierCall,
+    Attempt, AttemptResult, AuditReport, AuthDevice, BadSignatures, CatalogueEntry, JobNext,
+    NewOrder, PairOutcome, PlaceOutcome, QueueHealth, Refusal, RefuseOutcome, Settlement, Shop,
+    Store, StoreError, StoreResult, StoredDeposit, StoredInquiry, StoredOrder, SupplierCall,
     SupplierProduct,
 };
 
@@ -486,6 +487,18 @@ impl<D: Dialect> Store for SqlStore<D> {
         stale_before: DateTime<Utc>,
     ) -> impl Future<Output = StoreResult<QueueHealth>> + Send {
         fulfilment::queue_health(self, stale_before)
+    }
+
+    fn note_bad_signature(
+        &self,
+        source: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = StoreResult<()>> + Send {
+        alarms::note_bad_signature(self, source, now)
+    }
+
+    fn bad_signatures(&self) -> impl Future<Output = StoreResult<Vec<BadSignatures>>> + Send {
+        alarms::bad_signatures(self)
     }
 
     fn saldo(&self, shop: ShopId) -> impl Future<Output = StoreResult<Saldo>> + Send {
