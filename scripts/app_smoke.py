@@ -547,9 +547,10 @@ def bench(d: Driver, args) -> None:
     report_memory(pid)
 
 
-def family_pss(pid: int, label: str) -> int:
+def family_pss(pid: int, label: str):
     """Prints the memory of process PID and its descendants (the app and its WebKit
-    processes): `LABEL_rss_kb`, `LABEL_pss_kb` and each process's share; returns the PSS sum.
+    processes): `LABEL_rss_kb`, `LABEL_pss_kb` and each process's share. Returns the PSS
+    sum, and the processes ({pid: (ppid, name, exe)}) with the family's pids.
     With KONTER_BENCH_SMAPS_DIR set, each process's mappings are saved there as well, for a
     look at where the memory is (docs/app-memory.md)."""
     procs = processes()
@@ -580,15 +581,13 @@ def family_pss(pid: int, label: str) -> int:
                     out.write(f.read())
             except OSError:
                 continue
-    return total_pss
+    return total_pss, procs, family
 
 
 def report_memory(pid: int) -> None:
     """Prints the app's and its WebKit processes' memory (family_pss) and the WebKit
     settings its web process runs with."""
-    family_pss(pid, "idle")
-    procs = processes()
-    family = [pid] + descendants(procs, pid)
+    _, procs, family = family_pss(pid, "idle")
     # The WebKit settings the page's process runs with (src-tauri/src/memory.rs).
     for p in family:
         if procs[p][1].startswith("WebKitWebProces"):

@@ -46,7 +46,7 @@ def main() -> int:
     result = {}
 
     def measure() -> bool:
-        result["pss_kb"] = app_smoke.family_pss(os.getpid(), "floor")
+        result["pss_kb"], _, _ = app_smoke.family_pss(os.getpid(), "floor")
         Gtk.main_quit()
         return False
 

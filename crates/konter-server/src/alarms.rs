@@ -42,8 +42,17 @@ pub struct SupplierState {
     pub checked_at: Option<DateTime<Utc>>,
 }
 
-/// Bad signatures from one source so far, and when the last ERROR line about them was.
-type Signatures = (u64, Option<DateTime<Utc>>);
+/// Bad signatures from one source.
+#[derive(Default)]
+struct Signatures {
+    /// So far, in this process.
+    count: u64,
+    /// When the last ERROR line about them was.
+    logged: Option<DateTime<Utc>>,
+    /// Not yet added to the store, and when the last of them was refused.
+    unrecorded: u64,
+    last_at: Option<DateTime<Utc>>,
+}
 
 #[derive(Default)]
 pub struct Alarms {
@@ -164,20 +173,42 @@ impl Alarms {
         }
     }
 
-    /// A webhook or notification whose signature did not verify.
-    pub fn bad_signature(&self, source: &'static str, now: DateTime<Utc>) {
+    /// A webhook or notification whose signature did not verify. When it is time for an
+    /// ERROR line (the first, then at most once a minute per source), also the refusals to
+    /// add to the store now: `(source, how many, the last one)`.
+    pub fn bad_signature(
+        &self,
+        source: &'static str,
+        now: DateTime<Utc>,
+    ) -> Option<(&'static str, u64, DateTime<Utc>)> {
         let mut all = self.signatures.lock().unwrap_or_else(|p| p.into_inner());
-        let (count, logged) = all.entry(source).or_default();
-        *count += 1;
-        if logged.is_none_or(|at| now - at >= SIGNATURE_LOG_EVERY) {
-            *logged = Some(now);
-            tracing::error!(
-                alarm = "webhook_signature",
-                source,
-                total = *count,
-                "a webhook with a bad signature was refused: a forged call, or our webhook secret differs from the supplier's"
-            );
+        let s = all.entry(source).or_default();
+        s.count += 1;
+        s.unrecorded += 1;
+        s.last_at = Some(now);
+        if s.logged.is_some_and(|at| now - at < SIGNATURE_LOG_EVERY) {
+            return None;
         }
+        s.logged = Some(now);
+        tracing::error!(
+            alarm = "webhook_signature",
+            source,
+            total = s.count,
+            "a webhook with a bad signature was refused: a forged call, or our webhook secret differs from the supplier's"
+        );
+        Some((source, std::mem::take(&mut s.unrecorded), now))
+    }
+
+    /// The refusals counted here and not yet added to the store, taken.
+    pub fn unrecorded_signatures(&self) -> Vec<(&'static str, u64, DateTime<Utc>)> {
+        let mut all = self.signatures.lock().unwrap_or_else(|p| p.into_inner());
+        all.iter_mut()
+            .filter_map(|(source, s)| {
+                let at = s.last_at?;
+                let n = std::mem::take(&mut s.unrecorded);
+                (n > 0).then_some((*source, n, at))
+            })
+            .collect()
     }
 
     /// Logs the queue's alarms when they start or grow, and once when they end.
@@ -303,7 +334,7 @@ impl Alarms {
             ["digiflazz", "iak", "midtrans"]
                 .iter()
                 .map(|s| {
-                    let n = signatures.get(s).map_or(0, |(n, _)| *n);
+                    let n = signatures.get(s).map_or(0, |s| s.count);
                     (
                         format!("{{source=\"{s}\"}}"),
                         i64::try_from(n).unwrap_or(i64::MAX),
@@ -326,6 +357,7 @@ pub async fn run<S: Store + Clone + 'static>(app: App<S>, mut stop: watch::Recei
             Ok(health) => app.alarms.queue(&health, config.job_age()),
             Err(e) => tracing::warn!(error = %e, "the queue could not be read for the alarms"),
         }
+        flush_signatures(&app).await;
         if let Some(every) = deposit_every
             && tokio::time::Instant::now() >= next_deposit
         {
@@ -351,22 +383,39 @@ pub async fn check_deposits<S: Store + Clone + 'static>(app: &App<S>) {
     }
 }
 
-/// Orders accepted before this are stale.
 /// How long after the last webhook refused for a bad signature `konter-server status` still
 /// calls it an alarm.
 const SIGNATURE_ALARM_WINDOW_H: i64 = 24;
 
 /// A webhook or notification from `source` refused for a bad signature: the ERROR line and
 /// `/metrics` of this process, and the count in the store that `konter-server status` reads
-/// from any process.
+/// from any process. The store is written with the ERROR line (the first refusal, then at
+/// most once a minute per source); refusals in between are added by [`run`] within a
+/// minute, so a flood of forged calls cannot queue writes in front of orders.
 pub async fn note_bad_signature<S: Store>(app: &App<S>, source: &'static str) {
     let now = app.clock.now();
-    app.alarms.bad_signature(source, now);
-    if let Err(e) = app.store.note_bad_signature(source, now).await {
-        tracing::warn!(error = %e, source, "a refused webhook was not counted in the store");
+    let due = app.alarms.bad_signature(source, now);
+    record_signatures(app, due.into_iter().collect()).await;
+}
+
+/// Adds refusals this process counted to the store: `(source, how many, the last one)`.
+async fn record_signatures<S: Store>(app: &App<S>, due: Vec<(&'static str, u64, DateTime<Utc>)>) {
+    for (source, n, at) in due {
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        if let Err(e) = app.store.note_bad_signatures(source, n, at).await {
+            tracing::warn!(error = %e, source, "refused webhooks were not counted in the store");
+        }
     }
 }
 
+/// Adds to the store every refusal this process counted and has not written yet (what
+/// [`run`] does each minute).
+pub async fn flush_signatures<S: Store>(app: &App<S>) {
+    let due = app.alarms.unrecorded_signatures();
+    record_signatures(app, due).await;
+}
+
+/// Orders accepted before this are stale.
 pub fn stale_before(config: &AlarmsConfig, now: DateTime<Utc>) -> DateTime<Utc> {
     now - chrono::Duration::from_std(config.job_age()).unwrap_or(chrono::Duration::MAX)
 }
@@ -472,6 +521,41 @@ mod tests {
     fn sample(text: &str, series: &str) -> Option<i64> {
         text.lines()
             .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
+    }
+
+    #[test]
+    fn a_flood_of_forged_webhooks_writes_the_store_once_a_minute() {
+        let alarms = Alarms::default();
+        let start = Utc::now();
+        let first = alarms.bad_signature("iak", start);
+        assert_eq!(
+            first,
+            Some(("iak", 1, start)),
+            "the first is written at once"
+        );
+        let mut at = start;
+        for i in 1..1000 {
+            at = start + chrono::TimeDelta::milliseconds(i);
+            assert_eq!(alarms.bad_signature("iak", at), None, "refusal {i}");
+        }
+        assert_eq!(alarms.unrecorded_signatures(), [("iak", 999, at)]);
+        assert_eq!(alarms.unrecorded_signatures(), []);
+        let minute = start + SIGNATURE_LOG_EVERY;
+        assert_eq!(
+            alarms.bad_signature("iak", minute),
+            Some(("iak", 1, minute))
+        );
+        assert!(
+            sample(
+                &alarms.render(
+                    &[],
+                    &AlarmsConfig::default(),
+                    &QueueHealth::default(),
+                    minute
+                ),
+                "konter_webhook_signature_failures_total{source=\"iak\"}"
+            ) == Some(1001)
+        );
     }
 
     #[test]

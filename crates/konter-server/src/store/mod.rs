@@ -567,12 +567,13 @@ pub trait Store: Journal + Owners + SettingsStore + Send + Sync {
         &self,
         stale_before: DateTime<Utc>,
     ) -> impl Future<Output = StoreResult<QueueHealth>> + Send;
-    /// A webhook or notification from `source` was refused for a bad signature: counted,
-    /// with when, for the operator (`konter-server status` in any process).
-    fn note_bad_signature(
+    /// `n` webhooks or notifications from `source` were refused for a bad signature, the
+    /// last at `last_at`: counted for the operator (`konter-server status` in any process).
+    fn note_bad_signatures(
         &self,
         source: &str,
-        now: DateTime<Utc>,
+        n: i64,
+        last_at: DateTime<Utc>,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Webhooks refused for a bad signature so far, per source.
     fn bad_signatures(&self) -> impl Future<Output = StoreResult<Vec<BadSignatures>>> + Send;

@@ -229,6 +229,18 @@ async fn forged_webhooks_are_an_alarm_in_any_process_status() {
             .expect("post");
         assert_eq!(forged.status(), 401);
     }
+    // The first refusal is in the store at once; the second waits for the serving
+    // process's next minute (its alarm loop adds what it counted since).
+    let (text, alarm) = konter_server::alarms::status(&other().await)
+        .await
+        .expect("status");
+    assert!(alarm, "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("ALARM webhooks: 1 from digiflazz refused for a bad signature")),
+        "{text}"
+    );
+    konter_server::alarms::flush_signatures(&rig.app).await;
     let (text, alarm) = konter_server::alarms::status(&other().await)
         .await
         .expect("status");

@@ -7,19 +7,23 @@ use super::dialect::{Dialect, query};
 use super::{SqlStore, from_ms, ms};
 use crate::store::{BadSignatures, StoreResult};
 
-pub(super) async fn note_bad_signature<D: Dialect>(
+pub(super) async fn note_bad_signatures<D: Dialect>(
     store: &SqlStore<D>,
     source: &str,
-    now: DateTime<Utc>,
+    n: i64,
+    last_at: DateTime<Utc>,
 ) -> StoreResult<()> {
     let mut conn = store.writer().await?;
+    // Two processes may add at once; the later refusal's time wins either way.
     query(
-        "INSERT INTO webhook_refusals (source, count, last_at) VALUES ($1, 1, $2) \
-         ON CONFLICT (source) DO UPDATE SET count = webhook_refusals.count + 1, \
-         last_at = excluded.last_at",
+        "INSERT INTO webhook_refusals (source, count, last_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (source) DO UPDATE SET count = webhook_refusals.count + excluded.count, \
+         last_at = CASE WHEN excluded.last_at > webhook_refusals.last_at \
+         THEN excluded.last_at ELSE webhook_refusals.last_at END",
     )
     .bind(source)
-    .bind(ms(now))
+    .bind(n)
+    .bind(ms(last_at))
     .execute(&mut conn)
     .await?;
     Ok(())

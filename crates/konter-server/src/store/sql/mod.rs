@@ -489,12 +489,13 @@ impl<D: Dialect> Store for SqlStore<D> {
         fulfilment::queue_health(self, stale_before)
     }
 
-    fn note_bad_signature(
+    fn note_bad_signatures(
         &self,
         source: &str,
-        now: DateTime<Utc>,
+        n: i64,
+        last_at: DateTime<Utc>,
     ) -> impl Future<Output = StoreResult<()>> + Send {
-        alarms::note_bad_signature(self, source, now)
+        alarms::note_bad_signatures(self, source, n, last_at)
     }
 
     fn bad_signatures(&self) -> impl Future<Output = StoreResult<Vec<BadSignatures>>> + Send {
